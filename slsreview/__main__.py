@@ -1,0 +1,3 @@
+from slsreview.cli import main
+
+main()

@@ -1,0 +1,66 @@
+"""Handler source analysis: one source file in, one ``FileFacts`` out (see ``facts``).
+
+    >>> facts = analyze_source("src/app.py", text, "python")
+    >>> [c.name for c in facts.calls]
+    ['aws.dynamodb.PutItem', 'log']
+
+Analysers are pure functions of (path, text, language): they never touch the disk, never import
+or run the code under review, and never raise for valid or invalid input (a syntax error becomes
+a ``SyntaxProblem``). That makes their results cacheable by content hash and safe to compute in a
+worker process. libcst and tree-sitter are imported only when a file of their language is read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Literal
+
+from slsreview.analysis.facts import FileFacts, SyntaxProblem
+from slsreview.location import Location
+
+Language = Literal["python", "javascript", "typescript"]
+
+
+def analyze_source(path: str, text: str, language: Language) -> FileFacts:
+    try:
+        if language == "python":
+            from slsreview.analysis.python import analyze_python
+
+            return analyze_python(path, text)
+        from slsreview.analysis.javascript import analyze_javascript
+
+        dialect = "tsx" if path.endswith(".tsx") else language
+        return analyze_javascript(path, text, dialect)
+    except RecursionError:
+        facts = FileFacts(path, language)
+        facts.syntax.append(
+            SyntaxProblem("nested too deeply to analyse", Location.file_start(path), fatal=False)
+        )
+        return facts
+
+
+def local_import_candidates(importer: str, module: str, language: Language) -> list[str]:
+    """Display paths a local import may refer to, most likely first. Non-local modules give []."""
+    base = posixpath.dirname(importer) or "."
+    if language == "python":
+        if module.startswith("."):
+            dots = len(module) - len(module.lstrip("."))
+            rest = module[dots:]
+            for _ in range(dots - 1):
+                base = posixpath.dirname(base) or "."
+            parts = rest.replace(".", "/") if rest else ""
+        else:
+            parts = module.replace(".", "/")
+        if not parts:
+            return [posixpath.normpath(posixpath.join(base, "__init__.py"))]
+        stem = posixpath.normpath(posixpath.join(base, parts))
+        return [stem + ".py", stem + "/__init__.py"]
+    if not module.startswith("."):
+        return []
+    stem = posixpath.normpath(posixpath.join(base, module))
+    if posixpath.splitext(stem)[1] in (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"):
+        # TypeScript imports name the compiled file ("./db.js") for a source "./db.ts"
+        root = posixpath.splitext(stem)[0]
+        return [stem, root + ".ts", root + ".mts", root + ".tsx"]
+    exts = (".ts", ".js", ".mjs", ".cjs", ".mts", ".cts", ".tsx", ".jsx")
+    return [stem + ext for ext in exts] + [stem + "/index" + ext for ext in exts]

@@ -1,0 +1,430 @@
+"""Language-neutral facts about handler source, and the query API rules use.
+
+The Python analyzer (libcst) and the JavaScript/TypeScript analyzer (tree-sitter) both turn a
+file into one ``FileFacts``. Rules never see a syntax tree: they ask questions of ``Facts``,
+which joins the facts of a handler's entry file and the local modules it imports, and can limit
+answers to code reachable from the entry point the configuration names::
+
+    facts = Facts([entry_file_facts, helper_facts], entry="handler")
+
+    facts.defines("handler")                          # is the configured entry point there?
+    facts.calls("aws.dynamodb.PutItem")               # boto3 put_item, PutItemCommand, docClient.put
+    facts.calls("http.request")                       # requests/httpx/fetch/axios..., with attrs
+    facts.flows(source="env", sink="log")             # an environment value reaches a log call
+    facts.flows(source="event", sink="response")      # request data echoed into a response
+    facts.env_reads()                                 # os.environ[...], process.env.X, env.X
+    facts.bindings_used()                             # {"IDEMPOTENCY_KV": [BindingUse(...)], ...}
+    facts.wrappers("powertools.idempotent")           # @idempotent, makeIdempotent(...)
+
+Vocabulary
+----------
+Call names (``Call.name``) are stable, dotted and lower-case by service, then the API's own
+operation name for AWS:
+
+- ``aws.<service>.<Operation>`` for the AWS SDKs: ``aws.dynamodb.PutItem``,
+  ``aws.dynamodb.UpdateItem``, ``aws.dynamodb.BatchWriteItem``, ``aws.dynamodb.TransactWriteItems``,
+  ``aws.sqs.SendMessage``, ``aws.sns.Publish``, ``aws.events.PutEvents``, ``aws.s3.PutObject``,
+  ``aws.secretsmanager.GetSecretValue``, ``aws.ssm.GetParameter``, ... Boto3's snake_case
+  (``put_item``) and the v3 command classes (``PutItemCommand``, ``PutCommand`` from lib-dynamodb)
+  and v2 DocumentClient methods (``put``) all map to the same name.
+- ``http.request`` (``attrs["method"]``: ``GET``/``POST``/... or ``None``, ``attrs["client"]``:
+  ``requests``/``httpx``/``urllib``/``aiohttp``/``fetch``/``axios``/``got``/``undici``;
+  ``attrs["has_timeout"]``: whether this call (or the client/session it is made on) sets a
+  timeout: ``timeout=5``, ``AbortSignal.timeout(5000)``, ``axios.create({timeout})``...;
+  ``attrs["timeout_seconds"]``: the literal timeout in seconds when known, else ``None``).
+- ``cf.kv.get|put|delete|list``, ``cf.d1.exec`` (``attrs["sql"]`` when literal, ``attrs["op"]``:
+  ``run``/``first``/``all``/``raw``/``batch``/``exec``), ``cf.r2.get|put|delete|list|head``,
+  ``cf.queue.send|sendBatch``, ``cf.service.fetch``, ``cf.ratelimit.limit``,
+  ``cf.do.get|idFromName|idFromString|newUniqueId``; ``attrs["binding"]`` names the binding.
+- ``payment.create`` (``stripe.*.create``, ``attrs["resource"]``: ``charges``/``paymentIntents``...;
+  the idempotency key, ``idempotency_key=`` in Python or ``{idempotencyKey}`` in the request
+  options in JavaScript, is the kwarg ``idempotency_key``).
+- ``log`` for every log sink (``attrs["logger"]``: ``print``/``stdout``/``logging``/``powertools``/
+  ``console``/``pino``/``winston``; ``attrs["level"]``).
+- ``crypto.compare`` for constant-time comparison helpers.
+- ``json.parse`` for ``json.loads``/``JSON.parse``/``request.json()``.
+- Anything else keeps ``name == ""`` and only its resolved ``callee``.
+
+Source kinds (``Source.kind``) and their names:
+
+- ``env``: an environment value; ``name`` is the variable (``STRIPE_KEY``).
+- ``secret``: a value read from Secrets Manager or SSM; ``name`` is the secret id when literal.
+- ``event``: the invocation's input; ``name`` is the path inside it, dotted, lower-case for
+  headers: ``event``, ``body``, ``body.email``, ``headers.authorization``, ``pathParameters.id``,
+  ``queryStringParameters.q``, ``records``; Workers' ``request`` gives the same names
+  (``request.json()`` -> ``body``, ``request.headers.get("X")`` -> ``headers.x``).
+- ``event-id``: a stable identifier of the delivery: ``messageId``, ``eventID``, ``id``,
+  ``headers.idempotency-key``, ``s3.key``.
+- ``random``: ``uuid4``, ``crypto.randomUUID``, ``Math.random``, ``secrets.token_hex``, ...
+- ``time``: ``time.time``, ``datetime.now``, ``Date.now``, ``new Date()``.
+- ``binding``: a Workers binding's property (``env.DB_HYPERDRIVE.connectionString``); ``name`` is
+  ``BINDING.property``.
+
+Sink kinds for ``flows``: ``log``, ``response`` (a returned value or a Response body),
+``http`` (an outbound request's arguments), ``write`` (an ``aws.*`` or ``cf.*`` write's arguments),
+or any ``Call.name`` prefix (``aws.dynamodb.PutItem``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from slsreview.location import Location
+
+FACTS_VERSION = 1  # bump when the shape of any fact changes: the cache keys on it
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Source:
+    """Where a value came from (see the module docstring for kinds and names)."""
+
+    kind: str
+    name: str
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """An argument, a returned value, or a compared operand: its text and what flows into it."""
+
+    text: str  # the source snippet, cut at 120 characters
+    loc: Location
+    literal: Any = None  # str/int/float/bool/None, or dict/list of them, when fully literal
+    is_literal: bool = False
+    sources: tuple[Source, ...] = ()  # every tracked source reaching this value, sorted
+    keys: tuple[str, ...] = ()  # top-level keys when the value is a dict/object literal
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    name: str  # vocabulary name (module docstring) or ""
+    callee: str  # resolved qualified callee: "boto3.client.put_item", "env.KV.put", "requests.post"
+    loc: Location
+    function: str | None  # enclosing function's qualified name in its file; None at module level
+    args: tuple[Value, ...] = ()
+    kwargs: tuple[tuple[str, Value], ...] = ()  # keyword / named arguments, in source order
+    attrs: tuple[tuple[str, Any], ...] = ()  # vocabulary details: method, binding, sql, level...
+    try_id: int | None = None  # the innermost enclosing TryBlock.id, if inside a try
+    awaited: bool = False
+
+    def kwarg(self, name: str) -> Value | None:
+        for key, value in self.kwargs:
+            if key == name:
+                return value
+        return None
+
+    def attr(self, name: str, default: Any = None) -> Any:
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class EnvRead:
+    name: str  # variable or binding name; "*" when dynamic (os.environ[name], env[name])
+    loc: Location
+    function: str | None
+    via: Literal["os.environ", "process.env", "worker-env", "import.meta.env"]
+    kind: Literal["value", "binding"] = "value"  # Workers: binding when binding-shaped methods are called on it
+    guarded: bool = False  # read inside `if (env.X)` / `env.X?.get(...)` / `.get("X", default)`
+    has_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BindingUse:
+    """A Workers binding used the way its kind is used (``env.KV.get``, ``env.DB.prepare``)."""
+
+    name: str
+    method: str
+    kind: str  # kv, d1, r2, queue, service, rate-limiter, durable-object, workflow, ai, ... or "unknown"
+    loc: Location
+    function: str | None
+    guarded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A tracked source reaching a sink."""
+
+    source: Source
+    sink: str  # "log", "response", "http", "write", or a Call.name
+    loc: Location  # where the sink is
+    function: str | None
+    call: Call | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TryBlock:
+    id: int
+    loc: Location
+    function: str | None
+    on_error: Literal["reraise", "return-error", "record-failure", "swallow", "log-only"]
+    handler_loc: Location  # the except/catch clause
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    """A value returned from a function, or a Workers Response built."""
+
+    loc: Location
+    function: str | None
+    status: int | None  # statusCode / status when literal
+    value: Value | None
+    keys: tuple[str, ...] = ()  # top-level keys of a dict/object literal ({"batchItemFailures": ...})
+    body: Value | None = None  # the body part (statusCode dicts' "body", Response's first argument)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    op: str  # "==", "!=", "===", "!==", "compare_digest", "timingSafeEqual"
+    left: Value
+    right: Value
+    loc: Location
+    function: str | None
+    constant_time: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Wrapper:
+    """A decorator or wrapping call that changes what a handler does.
+
+    ``name``: ``powertools.idempotent`` (Python ``@idempotent``, JS ``makeIdempotent(handler)``
+    and the middy middleware ``makeHandlerIdempotent``), ``powertools.idempotent_function``
+    (``@idempotent_function``, ``makeIdempotent`` on a non-handler function),
+    ``powertools.process_partial_response`` (Python ``process_partial_response``, JS
+    ``processPartialResponse``), ``powertools.batch_processor`` (``BatchProcessor``),
+    ``powertools.inject_lambda_context`` (``@logger.inject_lambda_context``, JS
+    ``injectLambdaContext``; its ``log_event``/``logEvent`` option is the arg ``log_event``),
+    ``middy`` (``middy(handler)``). ``target`` is the qualname of the wrapped function, or the
+    exported symbol when the wrapper wraps an anonymous function (``export const handler =
+    makeIdempotent(async () => ...)`` has target ``handler``).
+    """
+
+    name: str
+    target: str | None  # the function it wraps/decorates
+    loc: Location
+    args: tuple[tuple[str, Value], ...] = ()
+
+    def arg(self, name: str) -> Value | None:
+        for key, value in self.args:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleState:
+    """A mutable container created at module level and written inside a function."""
+
+    name: str
+    kind: Literal["dict", "set", "list", "Map", "Set", "object", "array"]
+    loc: Location
+    writes: tuple[tuple[str, Location], ...] = ()  # (function, where) of each write
+
+
+@dataclass(frozen=True, slots=True)
+class Parse:
+    """Input parsing: ``json.loads(event["body"])``, ``JSON.parse(...)``, ``await request.json()``."""
+
+    loc: Location
+    function: str | None
+    of: tuple[Source, ...]
+    guarded: bool  # inside a try whose handler does not re-raise, or with .catch
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionDef:
+    qualname: str  # "handler", "Worker.fetch", "default.fetch", "OrdersService.save"
+    loc: Location
+    params: tuple[str, ...]
+    is_async: bool
+    calls: tuple[str, ...]  # qualnames of local functions it calls (in this file or imported)
+    exported: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPoint:
+    """A function a platform can invoke: the configured handler, a Worker's ``fetch``..."""
+
+    symbol: str  # as configuration names it: "handler", "lambda_handler", "default"
+    qualname: str  # the FunctionDef it runs ("default.fetch"; "handler" for `exports.handler = fn`)
+    kind: Literal["function", "default-export", "worker-entrypoint", "on-fetch"]
+    loc: Location
+    methods: tuple[str, ...] = ()  # for default exports / WorkerEntrypoint classes: fetch, queue...
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    module: str  # as written: "boto3", "./lib/db", "lib.db", "@aws-sdk/client-dynamodb"
+    names: tuple[tuple[str, str], ...]  # (imported name, local alias); ("*", alias) for namespaces
+    loc: Location
+    resolved: str | None = None  # display path of a local module that exists
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    message: str
+    loc: Location
+    fatal: bool  # Python syntax errors are fatal; tree-sitter error nodes are not
+
+
+@dataclass(slots=True)
+class FileFacts:
+    """Everything the analysis learned about one source file. Picklable, cacheable."""
+
+    path: str
+    language: Literal["python", "javascript", "typescript"]
+    functions: list[FunctionDef] = field(default_factory=list)
+    entry_points: list[EntryPoint] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    env_reads: list[EnvRead] = field(default_factory=list)
+    binding_uses: list[BindingUse] = field(default_factory=list)
+    flows: list[Flow] = field(default_factory=list)
+    tries: list[TryBlock] = field(default_factory=list)
+    returns: list[Return] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    wrappers: list[Wrapper] = field(default_factory=list)
+    module_state: list[ModuleState] = field(default_factory=list)
+    parses: list[Parse] = field(default_factory=list)
+    syntax: list[SyntaxProblem] = field(default_factory=list)
+    complete: bool = True  # False when the analyser failed on this file (an internal error)
+
+    @property
+    def parsed(self) -> bool:
+        """True when the facts describe the whole file: no syntax error, no analyser failure."""
+        return self.complete and not any(p.fatal for p in self.syntax)
+
+
+class Facts:
+    """The query API: facts of one handler (its entry file plus the local modules it imports).
+
+    With ``entry`` set, queries answer only for code reachable from that entry point (the entry
+    function, the functions it calls transitively in the same files, and module-level code);
+    without it, for everything in the files.
+    """
+
+    def __init__(self, files: Iterable[FileFacts], entry: str | None = None) -> None:
+        self.files = list(files)
+        self.entry_symbol = entry
+        self._reachable: set[str | None] | None = None
+        if entry is not None and self.files:
+            self._reachable = self._compute_reachable(entry)
+
+    # -- entry points ---------------------------------------------------------------------
+    @property
+    def main(self) -> FileFacts | None:
+        return self.files[0] if self.files else None
+
+    def entry(self, symbol: str | None = None) -> EntryPoint | None:
+        symbol = symbol or self.entry_symbol
+        main = self.main
+        if main is None or symbol is None:
+            return None
+        for entry in main.entry_points:
+            if entry.symbol == symbol:
+                return entry
+        return None
+
+    def defines(self, symbol: str) -> bool:
+        return self.entry(symbol) is not None
+
+    def _compute_reachable(self, symbol: str) -> set[str | None]:
+        entry = self.entry(symbol)
+        roots: list[str] = []
+        if entry is not None:
+            roots.append(entry.qualname)
+            roots.extend(f"{entry.qualname}.{m}" for m in entry.methods)
+        graph: dict[str, tuple[str, ...]] = {}
+        for file in self.files:
+            for fn in file.functions:
+                graph[fn.qualname] = graph.get(fn.qualname, ()) + fn.calls
+        seen: set[str | None] = {None}  # module-level code always runs
+        stack = list(roots)
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            stack.extend(graph.get(name, ()))
+            # methods and nested functions of a reached function run with it
+            prefix = name + "."
+            stack.extend(q for q in graph if q.startswith(prefix) and q not in seen)
+        return seen
+
+    def reachable(self, function: str | None) -> bool:
+        return self._reachable is None or function in self._reachable
+
+    def _each(self, attr: str) -> Iterator[Any]:
+        for file in self.files:
+            for item in getattr(file, attr):
+                if self.reachable(getattr(item, "function", None)):
+                    yield item
+
+    # -- questions rules ask --------------------------------------------------------------
+    def calls(self, *names: str) -> list[Call]:
+        """Calls whose vocabulary name equals or starts with one of ``names`` (``"aws.dynamodb"``)."""
+        return [
+            c
+            for c in self._each("calls")
+            if not names or any(c.name == n or c.name.startswith(n + ".") for n in names)
+        ]
+
+    def calls_to(self, callee_prefix: str) -> list[Call]:
+        return [c for c in self._each("calls") if c.callee.startswith(callee_prefix)]
+
+    def flows(self, source: str | None = None, sink: str | None = None, name: str | None = None) -> list[Flow]:
+        """Flows from a source kind (and optionally a source name) to a sink kind."""
+        out = []
+        for flow in self._each("flows"):
+            if source is not None and flow.source.kind != source:
+                continue
+            if name is not None and flow.source.name != name:
+                continue
+            if sink is not None and not (flow.sink == sink or flow.sink.startswith(sink + ".")):
+                continue
+            out.append(flow)
+        return out
+
+    def env_reads(self) -> list[EnvRead]:
+        return list(self._each("env_reads"))
+
+    def bindings_used(self) -> dict[str, list[BindingUse]]:
+        used: dict[str, list[BindingUse]] = {}
+        for use in self._each("binding_uses"):
+            used.setdefault(use.name, []).append(use)
+        return used
+
+    def tries(self) -> list[TryBlock]:
+        return list(self._each("tries"))
+
+    def try_block(self, call: Call) -> TryBlock | None:
+        if call.try_id is None:
+            return None
+        for file in self.files:
+            if file.path == call.loc.path:
+                for block in file.tries:
+                    if block.id == call.try_id:
+                        return block
+        return None
+
+    def returns(self) -> list[Return]:
+        return list(self._each("returns"))
+
+    def comparisons(self) -> list[Comparison]:
+        return list(self._each("comparisons"))
+
+    def wrappers(self, *names: str) -> list[Wrapper]:
+        return [w for file in self.files for w in file.wrappers if not names or w.name in names]
+
+    def module_state(self) -> list[ModuleState]:
+        return [m for file in self.files for m in file.module_state]
+
+    def parses(self) -> list[Parse]:
+        return list(self._each("parses"))
+
+    def functions(self) -> list[FunctionDef]:
+        return [f for file in self.files for f in file.functions if self.reachable(f.qualname)]

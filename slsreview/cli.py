@@ -1,0 +1,154 @@
+"""The command line: wires the layers together, and the only place that knows about exit codes.
+
+    slsreview check [PATH ...]     review (exit 0 clean, 1 findings at --fail-on or above, 2 error)
+    slsreview rules                list every rule
+    slsreview explain SLS201       one rule's documentation with its examples
+    slsreview --version
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, NoReturn
+
+from slsreview import __version__
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    args = sys.argv[1:] if argv is None else argv
+    if args in (["--version"], ["-V"]):
+        # Answer before importing anything heavier: start-up time matters in pre-commit hooks.
+        sys.stdout.write(f"slsreview {__version__}\n")
+        raise SystemExit(0)
+    debug = "--debug" in args
+    if debug:
+        os.environ["SLSREVIEW_DEBUG"] = "1"
+    try:
+        _cli()(args=args, prog_name="slsreview", standalone_mode=False)
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        _fail(exc, debug)
+    raise SystemExit(0)
+
+
+def _fail(exc: BaseException, debug: bool) -> NoReturn:
+    import click
+
+    if isinstance(exc, click.exceptions.Exit):
+        raise SystemExit(exc.exit_code)
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        raise SystemExit(2)
+    if isinstance(exc, click.exceptions.Abort | KeyboardInterrupt):
+        sys.stderr.write("slsreview: interrupted\n")
+        raise SystemExit(2)
+    from slsreview.config import ConfigError
+    from slsreview.registry import RulePackError
+
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc)
+    if isinstance(exc, ConfigError | RulePackError):
+        sys.stderr.write(f"slsreview: error: {exc}\n")
+    else:
+        hint = "" if debug else " (run with --debug for the traceback)"
+        sys.stderr.write(f"slsreview: internal error: {type(exc).__name__}: {exc}{hint}\n")
+    raise SystemExit(2)
+
+
+def _cli() -> Any:
+    import click
+
+    from slsreview.findings import FAIL_ON
+    from slsreview.reporters import REPORTERS
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, "-V", "--version", prog_name="slsreview")
+    @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+    def cli(debug: bool) -> None:
+        """Review serverless functions (AWS SAM / CloudFormation, Cloudflare Workers) before deploy."""
+
+    @cli.command()
+    @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+    @click.option("-f", "--format", "fmt", type=click.Choice(sorted(REPORTERS)), help="Report format (default: text).")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write the report to FILE.")
+    @click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest tier that fails the check (default: blocking).")
+    @click.option("--select", help="Rule ids, id prefixes or categories to run, comma-separated.")
+    @click.option("--ignore", help="Rule ids, id prefixes or categories not to run, comma-separated.")
+    @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=str), help="Configuration file.")
+    @click.option("--today", help="Review as of this date (YYYY-MM-DD), for dated rules.")
+    @click.option("-j", "--jobs", type=click.IntRange(min=0), help="Parallel workers (default: number of CPUs).")
+    @click.option("--no-cache", is_flag=True, help="Neither read nor write .slsreview_cache.")
+    def check(paths: tuple[str, ...], fmt: str | None, output: str | None, fail_on: str | None, select: str | None,
+              ignore: str | None, config_file: str | None, today: str | None, jobs: int | None, no_cache: bool) -> None:
+        """Review the projects under each PATH (default: the current directory)."""
+        from pathlib import Path
+
+        from slsreview.config import ConfigError, build_settings, find_config, read_config
+        from slsreview.engine import review
+        from slsreview.findings import tier_rank
+        from slsreview.registry import load_rules
+        from slsreview.reporters import ReportOptions, get_reporter
+
+        cwd = Path.cwd()
+        targets = [Path(p) for p in paths] or [Path(".")]
+        rules = load_rules()
+        config_path = Path(config_file) if config_file else find_config(targets[0])
+        if config_file and not Path(config_file).is_file():
+            raise ConfigError(f"{config_file}: no such configuration file")
+        raw = read_config(config_path) if config_path else {}
+        overrides: dict[str, Any] = {
+            "format": fmt,
+            "output": output,
+            "fail-on": fail_on,
+            "select": select,
+            "ignore": ignore,
+            "today": today,
+            "jobs": jobs,
+            "cache": False if no_cache else None,
+        }
+        source = str(config_path) if config_path else "command line"
+        settings = build_settings(raw, overrides, rules, source)
+        if settings.format not in REPORTERS:
+            raise ConfigError(f"{source}: unknown format {settings.format!r} (choose from {', '.join(sorted(REPORTERS))})")
+        result = review(targets, settings, rules, cwd)
+        to_terminal = settings.output is None and sys.stdout.isatty()
+        color = to_terminal and not os.environ.get("NO_COLOR") and settings.format == "text"
+        text = get_reporter(settings.format)(result, ReportOptions(color=color, fail_on=settings.fail_on))
+        if settings.output:
+            Path(settings.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        failing = settings.fail_on != "never" and any(
+            tier_rank(f.tier) <= tier_rank(settings.fail_on) for f in result.findings
+        )
+        raise SystemExit(1 if failing else 0)
+
+    @cli.command(name="rules")
+    @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+    def rules_command(fmt: str) -> None:
+        """List every rule: id, name, category, tier, title."""
+        from slsreview.explain import render_rules
+        from slsreview.registry import load_rules
+
+        sys.stdout.write(render_rules(load_rules(), fmt))
+
+    @cli.command()
+    @click.argument("rule")
+    def explain(rule: str) -> None:
+        """Show a rule's documentation, with its bad and good examples."""
+        from slsreview.explain import render_explain
+        from slsreview.registry import load_rules
+
+        rules = {r.id: r for r in load_rules()}
+        rules.update({r.name: r for r in rules.values()})
+        found = rules.get(rule.upper()) or rules.get(rule)
+        if found is None:
+            raise click.ClickException(f"unknown rule {rule!r}; `slsreview rules` lists them")
+        sys.stdout.write(render_explain(found))
+
+    return cli

@@ -1,0 +1,249 @@
+"""Find what to review: templates, wrangler configs, samconfig files, docs and source files.
+
+Walks each given path once, honouring ``.gitignore`` files (nested ones too) and the
+configuration's ``exclude`` globs, never entering dependency, build or VCS folders, and never
+following a symlink out of the reviewed root (or round a loop). Templates are recognised by
+content, not by name: a YAML or JSON file that mentions ``AWSTemplateFormatVersion``, the
+``AWS::Serverless-2016-10-31`` transform or an ``AWS::Lambda::Function`` resource.
+
+    >>> found = discover([Path(".")], cwd=Path.cwd())
+    >>> found.templates, found.wranglers
+    (['template.yaml'], ['worker/wrangler.toml'])
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NEVER_ENTER = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".aws-sam",
+        ".wrangler",
+        "cdk.out",
+        ".serverless",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        ".slsreview_cache",
+        ".terraform",
+        ".next",
+        ".svelte-kit",
+    }
+)
+WRANGLER_NAMES = ("wrangler.jsonc", "wrangler.json", "wrangler.toml")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+SOURCE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+TEMPLATE_MARKERS = (b"AWSTemplateFormatVersion", b"AWS::Serverless-2016-10-31", b"AWS::Lambda::Function")
+SNIFF_BYTES = 256 * 1024
+
+
+@dataclass
+class Discovery:
+    """What a walk found. Paths are display paths (see ``display_path``)."""
+
+    templates: list[str] = field(default_factory=list)
+    wranglers: list[str] = field(default_factory=list)
+    samconfigs: list[str] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # every source file seen, read only on demand
+    skipped: list[str] = field(default_factory=list)  # one line each: what was not followed, and why
+    roots: list[str] = field(default_factory=list)
+    contents: dict[str, bytes] = field(default_factory=dict)  # bytes read while sniffing, reused by loaders
+    sizes: dict[str, int] = field(default_factory=dict)
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """POSIX path relative to ``cwd`` when under it, else absolute: what every report shows."""
+    try:
+        return path.relative_to(cwd).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
+class _Ignores:
+    """Nested .gitignore files plus user excludes; the deepest file with an opinion wins."""
+
+    def __init__(self, root: Path, excludes: Iterable[str]) -> None:
+        import pathspec
+
+        self._pathspec = pathspec
+        self.specs: list[tuple[Path, object]] = []
+        patterns = list(excludes)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+        self.root = root
+
+    def load_dir(self, directory: Path) -> None:
+        gitignore = directory / ".gitignore"
+        try:
+            if gitignore.is_file():
+                lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                self.specs.append((directory, self._pathspec.GitIgnoreSpec.from_lines(lines)))
+        except OSError:
+            pass
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        verdict = False
+        for base, spec in self.specs:
+            try:
+                rel = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            result = spec.check_file(rel + ("/" if is_dir else ""))  # type: ignore[attr-defined]
+            if result.include is not None:
+                verdict = bool(result.include)
+        if not verdict and self.exclude is not None:
+            try:
+                rel = path.relative_to(self.root).as_posix()
+            except ValueError:
+                rel = path.as_posix()
+            verdict = bool(self.exclude.match_file(rel + ("/" if is_dir else "")))
+        return verdict
+
+
+def discover(paths: Iterable[Path], *, cwd: Path, excludes: Iterable[str] = ()) -> Discovery:
+    found = Discovery()
+    seen_files: set[str] = set()
+    for given in paths:
+        given = Path(os.path.abspath(given))
+        found.roots.append(display_path(given, cwd))
+        if given.is_file():
+            _classify(given, cwd, found, seen_files, explicit=True)
+            continue
+        if not given.is_dir():
+            found.skipped.append(f"{display_path(given, cwd)}: no such file or directory")
+            continue
+        _walk(given, cwd, found, seen_files, excludes)
+    _add_samconfig_templates(found, cwd, seen_files)
+    for name in ("templates", "wranglers", "samconfigs", "docs", "sources"):
+        getattr(found, name).sort()
+    return found
+
+
+def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], excludes: Iterable[str]) -> None:
+    real_root = Path(os.path.realpath(root))
+    ignores = _Ignores(root, excludes)
+    # .gitignore files between the repository's top and the reviewed folder apply inside it too
+    above = []
+    for parent in root.parents:
+        above.append(parent)
+        if (parent / ".git").exists():
+            for directory in reversed(above):
+                ignores.load_dir(directory)
+            break
+    visited: set[str] = set()
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        real = os.path.realpath(directory)
+        if real in visited:
+            found.skipped.append(f"{display_path(directory, cwd)}: symlink loop, not followed")
+            continue
+        visited.add(real)
+        ignores.load_dir(directory)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            found.skipped.append(f"{display_path(directory, cwd)}: cannot be read ({exc.strerror})")
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:
+                continue
+            if is_link:
+                target = os.path.realpath(path)
+                if not (target == str(real_root) or target.startswith(str(real_root) + os.sep)):
+                    found.skipped.append(f"{display_path(path, cwd)}: symlink out of the reviewed folder, not followed")
+                    continue
+            if is_dir:
+                if entry.name in NEVER_ENTER or (path / "pyvenv.cfg").exists():
+                    continue
+                if ignores.ignored(path, is_dir=True):
+                    continue
+                subdirs.append(path)
+            elif is_file:
+                if ignores.ignored(path, is_dir=False):
+                    continue
+                _classify(path, cwd, found, seen_files, explicit=False)
+        stack.extend(reversed(subdirs))
+
+
+def _classify(path: Path, cwd: Path, found: Discovery, seen_files: set[str], explicit: bool) -> None:
+    shown = display_path(path, cwd)
+    if shown in seen_files:
+        return
+    name = path.name
+    lower = name.lower()
+    if name in WRANGLER_NAMES:
+        seen_files.add(shown)
+        found.wranglers.append(shown)
+    elif name == "samconfig.toml":
+        seen_files.add(shown)
+        found.samconfigs.append(shown)
+    elif lower.endswith(TEMPLATE_SUFFIXES):
+        head = _sniff(path, found, shown)
+        if head is not None and any(marker in head for marker in TEMPLATE_MARKERS):
+            seen_files.add(shown)
+            found.templates.append(shown)
+        elif explicit and head is not None:
+            found.skipped.append(f"{shown}: not a SAM/CloudFormation template")
+    elif lower.endswith(SOURCE_SUFFIXES) and not lower.endswith(".d.ts"):
+        seen_files.add(shown)
+        found.sources.append(shown)
+    elif lower.startswith("readme") or (path.parent.name == "docs" and lower.endswith((".md", ".rst", ".txt"))):
+        seen_files.add(shown)
+        found.docs.append(shown)
+
+
+def _sniff(path: Path, found: Discovery, shown: str) -> bytes | None:
+    """Read a candidate template's head (and keep the whole file when it is small)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        found.skipped.append(f"{shown}: cannot be read ({exc.strerror})")
+        return None
+    found.sizes[shown] = size
+    if size <= SNIFF_BYTES:
+        found.contents[shown] = head
+    return head
+
+
+def _add_samconfig_templates(found: Discovery, cwd: Path, seen_files: set[str]) -> None:
+    """``samconfig.toml`` may name a template that does not look like one by its file name."""
+    import tomllib
+
+    for samconfig in found.samconfigs:
+        try:
+            data = tomllib.loads((cwd / samconfig).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # the samconfig itself is reported by the engine when it loads it
+        base = (cwd / samconfig).parent
+        for env in data.values():
+            if not isinstance(env, dict):
+                continue
+            for command in env.values():
+                params = command.get("parameters") if isinstance(command, dict) else None
+                template = params.get("template_file") or params.get("template") if isinstance(params, dict) else None
+                if isinstance(template, str):
+                    shown = display_path(Path(os.path.abspath(base / template)), cwd)
+                    if shown not in seen_files and (cwd / shown).is_file():
+                        seen_files.add(shown)
+                        found.templates.append(shown)

@@ -1,0 +1,512 @@
+"""The review: discovery, loading, model, analysis and rules joined into findings.
+
+    >>> result = review([Path(".")], settings, load_rules(), cwd=Path.cwd())
+    >>> [f.rule for f in result.findings]
+    ['SLS201', 'SLS202']
+
+Every stage isolates its failures: a file that cannot be read becomes a ``parse`` finding, a rule
+that raises on one function becomes one finding naming the rule and the file, and the rest of the
+review runs. The result is deterministic: findings are sorted, and nothing in them depends on
+the order files were found or analysed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from slsreview.analysis.facts import Facts, FileFacts
+from slsreview.config import Settings
+from slsreview.discovery import Discovery, discover
+from slsreview.findings import Finding
+from slsreview.loaders import Loaded, LoadError, Problem, decode_text
+from slsreview.location import Location
+from slsreview.model.handlers import language_of
+from slsreview.model.project import ConfigFile, Doc, Function, Project, SourceFile, Worker
+from slsreview.model.sam import build_template
+from slsreview.redact import redact
+from slsreview.model.wrangler import build_workers
+from slsreview.rule import Context, Report, Rule
+from slsreview.suppressions import Suppression, scan_inline, scan_metadata
+
+CACHE_DIR = ".slsreview_cache"
+
+
+@dataclass
+class Review:
+    findings: list[Finding]
+    suppressed: list[Finding]
+    project: Project
+    files: list[str]
+    skipped: list[str]
+    rules: list[type[Rule]]
+    suppressions: list[Suppression] = field(default_factory=list)
+    cache_hits: int = 0
+
+    def summary(self) -> dict[str, int]:
+        counts = {"blocking": 0, "non-blocking": 0, "human-confirmation": 0}
+        for finding in self.findings:
+            counts[finding.tier] += 1
+        return {
+            **counts,
+            "suppressed": len(self.suppressed),
+            "files": len(self.files),
+            "functions": len(self.project.functions) + len(self.project.workers),
+        }
+
+
+def review(paths: Iterable[Path], settings: Settings, rules: list[type[Rule]], cwd: Path) -> Review:
+    return _Run(settings, rules, cwd).run(list(paths))
+
+
+class _Run:
+    def __init__(self, settings: Settings, rules: list[type[Rule]], cwd: Path) -> None:
+        self.settings = settings
+        self.all_rules = rules
+        self.rules = settings.selected(rules)
+        self.cwd = cwd
+        self.project = Project()
+        self.texts: dict[str, str] = {}
+        self.facts: dict[str, FileFacts] = {}
+        self.imports: dict[str, list[str]] = {}  # source path -> local modules it imports
+        self.cache_hits = 0
+        self.discovery = Discovery()
+
+    # -- files ------------------------------------------------------------------------------
+    def abspath(self, path: str) -> Path:
+        return self.cwd / path
+
+    def exists(self, path: str) -> bool:
+        if path.endswith("/"):
+            return os.path.isdir(self.abspath(path))
+        return os.path.isfile(self.abspath(path))
+
+    def read(self, path: str) -> str | None:
+        """The text of a file, or None after recording why it could not be read."""
+        if path in self.texts:
+            return self.texts[path]
+        try:
+            size = self.discovery.sizes.get(path)
+            if size is None:
+                size = os.path.getsize(self.abspath(path))
+            if size > self.settings.max_file_size:
+                self.problem(
+                    path,
+                    Problem(
+                        "too-large",
+                        f"file is {_size(size)}, over the {_size(self.settings.max_file_size)} "
+                        "limit (max-file-size); it was not reviewed",
+                    ),
+                )
+                return None
+            data = self.discovery.contents.get(path)
+            if data is None:
+                data = self.abspath(path).read_bytes()
+            text = decode_text(data)
+        except LoadError as exc:
+            self.problem(path, exc.problem())
+            return None
+        except OSError as exc:
+            self.problem(path, Problem("unreadable", f"cannot be read: {exc.strerror or exc}"))
+            return None
+        self.texts[path] = text
+        return text
+
+    def read_quietly(self, path: str) -> str | None:
+        """A neighbouring file (package.json, vite.config.ts) read for context, not reviewed."""
+        try:
+            if os.path.getsize(self.abspath(path)) > self.settings.max_file_size:
+                return None
+            return self.abspath(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def problem(self, path: str, problem: Problem) -> None:
+        self.project.problems.setdefault(path, []).append(problem)
+
+    # -- stages -----------------------------------------------------------------------------
+    def run(self, paths: list[Path]) -> Review:
+        self.discovery = discover(paths, cwd=self.cwd, excludes=self.settings.exclude)
+        self.load_configs()
+        self.build_model()
+        self.analyze_sources()
+        suppressions = self.scan_suppressions()
+        self.project.notes.extend(self.discovery.skipped)
+        raw = self.run_rules(suppressions)
+        findings, suppressed = self.apply_suppressions(raw, suppressions)
+        files = sorted(set(self.texts) | set(self.project.problems))
+        return Review(
+            findings=findings,
+            suppressed=suppressed,
+            project=self.project,
+            files=files,
+            skipped=self.discovery.skipped,
+            rules=self.rules,
+            suppressions=suppressions,
+            cache_hits=self.cache_hits,
+        )
+
+    def load_configs(self) -> None:
+        found = self.discovery
+        for kind, paths in (("template", found.templates), ("wrangler", found.wranglers), ("samconfig", found.samconfigs)):
+            for path in paths:
+                text = self.read(path)
+                loaded = _load_config(kind, path, text) if text is not None else Loaded(None)
+                for problem in loaded.problems:
+                    self.problem(path, problem)
+                self.project.configs.append(ConfigFile(path, kind, loaded.value, loaded.problems))  # type: ignore[arg-type]
+
+    def build_model(self) -> None:
+        project = self.project
+        for config in project.configs:
+            if config.kind == "template":
+                functions, resources = build_template(config, self.exists)
+                project.functions.extend(functions)
+                project.resources.extend(resources)
+            elif config.kind == "wrangler":
+                project.workers.extend(build_workers(config, self.exists, self.read_quietly))
+        config_dirs = {c.directory for c in project.configs}
+        roots = [r for r in self.discovery.roots]
+        for doc_path in self.discovery.docs:
+            doc_dir = posixpath.dirname(doc_path) or "."
+            if doc_dir.endswith("/docs") or doc_dir == "docs":
+                doc_dir = posixpath.dirname(doc_dir) or "."
+            if any(_within(config_dir, doc_dir) and _under_roots(doc_dir, roots) for config_dir in config_dirs):
+                text = self.read(doc_path)
+                if text is not None:
+                    project.docs.append(Doc(doc_path, text))
+        for unit in [*project.functions, *project.workers]:
+            source = unit.source
+            if source.status == "found" and source.path and source.language:
+                project.sources.setdefault(
+                    source.path, SourceFile(source.path, source.language, f"handler of {_unit_name(unit)}")
+                )
+        # A configuration that could not be read must not make the review blind: read the
+        # source files beside it, so their own problems are still reported.
+        for config in project.configs:
+            if config.value is None and config.kind != "samconfig":
+                for source_path in self.discovery.sources:
+                    language = language_of(source_path)
+                    if language and _within(posixpath.dirname(source_path) or ".", config.directory):
+                        project.sources.setdefault(
+                            source_path, SourceFile(source_path, language, f"beside unreadable {config.path}")
+                        )
+
+    def analyze_sources(self) -> None:
+        from slsreview.analysis import local_import_candidates
+        from slsreview.analysis.runner import FactsCache, analyze_many
+
+        cache = FactsCache(self.cwd / CACHE_DIR if self.settings.cache else None)
+        pending = sorted(self.project.sources)
+        for _round in range(2):  # the handlers, then the local modules they import
+            jobs = []
+            for path in pending:
+                text = self.read(path)
+                if text is not None:
+                    jobs.append((path, text, self.project.sources[path].language))
+            self.facts.update(analyze_many(jobs, self.settings.jobs, cache))
+            imported: list[str] = []
+            for path in pending:
+                facts = self.facts.get(path)
+                if facts is None:
+                    continue
+                resolved = []
+                for imp in facts.imports:
+                    for candidate in self._import_candidates(path, imp.module, facts.language, local_import_candidates):
+                        if self.exists(candidate):
+                            resolved.append(candidate)
+                            if candidate not in self.project.sources:
+                                language = language_of(candidate) or facts.language
+                                self.project.sources[candidate] = SourceFile(candidate, language, f"imported by {path}")
+                                imported.append(candidate)
+                            break
+                self.imports[path] = sorted(set(resolved))
+            pending = sorted(set(imported))
+            if not pending:
+                break
+        for unit in [*self.project.functions, *self.project.workers]:
+            inline = unit.source.inline_code
+            if unit.source.status == "inline" and inline is not None and unit.source.language:
+                # Lines match the template (the code starts below the key); columns are the code's own.
+                text = "\n" * inline.loc.line + inline.value
+                key = f"{unit.source.path}#{_unit_name(unit)}"
+                self.facts.update(analyze_many([(key, text, unit.source.language)], 1, cache))
+                self.facts[key] = _with_path(self.facts[key], unit.source.path or key)
+        self.cache_hits = cache.hits
+        for path, facts in sorted(self.facts.items()):
+            for problem in facts.syntax:
+                loc = problem.loc
+                kind = "syntax" if problem.fatal else "recovered"
+                self.problem(loc.path, Problem(kind, problem.message, (loc.line, loc.column, loc.end_line or loc.line, loc.end_column or loc.column)))
+
+    def _import_candidates(self, importer: str, module: str, language: Any, candidates: Callable[..., list[str]]) -> list[str]:
+        out = list(candidates(importer, module, language))
+        if language == "python" and not module.startswith("."):
+            # Lambda puts the code root (CodeUri) on sys.path: `from lib import db` may live there.
+            for unit in self.project.functions:
+                if unit.source.path == importer:
+                    root = _code_root(unit)
+                    if root:
+                        out.extend(candidates(posixpath.join(root, "__root__.py"), module, language))
+        return list(dict.fromkeys(out))
+
+    def facts_for(self, unit: Function | Worker) -> Facts | None:
+        source = unit.source
+        if source.status == "inline":
+            key = f"{source.path}#{_unit_name(unit)}"
+            main = self.facts.get(key)
+            return Facts([main], entry=source.symbol) if main else None
+        if source.status != "found" or source.path is None:
+            return None
+        main = self.facts.get(source.path)
+        if main is None:
+            return None
+        files = [main] + [self.facts[p] for p in self.imports.get(source.path, []) if p in self.facts]
+        symbol = source.symbol
+        if unit.platform == "cloudflare-workers" and main.language == "python":
+            symbol = "default"
+        return Facts(files, entry=symbol)
+
+    def scan_suppressions(self) -> list[Suppression]:
+        known = {r.id for r in self.all_rules}
+        today = self.settings.today
+        out: list[Suppression] = []
+        for path, text in sorted(self.texts.items()):
+            if path.endswith((".md", ".rst", ".txt")) or path.rsplit("/", 1)[-1].lower().startswith("readme"):
+                continue
+            out.extend(scan_inline(path, text, known, today))
+        for resource in self.project.resources:
+            out.extend(scan_metadata(resource.template, resource.logical_id, resource.metadata, known, today))
+        return out
+
+    def run_rules(self, suppressions: list[Suppression]) -> list[Finding]:
+        facts_cache: dict[int, Facts | None] = {}
+
+        def facts(unit: Function | Worker) -> Facts | None:
+            if id(unit) not in facts_cache:
+                facts_cache[id(unit)] = self.facts_for(unit)
+            return facts_cache[id(unit)]
+
+        ctx = Context(self.project, self.settings.today, facts, suppressions)
+        findings: list[Finding] = []
+        for rule_class in self.rules:
+            rule = rule_class()
+            calls: list[tuple[Function | Worker | None, Callable[[], Iterator[Report]]]] = []
+            calls.append((None, lambda rule=rule: rule.check(ctx)))  # type: ignore[misc]
+            if "aws-lambda" in rule.platforms:
+                calls.extend((fn, lambda fn=fn, rule=rule: rule.check_function(fn, ctx)) for fn in self.project.functions)  # type: ignore[misc]
+            if "cloudflare-workers" in rule.platforms:
+                calls.extend((w, lambda w=w, rule=rule: rule.check_worker(w, ctx)) for w in self.project.workers)  # type: ignore[misc]
+            for subject, call in calls:
+                try:
+                    for report in call():
+                        findings.append(self.to_finding(rule_class, report, subject))
+                except Exception as exc:
+                    if os.environ.get("SLSREVIEW_DEBUG"):
+                        traceback.print_exc()
+                    findings.append(self.crash_finding(rule_class, subject, exc))
+        return self.fingerprint(findings)
+
+    # -- findings ---------------------------------------------------------------------------
+    def to_finding(self, rule: type[Rule], report: Report, subject: Function | Worker | None) -> Finding:
+        subject = report.subject or subject or (report.at if isinstance(report.at, (Function, Worker)) else None)
+        loc = locate(report.at)
+        tier = self.settings.tiers.get(rule.id) or report.tier or rule.tier
+        resource = None
+        if isinstance(subject, Function):
+            resource = (subject.template, subject.name)
+        else:
+            resource = self.resource_at(loc)
+        return Finding(
+            rule=rule.id,
+            name=rule.name,
+            category=rule.category,
+            tier=tier,
+            message=redact(report.message),
+            path=loc.path,
+            line=loc.line,
+            column=loc.column,
+            end_line=loc.end_line or loc.line,
+            end_column=loc.end_column or loc.column,
+            function=_unit_name(subject) if subject is not None else None,
+            platform=subject.platform if subject is not None else None,
+            fix=redact(report.fix or rule.fix),
+            docs=rule.docs[0],
+            resource=resource,
+        )
+
+    def crash_finding(self, rule: type[Rule], subject: Function | Worker | None, exc: Exception) -> Finding:
+        loc = subject.loc if subject is not None else Location.file_start(self.project.configs[0].path if self.project.configs else ".")
+        where = f" on {_unit_name(subject)}" if subject is not None else ""
+        return Finding(
+            rule=rule.id,
+            name=rule.name,
+            category=rule.category,
+            tier="non-blocking",
+            message=f"{rule.id} could not check {loc.path}{where}: {type(exc).__name__}: {exc}. "
+            "The rest of the review ran; please report this.",
+            path=loc.path,
+            line=loc.line,
+            column=loc.column,
+            end_line=loc.end_line or loc.line,
+            end_column=loc.end_column or loc.column,
+            function=_unit_name(subject) if subject is not None else None,
+            platform=subject.platform if subject is not None else None,
+            fix="Report the crash with the file that triggered it; run with --debug for the traceback.",
+            docs=rule.docs[0],
+        )
+
+    def resource_at(self, loc: Location) -> tuple[str, str] | None:
+        """The template resource whose definition contains a location, if any."""
+        for resource in self.project.resources:
+            if resource.template == loc.path:
+                start, _, end, _ = resource.node.span
+                if resource.loc.line <= loc.line <= max(end, start):
+                    return (resource.template, resource.logical_id)
+        return None
+
+    def fingerprint(self, findings: list[Finding]) -> list[Finding]:
+        """Stable across runs and unrelated edits: rule, path, function, and the normalised
+        text of the line (not its number), with an occurrence count for identical lines."""
+        out = []
+        seen: dict[str, int] = {}
+        for finding in sorted(findings, key=Finding.sort_key):
+            snippet = self.snippet(finding.path, finding.line)
+            basis = "\0".join((finding.rule, finding.path, finding.function or "", snippet))
+            seen[basis] = seen.get(basis, 0) + 1
+            digest = hashlib.sha256(f"{basis}\0{seen[basis]}".encode()).hexdigest()[:20]
+            out.append(replace(finding, fingerprint=digest, snippet=snippet))
+        return out
+
+    def snippet(self, path: str, line: int) -> str:
+        text = self.texts.get(path)
+        if text is None:
+            return ""
+        lines = text.splitlines()
+        if not 1 <= line <= len(lines):
+            return ""
+        return " ".join(lines[line - 1].split())[:200]
+
+    def apply_suppressions(self, findings: list[Finding], suppressions: list[Suppression]) -> tuple[list[Finding], list[Finding]]:
+        import pathspec
+
+        per_path = [
+            (pathspec.GitIgnoreSpec.from_lines([glob]), selectors)
+            for glob, selectors in self.settings.per_path_ignores.items()
+        ]
+        inline: dict[tuple[str, int], list[Suppression]] = {}
+        by_resource: dict[tuple[str, str], list[Suppression]] = {}
+        for s in suppressions:
+            if s.problem is not None:
+                continue
+            if s.resource is not None:
+                by_resource.setdefault(s.resource, []).append(s)
+            for line in s.lines:
+                inline.setdefault((s.loc.path, line), []).append(s)
+        rules = {r.id: r for r in self.all_rules}
+        kept, hidden = [], []
+        for finding in findings:
+            if finding.rule == "SLS004":  # a broken suppression cannot hide itself
+                kept.append(finding)
+                continue
+            candidates = inline.get((finding.path, finding.line), []) + by_resource.get(finding.resource or ("", ""), [])
+            suppressed = any(s.covers(finding.rule) for s in candidates)
+            if not suppressed:
+                rule = rules.get(finding.rule)
+                for spec, selectors in per_path:
+                    if spec.match_file(finding.path) and rule is not None and any(
+                        rule.id.startswith(s) or s in (rule.category, rule.name) for s in selectors
+                    ):
+                        suppressed = True
+            (hidden if suppressed else kept).append(finding)
+        return kept, hidden
+
+
+def locate(at: Any) -> Location:
+    """The location of whatever a rule reported on."""
+    if isinstance(at, Location):
+        return at
+    loc = getattr(at, "loc", None)
+    if callable(loc):
+        loc = loc()
+    if isinstance(loc, Location):
+        return loc
+    raise TypeError(f"cannot tell where {type(at).__name__} is; report a Location, a Located value or a model object")
+
+
+def _load_config(kind: str, path: str, text: str) -> Loaded:
+    from slsreview.loaders.json_loader import load_json
+    from slsreview.loaders.toml_loader import load_toml
+
+    if path.endswith(".toml"):
+        loaded = load_toml(path, text)
+    elif kind == "wrangler":
+        loaded = load_json(path, text, jsonc=True)
+    elif path.endswith(".json") or (path.endswith(".template") and text.lstrip().startswith("{")):
+        loaded = load_json(path, text, intrinsics=True)
+    else:
+        from slsreview.loaders.yaml_loader import load_yaml
+
+        loaded = load_yaml(path, text)
+    if loaded.value is not None and not isinstance(loaded.value, dict):
+        what = "template" if kind == "template" else "configuration"
+        return Loaded(None, [*loaded.problems, Problem("syntax", f"the {what} is not a mapping of keys to values")])
+    if loaded.value is None and not loaded.problems:
+        return Loaded(None, [Problem("syntax", "the file is empty")])
+    return loaded
+
+
+def _with_path(facts: FileFacts, path: str) -> FileFacts:
+    """Inline code is analysed under a private key; its locations must name the template."""
+    import dataclasses
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, Location):
+            return replace(value, path=path)
+        if isinstance(value, tuple):
+            return tuple(fix(v) for v in value)
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return replace(value, **{f.name: fix(getattr(value, f.name)) for f in dataclasses.fields(value)})  # type: ignore[type-var]
+        return value
+
+    return fix(facts)  # type: ignore[no-any-return]
+
+
+def _unit_name(unit: Function | Worker) -> str:
+    return unit.name if isinstance(unit, Function) else unit.display_name
+
+
+def _code_root(fn: Function) -> str | None:
+    code = fn.properties.get("CodeUri")
+    base = posixpath.dirname(fn.template) or "."
+    if isinstance(code, str) and not code.startswith("s3://"):
+        return posixpath.normpath(posixpath.join(base, code))
+    return base
+
+
+def _within(inner: str, outer: str) -> bool:
+    return outer == "." or inner == outer or inner.startswith(outer + "/")
+
+
+def _under_roots(directory: str, roots: list[str]) -> bool:
+    return any(_within(directory, root) or root in (".", "") or os.path.isfile(root) for root in roots)
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MiB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KiB"
+    return f"{size} bytes"
+
+
+

@@ -1,0 +1,336 @@
+"""The project model: what a reviewer reasons about, free of file formats.
+
+A ``Project`` holds every ``Function`` (a Lambda function from SAM or plain CloudFormation),
+every ``Worker`` (one per wrangler configuration *and* per ``[env.NAME]`` view), the template
+resources rules need, the documentation found beside the configuration, and the source files the
+configuration points at. Every field a rule can report on is ``Located``: its value, where it is
+written, and where it came from (written on the resource, taken from SAM ``Globals``, or the
+platform's default)::
+
+    fn = project.functions[0]
+    fn.timeout.value, fn.timeout.origin, fn.timeout.loc   # 3, "default", <the resource's key>
+    for event in fn.events:
+        if event.type == "SQS": ...
+
+Intrinsic functions stay ``Intrinsic`` objects; ``known(value)`` tells a rule whether it can
+reason about a value at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from slsreview.loaders import Problem
+from slsreview.loaders.nodes import Intrinsic, MapNode
+from slsreview.location import Location
+
+T = TypeVar("T")
+
+Origin = Literal["explicit", "global", "default"]
+Platform = Literal["aws-lambda", "cloudflare-workers"]
+
+
+@dataclass(frozen=True, slots=True)
+class Located(Generic[T]):
+    """A configuration value with the place it is written and where it came from."""
+
+    value: T
+    loc: Location
+    origin: Origin = "explicit"
+
+    @property
+    def known(self) -> bool:
+        return known(self.value)
+
+
+def known(value: Any) -> bool:
+    """False for intrinsics (``!Ref Timeout``) and anything built from them: unknown until deploy."""
+    if isinstance(value, Intrinsic):
+        return False
+    if isinstance(value, dict):
+        return all(known(v) for v in value.values())
+    if isinstance(value, list):
+        return all(known(v) for v in value)
+    return True
+
+
+@dataclass(slots=True)
+class ConfigFile:
+    """A file the review read as configuration: a template, a wrangler config, a samconfig."""
+
+    path: str
+    kind: Literal["template", "wrangler", "samconfig"]
+    value: Any  # the loaded document; None when it could not be read
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def directory(self) -> str:
+        return _dirname(self.path)
+
+
+@dataclass(slots=True)
+class HandlerSource:
+    """Where the code the configuration names lives, and whether we could read it.
+
+    ``status`` is one of ``found`` (``path`` exists), ``missing`` (the file the configuration
+    implies is not there), ``inline`` (code in the template: ``path`` is the template),
+    ``archive`` (a zip we do not open), ``remote`` (S3 or an image), ``unresolved`` (an
+    intrinsic or a custom runtime: nothing to check).
+    """
+
+    status: Literal["found", "missing", "inline", "archive", "remote", "unresolved"]
+    path: str | None = None  # display path of the source file
+    symbol: str | None = None  # the entry point the configuration names: "handler", "default"
+    language: Literal["python", "javascript", "typescript"] | None = None
+    tried: tuple[str, ...] = ()  # files looked for, for the message when none exists
+    detail: str = ""
+    inline_code: Located[str] | None = None
+
+
+@dataclass(slots=True)
+class Resource:
+    """One template resource, as written (no Globals applied)."""
+
+    logical_id: str
+    type: str
+    properties: MapNode
+    loc: Location  # the resource's logical id key
+    template: str  # path of the template
+    node: MapNode  # the whole resource mapping (Type, Properties, Metadata, DeletionPolicy, ...)
+
+    def prop(self, name: str) -> Located[Any] | None:
+        if name not in self.properties:
+            return None
+        return Located(self.properties[name], self.properties.loc(name))
+
+    def attribute(self, name: str) -> Located[Any] | None:
+        """A resource attribute beside Properties: DeletionPolicy, Condition, DependsOn..."""
+        if name not in self.node:
+            return None
+        return Located(self.node[name], self.node.loc(name))
+
+    @property
+    def metadata(self) -> MapNode:
+        value = self.node.get("Metadata")
+        return value if isinstance(value, MapNode) else MapNode(self.template, self.node.span)
+
+
+@dataclass(slots=True)
+class Event:
+    """A trigger of a function: a SAM event, or an event source mapping / permission pointing at it."""
+
+    name: str
+    type: str  # SAM event type: Api, HttpApi, SQS, SNS, S3, Schedule, EventBridgeRule, ...
+    properties: MapNode
+    loc: Location
+
+    @property
+    def invocation(self) -> Literal["sync", "async", "poll", "unknown"]:
+        """How Lambda calls the function for this event, which decides how failures retry."""
+        return EVENT_INVOCATION.get(self.type, "unknown")
+
+
+EVENT_INVOCATION: dict[str, Literal["sync", "async", "poll"]] = {
+    "Api": "sync",
+    "HttpApi": "sync",
+    "AlexaSkill": "sync",
+    "Cognito": "sync",
+    "IoTRule": "async",
+    "S3": "async",
+    "SNS": "async",
+    "Schedule": "async",
+    "ScheduleV2": "async",
+    "CloudWatchEvent": "async",
+    "EventBridgeRule": "async",
+    "CloudWatchLogs": "async",
+    "SQS": "poll",
+    "Kinesis": "poll",
+    "DynamoDB": "poll",
+    "MSK": "poll",
+    "MQ": "poll",
+    "SelfManagedKafka": "poll",
+    "DocumentDB": "poll",
+}
+
+
+@dataclass(slots=True)
+class Policy:
+    """One entry of a function's permissions, in any of SAM's three forms or from its role.
+
+    ``kind`` is ``managed`` (a managed policy name or ARN), ``template`` (a SAM policy template
+    such as ``DynamoDBCrudPolicy`` with its ``arguments``) or ``inline`` (a policy document whose
+    ``statements`` are listed).
+    """
+
+    kind: Literal["managed", "template", "inline"]
+    name: str  # managed name/ARN, template name, or "inline"
+    loc: Location
+    arguments: Any = None
+    statements: list[MapNode] = field(default_factory=list)
+    via_role: str | None = None  # logical id of the IAM role it came through
+
+
+@dataclass(slots=True)
+class Function:
+    """A Lambda function with its effective configuration (Globals applied as SAM applies them)."""
+
+    name: str  # logical id
+    resource: Resource
+    properties: MapNode  # effective properties: Globals merged in
+    origins: dict[str, Origin]  # for each top-level property: "explicit" or "global"
+    runtime: Located[Any] | None
+    handler: Located[Any] | None
+    timeout: Located[Any]
+    memory: Located[Any]
+    source: HandlerSource
+    events: list[Event] = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
+    environment: dict[str, Located[Any]] = field(default_factory=dict)
+    platform: Platform = "aws-lambda"
+
+    @property
+    def loc(self) -> Location:
+        return self.resource.loc
+
+    @property
+    def template(self) -> str:
+        return self.resource.template
+
+    def prop(self, name: str) -> Located[Any] | None:
+        """An effective property with its location and origin, or None when absent."""
+        if name not in self.properties:
+            return None
+        return Located(self.properties[name], self.properties.loc(name), self.origins.get(name, "explicit"))
+
+    @property
+    def function_url(self) -> Located[Any] | None:
+        return self.prop("FunctionUrlConfig")
+
+    @property
+    def dead_letter(self) -> Located[Any] | None:
+        """SAM ``DeadLetterQueue`` or CloudFormation ``DeadLetterConfig``."""
+        return self.prop("DeadLetterQueue") or self.prop("DeadLetterConfig")
+
+    @property
+    def event_invoke_config(self) -> Located[Any] | None:
+        return self.prop("EventInvokeConfig")
+
+    @property
+    def logging_config(self) -> Located[Any] | None:
+        return self.prop("LoggingConfig")
+
+    @property
+    def role(self) -> Located[Any] | None:
+        return self.prop("Role")
+
+
+@dataclass(slots=True)
+class Binding:
+    """A Workers binding: how code reaches a KV namespace, D1 database, queue, service, ..."""
+
+    kind: str  # kv, d1, r2, queue-producer, queue-consumer, service, durable-object, ...
+    name: str  # the name code uses: env.NAME (a queue consumer's name is its queue)
+    properties: MapNode
+    loc: Location
+
+
+@dataclass(slots=True)
+class Worker:
+    """One deployable Worker: the top level of a wrangler config, or one ``[env.NAME]`` view.
+
+    An environment view inherits what Wrangler inherits (main, compatibility_date, routes,
+    limits, ...) and *not* bindings or vars: those are exactly what its ``[env.NAME]`` declares.
+    """
+
+    name: Located[Any] | None
+    env: str | None  # None for the top level
+    config: ConfigFile
+    settings: MapNode  # effective top-level keys for this view
+    origins: dict[str, Origin]  # "explicit" in this view, "global" when inherited from the top
+    main: Located[Any] | None
+    compatibility_date: Located[Any] | None
+    compatibility_flags: list[Located[Any]]
+    bindings: list[Binding]
+    vars: dict[str, Located[Any]]
+    source: HandlerSource
+    loc: Location  # the [env.NAME] table, or the config file's first line
+    # What supplies the entry or settings when the config does not: a package.json script
+    # ("wrangler deploy src/index.ts --compatibility-date 2025-01-01") or a framework plugin.
+    supplied_elsewhere: dict[str, Located[str]] = field(default_factory=dict)
+    platform: Platform = "cloudflare-workers"
+
+    @property
+    def display_name(self) -> str:
+        base = self.name.value if self.name and isinstance(self.name.value, str) else self.config.path
+        return f"{base} [env.{self.env}]" if self.env else str(base)
+
+    def setting(self, name: str) -> Located[Any] | None:
+        if name not in self.settings:
+            return None
+        return Located(self.settings[name], self.settings.loc(name), self.origins.get(name, "explicit"))
+
+    def bindings_of(self, kind: str) -> list[Binding]:
+        return [b for b in self.bindings if b.kind == kind]
+
+
+@dataclass(slots=True)
+class Doc:
+    """A README or document beside the configuration, for requirements and removal procedures."""
+
+    path: str
+    text: str
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """A handler source file the review read (parsed later, once, by the analysis layer)."""
+
+    path: str
+    language: Literal["python", "javascript", "typescript"]
+    reason: str  # why it is reviewed: "handler of OrdersFunction", "beside unreadable template.yaml"
+
+
+@dataclass(slots=True)
+class Project:
+    """Everything one ``slsreview check`` run reviews."""
+
+    configs: list[ConfigFile] = field(default_factory=list)
+    functions: list[Function] = field(default_factory=list)
+    workers: list[Worker] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    docs: list[Doc] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    problems: dict[str, list[Problem]] = field(default_factory=dict)  # path -> loader problems
+    notes: list[str] = field(default_factory=list)  # what could not be reviewed, for the report
+
+    def resources_of(self, *types: str) -> Iterator[Resource]:
+        return (r for r in self.resources if r.type in types)
+
+    def resource(self, template: str, logical_id: str) -> Resource | None:
+        for resource in self.resources:
+            if resource.logical_id == logical_id and resource.template == template:
+                return resource
+        return None
+
+    def docs_for(self, config_path: str) -> list[Doc]:
+        """Documents beside a configuration file or in a folder above it."""
+        directory = _dirname(config_path)
+        return [d for d in self.docs if _is_within(directory, _dirname(d.path)) or _dirname(d.path).startswith(_join(directory, "docs"))]
+
+
+def _dirname(path: str) -> str:
+    head, _, _ = path.rpartition("/")
+    return head or "."
+
+
+def _join(directory: str, name: str) -> str:
+    return name if directory == "." else f"{directory}/{name}"
+
+
+def _is_within(inner: str, outer: str) -> bool:
+    """True when ``outer`` is ``inner`` or one of its ancestors (paths relative to the same base)."""
+    if outer == "." or inner == outer:
+        return True
+    return inner.startswith(outer + "/")

@@ -1,0 +1,70 @@
+"""Rule packs: the built-in rules and any team's own, found through one entry point group.
+
+A pack is a package named by an entry point in the ``slsreview.rules`` group; every ``Rule``
+subclass defined in a module of that package is a rule. The built-in pack is declared in our own
+``pyproject.toml`` exactly as a team's pack would declare itself::
+
+    [project.entry-points."slsreview.rules"]
+    builtin = "slsreview_rules"
+
+Adding a rule is adding a file: no list to update.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from slsreview.rule import Rule
+
+GROUP = "slsreview.rules"
+
+
+class RulePackError(Exception):
+    pass
+
+
+def load_rules() -> list[type[Rule]]:
+    """Every rule of every installed pack, sorted by id. Raises ``RulePackError`` on a bad pack."""
+    rules: dict[str, type[Rule]] = {}
+    packs = sorted(entry_points(group=GROUP), key=lambda ep: ep.name)
+    if not packs:
+        raise RulePackError(
+            f"no rule packs are installed (entry point group {GROUP!r}); install slsreview with pip"
+        )
+    for pack in packs:
+        try:
+            module = pack.load()
+        except Exception as exc:  # a broken third-party pack must say which one it is
+            raise RulePackError(f"rule pack {pack.name!r} ({pack.value}) failed to load: {exc}") from exc
+        for rule in rules_in(module):
+            other = rules.get(rule.id)
+            if other is not None and other is not rule:
+                raise RulePackError(f"rule id {rule.id} is defined twice: {other.__module__} and {rule.__module__}")
+            problems = rule.problems()
+            if problems:
+                raise RulePackError(f"rule {rule.__module__}.{rule.__name__}: {'; '.join(problems)}")
+            rules[rule.id] = rule
+    return [rules[key] for key in sorted(rules)]
+
+
+def rules_in(package: ModuleType) -> list[type[Rule]]:
+    modules = [package]
+    path = getattr(package, "__path__", None)
+    if path is not None:
+        for info in sorted(pkgutil.walk_packages(path, package.__name__ + "."), key=lambda i: i.name):
+            modules.append(importlib.import_module(info.name))
+    found: list[type[Rule]] = []
+    for module in modules:
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Rule)
+                and value is not Rule
+                and value.__module__ == module.__name__
+                and "id" in vars(value)
+            ):
+                found.append(value)
+    return found

@@ -1,0 +1,587 @@
+"""The same scenario in Python and in JavaScript/TypeScript must yield the same facts.
+
+Each scenario is written once per language; one language-neutral check runs against each. A
+rule written against these facts then holds for both languages.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from slsreview.analysis import analyze_source
+from slsreview.analysis.facts import Facts
+
+
+@dataclass
+class Pair:
+    name: str
+    check: Callable[[Facts], None]
+    python: str | None = None
+    javascript: str | None = None
+    typescript: str | None = None
+    entry: str = "handler"
+
+
+def sources_of(value) -> set[tuple[str, str]]:
+    return {(s.kind, s.name) for s in value.sources}
+
+
+def _dynamodb_random_key(f: Facts) -> None:
+    assert f.defines("handler")
+    (put,) = f.calls("aws.dynamodb.PutItem")
+    item = put.kwarg("Item")
+    assert item is not None
+    assert any(kind == "random" for kind, _ in sources_of(item))
+    assert "TABLE" in {r.name for r in f.env_reads()}
+
+
+def _secret_to_log(f: Facts) -> None:
+    flows = f.flows(source="env", sink="log", name="STRIPE_KEY")
+    assert flows, "the env value must reach the log call"
+    assert all(fl.call is not None and fl.call.name == "log" for fl in flows)
+
+
+def _http_timeouts(f: Facts) -> None:
+    calls = sorted(f.calls("http.request"), key=lambda c: c.loc.line)
+    assert [c.attr("method") for c in calls] == ["POST", "GET"]
+    assert calls[0].attr("has_timeout") is False
+    assert calls[1].attr("has_timeout") is True
+    assert calls[1].attr("timeout_seconds") == 5
+
+
+def _idempotency_header(f: Facts) -> None:
+    names = {(s.kind, s.name) for c in f.calls("aws.dynamodb.PutItem") for s in (c.kwarg("Item").sources if c.kwarg("Item") else ())}
+    assert ("event-id", "headers.idempotency-key") in names
+
+
+def _swallowed(f: Facts) -> None:
+    (put,) = f.calls("aws.dynamodb.PutItem")
+    block = f.try_block(put)
+    assert block is not None and block.on_error == "swallow"
+
+
+def _log_only(f: Facts) -> None:
+    (send,) = f.calls("aws.sqs.SendMessage")
+    block = f.try_block(send)
+    assert block is not None and block.on_error == "log-only"
+
+
+def _batch_failures(f: Facts) -> None:
+    assert any("batchItemFailures" in r.keys for r in f.returns())
+    (put,) = f.calls("aws.dynamodb.PutItem")
+    block = f.try_block(put)
+    assert block is not None and block.on_error == "record-failure"
+    assert any(kind == "event-id" and name == "messageId" for kind, name in sources_of(put.kwarg("Item")))
+
+
+def _status_codes(f: Facts) -> None:
+    assert sorted(r.status for r in f.returns() if r.status is not None) == [202, 400]
+
+
+def _non_constant_compare(f: Facts) -> None:
+    (cmp,) = [c for c in f.comparisons() if not c.constant_time]
+    sides = sources_of(cmp.left) | sources_of(cmp.right)
+    assert ("env", "WEBHOOK_SECRET") in sides
+    assert ("event", "headers.x-webhook-secret") in sides
+
+
+def _constant_compare(f: Facts) -> None:
+    assert [c.constant_time for c in f.comparisons()] == [True]
+    assert f.calls("crypto.compare")
+
+
+def _module_state(f: Facts) -> None:
+    (state,) = f.module_state()
+    assert state.name == "seen"
+    assert state.writes and state.writes[0][0] == "handler"
+
+
+def _json_unguarded(f: Facts) -> None:
+    (parse,) = f.parses()
+    assert not parse.guarded
+    assert ("event", "body") in {(s.kind, s.name) for s in parse.of}
+
+
+def _json_guarded(f: Facts) -> None:
+    (parse,) = f.parses()
+    assert parse.guarded
+
+
+def _powertools_idempotent(f: Facts) -> None:
+    (wrapper,) = f.wrappers("powertools.idempotent")
+    assert wrapper.target == "handler"
+
+
+def _log_event(f: Facts) -> None:
+    flows = f.flows(source="event", sink="log")
+    assert any(fl.source.name == "event" for fl in flows)
+
+
+def _secret_manager_to_log(f: Facts) -> None:
+    assert f.calls("aws.secretsmanager.GetSecretValue")
+    assert f.flows(source="secret", sink="log")
+
+
+def _env_to_response(f: Facts) -> None:
+    assert any(fl.source.name == "API_KEY" for fl in f.flows(source="env", sink="response"))
+
+
+def _payment_key(f: Facts) -> None:
+    (create,) = f.calls("payment.create")
+    key = create.kwarg("idempotency_key")
+    assert key is not None
+    assert ("event-id", "headers.idempotency-key") in sources_of(key)
+
+
+def _entry_missing(f: Facts) -> None:
+    assert not f.defines("handler")
+    assert f.defines("other")
+
+
+PAIRS = [
+    Pair(
+        "dynamodb-put-with-random-key",
+        _dynamodb_random_key,
+        python="""
+        import os
+        import uuid
+        import boto3
+
+        table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+
+        def handler(event, context):
+            for record in event["Records"]:
+                table.put_item(Item={"pk": str(uuid.uuid4()), "body": record["body"]})
+        """,
+        javascript="""
+        import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+        import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+        import { randomUUID } from "node:crypto";
+
+        const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+        export const handler = async (event) => {
+          for (const record of event.Records) {
+            await doc.send(new PutCommand({ TableName: process.env.TABLE, Item: { pk: randomUUID(), body: record.body } }));
+          }
+        };
+        """,
+        typescript="""
+        import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+        import { v4 as uuidv4 } from "uuid";
+        import type { SQSEvent } from "aws-lambda";
+
+        const client = new DynamoDBClient({});
+        const TABLE: string = process.env.TABLE!;
+
+        export async function handler(event: SQSEvent): Promise<void> {
+          for (const record of event.Records) {
+            const id: string = uuidv4();
+            await client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: id } } }));
+          }
+        }
+        """,
+    ),
+    Pair(
+        "env-secret-reaches-log",
+        _secret_to_log,
+        python="""
+        import logging
+        import os
+
+        logger = logging.getLogger(__name__)
+        KEY = os.environ["STRIPE_KEY"]
+
+        def handler(event, context):
+            logger.info("using key %s", KEY)
+            return {"statusCode": 200}
+        """,
+        javascript="""
+        exports.handler = async (event) => {
+          const key = process.env.STRIPE_KEY;
+          console.log(`using key ${key}`);
+          return { statusCode: 200 };
+        };
+        """,
+    ),
+    Pair(
+        "http-with-and-without-timeout",
+        _http_timeouts,
+        python="""
+        import requests
+
+        def handler(event, context):
+            requests.post("https://api.example.com/orders", json={"a": 1})
+            return requests.get("https://api.example.com/health", timeout=5).status_code
+        """,
+        javascript="""
+        export const handler = async () => {
+          await fetch("https://api.example.com/orders", { method: "POST", body: "{}" });
+          const res = await fetch("https://api.example.com/health", { signal: AbortSignal.timeout(5000) });
+          return res.status;
+        };
+        """,
+    ),
+    Pair(
+        "idempotency-key-header-as-item-key",
+        _idempotency_header,
+        python="""
+        import boto3
+
+        table = boto3.resource("dynamodb").Table("orders")
+
+        def handler(event, context):
+            key = event["headers"]["idempotency-key"]
+            table.put_item(Item={"pk": key}, ConditionExpression="attribute_not_exists(pk)")
+        """,
+        javascript="""
+        const { DynamoDBClient, PutItemCommand } = require("@aws-sdk/client-dynamodb");
+        const client = new DynamoDBClient({});
+
+        module.exports.handler = async (event) => {
+          const key = event.headers["idempotency-key"];
+          await client.send(new PutItemCommand({ TableName: "orders", Item: { pk: { S: key } }, ConditionExpression: "attribute_not_exists(pk)" }));
+        };
+        """,
+    ),
+    Pair(
+        "exception-swallowed",
+        _swallowed,
+        python="""
+        import boto3
+
+        table = boto3.resource("dynamodb").Table("orders")
+
+        def handler(event, context):
+            try:
+                table.put_item(Item={"pk": "x"})
+            except Exception:
+                pass
+        """,
+        javascript="""
+        import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+        const doc = DynamoDBDocumentClient.from(client);
+
+        export const handler = async () => {
+          try {
+            await doc.send(new PutCommand({ TableName: "orders", Item: { pk: "x" } }));
+          } catch (err) {}
+        };
+        """,
+    ),
+    Pair(
+        "exception-only-logged",
+        _log_only,
+        python="""
+        import logging
+        import boto3
+
+        sqs = boto3.client("sqs")
+        log = logging.getLogger()
+
+        def handler(event, context):
+            try:
+                sqs.send_message(QueueUrl="u", MessageBody="b")
+            except Exception as exc:
+                log.error("send failed: %s", exc)
+        """,
+        javascript="""
+        import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
+        const sqs = new SQSClient({});
+
+        export const handler = async () => {
+          try {
+            await sqs.send(new SendMessageCommand({ QueueUrl: "u", MessageBody: "b" }));
+          } catch (err) {
+            console.error("send failed", err);
+          }
+        };
+        """,
+    ),
+    Pair(
+        "partial-batch-response",
+        _batch_failures,
+        python="""
+        import boto3
+
+        table = boto3.resource("dynamodb").Table("orders")
+
+        def handler(event, context):
+            failures = []
+            for record in event["Records"]:
+                try:
+                    table.put_item(Item={"pk": record["messageId"]})
+                except Exception:
+                    failures.append({"itemIdentifier": record["messageId"]})
+            return {"batchItemFailures": failures}
+        """,
+        javascript="""
+        import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+        const doc = DynamoDBDocumentClient.from(client);
+
+        export const handler = async (event) => {
+          const batchItemFailures = [];
+          for (const record of event.Records) {
+            try {
+              await doc.send(new PutCommand({ TableName: "orders", Item: { pk: record.messageId } }));
+            } catch (e) {
+              batchItemFailures.push({ itemIdentifier: record.messageId });
+            }
+          }
+          return { batchItemFailures };
+        };
+        """,
+    ),
+    Pair(
+        "status-codes",
+        _status_codes,
+        python="""
+        import json
+
+        def handler(event, context):
+            if not event.get("body"):
+                return {"statusCode": 400, "body": json.dumps({"error": "empty"})}
+            return {"statusCode": 202, "body": event["body"]}
+        """,
+        javascript="""
+        export default {
+          async fetch(request, env) {
+            if (request.method !== "POST") {
+              return Response.json({ error: "bad" }, { status: 400 });
+            }
+            return new Response("ok", { status: 202 });
+          },
+        };
+        """,
+        entry="default",
+    ),
+    Pair(
+        "secret-compared-with-equals",
+        _non_constant_compare,
+        python="""
+        import os
+
+        def handler(event, context):
+            if event["headers"].get("x-webhook-secret") != os.environ["WEBHOOK_SECRET"]:
+                return {"statusCode": 401}
+            return {"statusCode": 200}
+        """,
+        javascript="""
+        export default {
+          async fetch(request, env) {
+            if (request.headers.get("x-webhook-secret") !== env.WEBHOOK_SECRET) {
+              return new Response("no", { status: 401 });
+            }
+            return new Response("ok");
+          },
+        };
+        """,
+        entry="default",
+    ),
+    Pair(
+        "secret-compared-in-constant-time",
+        _constant_compare,
+        python="""
+        import hmac
+        import os
+
+        def handler(event, context):
+            ok = hmac.compare_digest(event["headers"]["x-sig"], os.environ["SIG"])
+            return {"statusCode": 200 if ok else 401}
+        """,
+        javascript="""
+        import crypto from "node:crypto";
+
+        export const handler = async (event) => {
+          const ok = crypto.timingSafeEqual(Buffer.from(event.headers["x-sig"]), Buffer.from(process.env.SIG));
+          return { statusCode: ok ? 200 : 401 };
+        };
+        """,
+    ),
+    Pair(
+        "module-level-state-written-in-handler",
+        _module_state,
+        python="""
+        seen = set()
+
+        def handler(event, context):
+            seen.add(event["id"])
+        """,
+        javascript="""
+        const seen = new Set();
+
+        export const handler = async (event) => {
+          seen.add(event.id);
+        };
+        """,
+    ),
+    Pair(
+        "json-parse-unguarded",
+        _json_unguarded,
+        python="""
+        import json
+
+        def handler(event, context):
+            body = json.loads(event["body"])
+            return {"statusCode": 200, "body": json.dumps(body)}
+        """,
+        javascript="""
+        export const handler = async (event) => {
+          const body = JSON.parse(event.body);
+          return { statusCode: 200, body: JSON.stringify(body) };
+        };
+        """,
+    ),
+    Pair(
+        "json-parse-guarded",
+        _json_guarded,
+        python="""
+        import json
+
+        def handler(event, context):
+            try:
+                body = json.loads(event["body"])
+            except json.JSONDecodeError:
+                return {"statusCode": 400}
+            return {"statusCode": 200, "body": json.dumps(body)}
+        """,
+        javascript="""
+        export const handler = async (event) => {
+          let body;
+          try {
+            body = JSON.parse(event.body);
+          } catch {
+            return { statusCode: 400 };
+          }
+          return { statusCode: 200, body: JSON.stringify(body) };
+        };
+        """,
+    ),
+    Pair(
+        "powertools-idempotent",
+        _powertools_idempotent,
+        python="""
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, idempotent
+
+        persistence = DynamoDBPersistenceLayer(table_name="idem")
+
+        @idempotent(persistence_store=persistence)
+        def handler(event, context):
+            return {"statusCode": 200}
+        """,
+        javascript="""
+        import { makeIdempotent } from "@aws-lambda-powertools/idempotency";
+        import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+
+        const persistenceStore = new DynamoDBPersistenceLayer({ tableName: "idem" });
+
+        export const handler = makeIdempotent(async (event) => ({ statusCode: 200 }), { persistenceStore });
+        """,
+    ),
+    Pair(
+        "whole-event-logged",
+        _log_event,
+        python="""
+        import json
+
+        def handler(event, context):
+            print(json.dumps(event))
+        """,
+        javascript="""
+        export const handler = async (event) => {
+          console.log(JSON.stringify(event));
+        };
+        """,
+    ),
+    Pair(
+        "secrets-manager-value-logged",
+        _secret_manager_to_log,
+        python="""
+        import boto3
+
+        client = boto3.client("secretsmanager")
+
+        def handler(event, context):
+            secret = client.get_secret_value(SecretId="prod/stripe")["SecretString"]
+            print("loaded", secret)
+        """,
+        javascript="""
+        import { SecretsManagerClient, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+        const sm = new SecretsManagerClient({});
+
+        export const handler = async () => {
+          const { SecretString } = await sm.send(new GetSecretValueCommand({ SecretId: "prod/stripe" }));
+          console.log("loaded", SecretString);
+        };
+        """,
+    ),
+    Pair(
+        "env-value-in-response",
+        _env_to_response,
+        python="""
+        import json
+        import os
+
+        def handler(event, context):
+            return {"statusCode": 200, "body": json.dumps({"key": os.environ["API_KEY"]})}
+        """,
+        javascript="""
+        export default {
+          async fetch(request, env) {
+            return Response.json({ key: env.API_KEY });
+          },
+        };
+        """,
+        entry="default",
+    ),
+    Pair(
+        "payment-with-idempotency-key",
+        _payment_key,
+        python="""
+        import stripe
+
+        def handler(event, context):
+            key = event["headers"]["idempotency-key"]
+            stripe.PaymentIntent.create(amount=100, currency="usd", idempotency_key=key)
+        """,
+        javascript="""
+        import Stripe from "stripe";
+        const stripe = new Stripe(process.env.STRIPE_KEY);
+
+        export const handler = async (event) => {
+          const key = event.headers["idempotency-key"];
+          await stripe.paymentIntents.create({ amount: 100, currency: "usd" }, { idempotencyKey: key });
+        };
+        """,
+    ),
+    Pair(
+        "configured-entry-point-absent",
+        _entry_missing,
+        python="""
+        def other(event, context):
+            return None
+        """,
+        javascript="""
+        export const other = async () => null;
+        """,
+    ),
+]
+
+CASES = [
+    pytest.param(pair, language, source, id=f"{pair.name}-{language}")
+    for pair in PAIRS
+    for language, source in (("python", pair.python), ("javascript", pair.javascript), ("typescript", pair.typescript))
+    if source is not None
+]
+
+
+@pytest.mark.parametrize(("pair", "language", "source"), CASES)
+def test_pair(pair: Pair, language: str, source: str) -> None:
+    ext = {"python": "py", "javascript": "mjs", "typescript": "ts"}[language]
+    file_facts = analyze_source(f"src/app.{ext}", textwrap.dedent(source).lstrip(), language)  # type: ignore[arg-type]
+    assert file_facts.parsed, file_facts.syntax
+    pair.check(Facts([file_facts], entry=pair.entry))

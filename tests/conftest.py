@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from slsreview.config import Settings
+from slsreview.engine import Review, review
+from slsreview.registry import load_rules
+
+ALL_RULES = load_rules()
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def run_review(root: Path, *, select: list[str] | None = None, today: str = "2026-11-27", **options: object) -> Review:
+    settings = Settings(select=select or [], today=dt.date.fromisoformat(today), cache=False, jobs=1)
+    for key, value in options.items():
+        setattr(settings, key, value)
+    return review([root], settings, ALL_RULES, cwd=root)
+
+
+@pytest.fixture
+def tree(tmp_path: Path):
+    def make(files: dict[str, str | bytes]) -> Path:
+        write_tree(tmp_path, files)
+        return tmp_path
+
+    return make
