@@ -97,8 +97,14 @@ def find_config(start: Path) -> Path | None:
         pyproject = candidate_dir / "pyproject.toml"
         if pyproject.is_file():
             try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                text = pyproject.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                if "tool.slsreview" in text:
+                    raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from exc
                 continue
             if "slsreview" in data.get("tool", {}):
                 return pyproject

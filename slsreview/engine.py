@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
-
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -31,8 +30,8 @@ from slsreview.location import Location
 from slsreview.model.handlers import language_of
 from slsreview.model.project import ConfigFile, Doc, Function, Project, SourceFile, Worker
 from slsreview.model.sam import build_template
-from slsreview.redact import redact
 from slsreview.model.wrangler import build_workers
+from slsreview.redact import redact
 from slsreview.rule import Context, Report, Rule
 from slsreview.suppressions import Suppression, scan_inline, scan_metadata
 
@@ -182,7 +181,8 @@ class _Run:
                 text = self.read(doc_path)
                 if text is not None:
                     project.docs.append(Doc(doc_path, text))
-        for unit in [*project.functions, *project.workers]:
+        units: list[Function | Worker] = [*project.functions, *project.workers]
+        for unit in units:
             source = unit.source
             if source.status == "found" and source.path and source.language:
                 project.sources.setdefault(
@@ -231,7 +231,8 @@ class _Run:
             pending = sorted(set(imported))
             if not pending:
                 break
-        for unit in [*self.project.functions, *self.project.workers]:
+        units: list[Function | Worker] = [*self.project.functions, *self.project.workers]
+        for unit in units:
             inline = unit.source.inline_code
             if unit.source.status == "inline" and inline is not None and unit.source.language:
                 # Lines match the template (the code starts below the key); columns are the code's own.
@@ -240,7 +241,7 @@ class _Run:
                 self.facts.update(analyze_many([(key, text, unit.source.language)], 1, cache))
                 self.facts[key] = _with_path(self.facts[key], unit.source.path or key)
         self.cache_hits = cache.hits
-        for path, facts in sorted(self.facts.items()):
+        for _path, facts in sorted(self.facts.items()):
             for problem in facts.syntax:
                 loc = problem.loc
                 kind = "syntax" if problem.fatal else "recovered"
@@ -411,7 +412,8 @@ class _Run:
             for line in s.lines:
                 inline.setdefault((s.loc.path, line), []).append(s)
         rules = {r.id: r for r in self.all_rules}
-        kept, hidden = [], []
+        kept: list[Finding] = []
+        hidden: list[Finding] = []
         for finding in findings:
             if finding.rule == "SLS004":  # a broken suppression cannot hide itself
                 kept.append(finding)
@@ -475,10 +477,10 @@ def _with_path(facts: FileFacts, path: str) -> FileFacts:
         if isinstance(value, list):
             return [fix(v) for v in value]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return replace(value, **{f.name: fix(getattr(value, f.name)) for f in dataclasses.fields(value)})  # type: ignore[type-var]
+            return replace(value, **{f.name: fix(getattr(value, f.name)) for f in dataclasses.fields(value)})
         return value
 
-    return fix(facts)  # type: ignore[no-any-return]
+    return fix(facts)
 
 
 def _unit_name(unit: Function | Worker) -> str:

@@ -109,7 +109,7 @@ class Context:
 
     def facts(self, unit: Function | Worker) -> Facts | None:
         """The handler source facts of a function or Worker, or None when there is no readable source."""
-        return self._facts(unit)  # type: ignore[no-any-return]
+        return self._facts(unit)
 
 
 class Rule:

@@ -36,3 +36,11 @@ def tree(tmp_path: Path):
         return tmp_path
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="rewrite tests/snapshots/*.json from the current behaviour (then review the diff)",
+    )

@@ -204,10 +204,8 @@ class DeprecatedRuntime(Rule):
     def check(self, ctx: Context) -> Iterator[Report]:
         groups: dict[tuple[object, str], list[Function]] = {}
         for fn in ctx.project.functions:
-            runtime = fn.runtime
-            if runtime is None or not isinstance(runtime.value, str):
-                continue
-            groups.setdefault((runtime.loc, runtime.value), []).append(fn)
+            if fn.runtime is not None and isinstance(fn.runtime.value, str):
+                groups.setdefault((fn.runtime.loc, fn.runtime.value), []).append(fn)
         as_of, _, table = runtime_table()
         for (_, runtime), functions in groups.items():
             located = functions[0].runtime

@@ -184,7 +184,7 @@ class _Parser:
         try:
             return str(json.loads(raw))
         except ValueError as exc:
-            raise self.fail(f"bad string escape ({exc.msg})", start) from exc
+            raise self.fail(f"bad string escape ({exc})", start) from exc
 
 
 _NOTHING = object()

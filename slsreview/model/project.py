@@ -314,6 +314,28 @@ class Project:
                 return resource
         return None
 
+    def log_group_of(self, fn: Function) -> Resource | None:
+        from slsreview.model.resources import log_group_of
+
+        return log_group_of(fn, self.resources)
+
+    def alarms_for(self, fn: Function) -> list[Resource]:
+        from slsreview.model.resources import alarms_for
+
+        return alarms_for(fn, self.resources)
+
+    def permissions_for(self, fn: Function) -> list[Resource]:
+        from slsreview.model.resources import permissions_for
+
+        return permissions_for(fn, self.resources)
+
+    def event_queue(self, fn: Function, event: Event) -> Resource | None:
+        """The queue (or stream, or table) an event polls, when it is in the same template."""
+        from slsreview.model.resources import event_source
+
+        key = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream"}.get(event.type, "EventSourceArn")
+        return event_source(event.properties.get(key), self.resources, fn.template)
+
     def docs_for(self, config_path: str) -> list[Doc]:
         """Documents beside a configuration file or in a folder above it."""
         directory = _dirname(config_path)

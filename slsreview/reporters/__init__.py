@@ -30,4 +30,4 @@ class ReportOptions:
 
 def get_reporter(name: str) -> Callable[[Review, ReportOptions], str]:
     module = importlib.import_module(f"slsreview.reporters.{REPORTERS[name]}")
-    return module.render  # type: ignore[no-any-return]
+    return module.render

@@ -1,0 +1,163 @@
+"""The one door to the tree-sitter Python bindings.
+
+py-tree-sitter changed its API between minor versions (how a ``Language`` is built, how a
+``Parser`` gets one, how queries run), so every call into it lives here and is tested against the
+versions pinned in pyproject.toml. The rest of the code base sees:
+
+- ``parse(text, dialect)`` -> ``SyntaxTree``: the root node, node text, 1-based line and
+  1-based *character* columns (tree-sitter counts bytes; the conversion happens here, once), and
+  the first error or missing node, if any;
+- a handful of node accessors (``kind``, ``named_children``, ``children``, ``field``, ``is_named``,
+  ``start_byte``, ``end_byte``). They are the bindings' own C-level getters, re-exported under
+  stable names, because the analyser calls them for every node and a Python wrapper per node
+  would cost more than parsing itself;
+- ``dialect_for_path``: which grammar reads a file.
+
+    >>> tree = parse("const é = 1; f(é)", "javascript")
+    >>> call = named_children(named_children(tree.root)[1])[0]
+    >>> kind(call), tree.text(call), tree.span(call)
+    ('call_expression', 'f(é)', (1, 14, 1, 18))
+
+Grammars and parsers are built lazily, once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from functools import cache
+from operator import attrgetter
+from typing import Literal
+
+import tree_sitter
+
+Dialect = Literal["javascript", "typescript", "tsx"]
+
+# The node handle other modules pass around. It is opaque to them: they use only the accessors
+# below, never its attributes, so a binding change is fixed here.
+Node = tree_sitter.Node
+
+# (line, column, end_line, end_column), 1-based, character columns, end column exclusive
+Span = tuple[int, int, int, int]
+
+EXTENSION_DIALECTS: dict[str, Dialect] = {
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+}
+
+# -- node accessors -----------------------------------------------------------------------------
+kind: Callable[[Node], str] = attrgetter("type")
+children: Callable[[Node], list[Node]] = attrgetter("children")
+named_children: Callable[[Node], list[Node]] = attrgetter("named_children")
+is_named: Callable[[Node], bool] = attrgetter("is_named")
+start_byte: Callable[[Node], int] = attrgetter("start_byte")
+end_byte: Callable[[Node], int] = attrgetter("end_byte")
+field: Callable[[Node, str], Node | None] = tree_sitter.Node.child_by_field_name
+
+
+def dialect_for_path(path: str) -> Dialect | None:
+    """The grammar for a file name, or None when it is not JavaScript or TypeScript."""
+    ext = posixpath.splitext(path)[1].lower()
+    if path.lower().endswith(".d.ts"):
+        return "typescript"
+    return EXTENSION_DIALECTS.get(ext)
+
+
+@cache
+def _parser(dialect: Dialect) -> tree_sitter.Parser:
+    # Imported here so that a review of a Python-only project never loads the grammars.
+    if dialect == "javascript":
+        import tree_sitter_javascript
+
+        language = tree_sitter.Language(tree_sitter_javascript.language())
+    else:
+        import tree_sitter_typescript
+
+        capsule = (
+            tree_sitter_typescript.language_tsx()
+            if dialect == "tsx"
+            else tree_sitter_typescript.language_typescript()
+        )
+        language = tree_sitter.Language(capsule)
+    return tree_sitter.Parser(language)
+
+
+def parse(text: str, dialect: Dialect) -> SyntaxTree:
+    """Parse source text. Never raises for bad input: tree-sitter recovers with error nodes."""
+    source = text.encode("utf-8", errors="surrogatepass")
+    return SyntaxTree(_parser(dialect).parse(source), source)
+
+
+class SyntaxTree:
+    """A parsed file: its root node and byte <-> character position conversion."""
+
+    __slots__ = ("_line_starts", "_source", "_tree", "root")
+
+    def __init__(self, tree: tree_sitter.Tree, source: bytes) -> None:
+        self._tree = tree  # keeps the nodes' memory alive
+        self._source = source
+        self.root: Node = tree.root_node
+        # Byte offset where each line starts, built only for non-ASCII sources: in an ASCII
+        # file a byte column already is a character column.
+        self._line_starts: list[int] | None = None
+        if not source.isascii():
+            starts = [0]
+            find = source.find
+            pos = find(b"\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find(b"\n", pos + 1)
+            self._line_starts = starts
+
+    def text(self, node: Node) -> str:
+        return self._source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+    def text_prefix(self, node: Node, limit: int) -> str:
+        """The node's text cut at ``limit`` characters, without decoding a huge node whole."""
+        start, end = node.start_byte, node.end_byte
+        # a UTF-8 character is at most 4 bytes: 4 * limit bytes always hold `limit` characters
+        raw = self._source[start : min(end, start + 4 * limit)]
+        return raw.decode("utf-8", errors="replace")[:limit]
+
+    def _column(self, row: int, byte_column: int) -> int:
+        starts = self._line_starts
+        if starts is None or row >= len(starts):
+            return byte_column + 1
+        begin = starts[row]
+        prefix = self._source[begin : begin + byte_column]
+        if prefix.isascii():
+            return byte_column + 1
+        return len(prefix.decode("utf-8", errors="replace")) + 1
+
+    def span(self, node: Node) -> Span:
+        """1-based line and character column of the node's start, and its exclusive end."""
+        (row, col), (end_row, end_col) = node.start_point, node.end_point
+        if self._line_starts is None:
+            return (row + 1, col + 1, end_row + 1, end_col + 1)
+        return (row + 1, self._column(row, col), end_row + 1, self._column(end_row, end_col))
+
+    def first_problem(self) -> Node | None:
+        """The first ERROR or MISSING node in source order, or None for a clean tree.
+
+        Follows ``has_error`` down from the root, so a clean file costs one check and a file
+        with an error costs one path through the tree.
+        """
+        node = self.root
+        if not node.has_error:
+            return None
+        while True:
+            for child in node.children:
+                if child.is_error or child.is_missing:
+                    return child
+                if child.has_error:
+                    node = child
+                    break
+            else:
+                # has_error with no offending child: the node itself is the problem
+                return node

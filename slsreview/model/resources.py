@@ -1,0 +1,114 @@
+"""Typed views of the template resources rules reason about, and how they link to functions.
+
+    queue = project.event_queue(event)           # the AWS::SQS::Queue behind an SQS event
+    queue_view(queue).visibility_timeout.value   # 30 when absent (the SQS default)
+    project.log_group_of(fn)                     # the AWS::Logs::LogGroup of a function, if declared
+    project.alarms_for(fn), project.permissions_for(fn)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from slsreview.loaders.nodes import Intrinsic, ListNode, MapNode
+from slsreview.model.project import Function, Located, Resource
+
+SQS_DEFAULT_VISIBILITY_TIMEOUT = 30  # seconds
+_SUB_VAR = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    resource: Resource
+    visibility_timeout: Located[Any]  # origin "default" when absent
+    redrive: Located[Any] | None
+    fifo: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TableView:
+    resource: Resource
+    ttl: Located[Any] | None  # TimeToLiveSpecification
+    deletion_policy: Located[Any] | None
+
+
+def queue_view(resource: Resource) -> QueueView:
+    timeout = resource.prop("VisibilityTimeout") or Located(SQS_DEFAULT_VISIBILITY_TIMEOUT, resource.loc, "default")
+    fifo = resource.properties.get("FifoQueue") is True
+    return QueueView(resource, timeout, resource.prop("RedrivePolicy"), fifo)
+
+
+def table_view(resource: Resource) -> TableView:
+    return TableView(resource, resource.prop("TimeToLiveSpecification"), resource.attribute("DeletionPolicy"))
+
+
+def refers_to(value: Any, logical_id: str) -> bool:
+    """True when a value is ``!Ref X``/``!GetAtt X.y``, or a ``!Sub`` that mentions ``${X}``."""
+    if isinstance(value, Intrinsic):
+        if value.ref_target() == logical_id:
+            return True
+        if value.name == "Fn::Sub":
+            text = value.value[0] if isinstance(value.value, list) and value.value else value.value
+            return isinstance(text, str) and logical_id in _SUB_VAR.findall(text)
+        if value.name == "Fn::Join" and isinstance(value.value, list) and len(value.value) == 2:
+            parts = value.value[1]
+            return isinstance(parts, list) and any(refers_to(p, logical_id) for p in parts)
+    return False
+
+
+def log_group_of(fn: Function, resources: list[Resource]) -> Resource | None:
+    """The log group a function writes to, when the template declares it: named
+    ``/aws/lambda/<function>`` or referenced from the function's ``LoggingConfig.LogGroup``."""
+    logging = fn.properties.get("LoggingConfig")
+    target = logging.get("LogGroup") if isinstance(logging, MapNode) else None
+    function_name = fn.properties.get("FunctionName")
+    for resource in resources:
+        if resource.type != "AWS::Logs::LogGroup" or resource.template != fn.template:
+            continue
+        if isinstance(target, Intrinsic) and target.ref_target() == resource.logical_id:
+            return resource
+        name = resource.properties.get("LogGroupName")
+        if refers_to(name, fn.name):
+            return resource
+        if isinstance(name, str) and isinstance(function_name, str) and name == f"/aws/lambda/{function_name}":
+            return resource
+    return None
+
+
+def alarms_for(fn: Function, resources: list[Resource]) -> list[Resource]:
+    """CloudWatch alarms whose FunctionName dimension is this function."""
+    out = []
+    for resource in resources:
+        if resource.type != "AWS::CloudWatch::Alarm" or resource.template != fn.template:
+            continue
+        dimensions = resource.properties.get("Dimensions")
+        if isinstance(dimensions, ListNode) and any(
+            isinstance(d, MapNode) and d.get("Name") == "FunctionName" and refers_to(d.get("Value"), fn.name)
+            for d in dimensions
+        ):
+            out.append(resource)
+    return out
+
+
+def permissions_for(fn: Function, resources: list[Resource]) -> list[Resource]:
+    """``AWS::Lambda::Permission`` resources granting invoke on this function."""
+    return [
+        r
+        for r in resources
+        if r.type == "AWS::Lambda::Permission"
+        and r.template == fn.template
+        and refers_to(r.properties.get("FunctionName"), fn.name)
+    ]
+
+
+def event_source(value: Any, resources: list[Resource], template: str) -> Resource | None:
+    """The resource an event property (``Queue: !GetAtt OrdersQueue.Arn``) points at."""
+    target = value.ref_target() if isinstance(value, Intrinsic) else None
+    if target is None:
+        return None
+    for resource in resources:
+        if resource.logical_id == target and resource.template == template:
+            return resource
+    return None
