@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,42 +74,35 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 class _Ignores:
-    """Nested .gitignore files plus user excludes; the deepest file with an opinion wins."""
+    """.gitignore files and user excludes. Each folder sees only the .gitignore files of its own
+    ancestors (the deepest one with an opinion wins), so the cost per file is the folder depth,
+    not the number of .gitignore files in the repository."""
 
-    def __init__(self, root: Path, excludes: Iterable[str]) -> None:
+    def __init__(self, root: str, excludes: Iterable[str]) -> None:
         import pathspec
 
         self._pathspec = pathspec
-        self.specs: list[tuple[Path, object]] = []
         patterns = list(excludes)
         self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
         self.root = root
 
-    def load_dir(self, directory: Path) -> None:
-        gitignore = directory / ".gitignore"
+    def load(self, directory: str) -> Any:
+        gitignore = os.path.join(directory, ".gitignore")
         try:
-            if gitignore.is_file():
-                lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-                self.specs.append((directory, self._pathspec.GitIgnoreSpec.from_lines(lines)))
+            with open(gitignore, encoding="utf-8", errors="replace") as handle:
+                return self._pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
         except OSError:
-            pass
+            return None
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
+    def ignored(self, path: str, is_dir: bool, specs: list[tuple[str, Any]]) -> bool:
+        suffix = "/" if is_dir else ""
         verdict = False
-        for base, spec in self.specs:
-            try:
-                rel = path.relative_to(base).as_posix()
-            except ValueError:
-                continue
-            result = spec.check_file(rel + ("/" if is_dir else ""))  # type: ignore[attr-defined]
+        for base, spec in specs:
+            result = spec.check_file(path[len(base) + 1 :] + suffix)
             if result.include is not None:
                 verdict = bool(result.include)
-        if not verdict and self.exclude is not None:
-            try:
-                rel = path.relative_to(self.root).as_posix()
-            except ValueError:
-                rel = path.as_posix()
-            verdict = bool(self.exclude.match_file(rel + ("/" if is_dir else "")))
+        if not verdict and self.exclude is not None and path.startswith(self.root + os.sep):
+            verdict = bool(self.exclude.match_file(path[len(self.root) + 1 :] + suffix))
         return verdict
 
 
@@ -132,34 +126,38 @@ def discover(paths: Iterable[Path], *, cwd: Path, excludes: Iterable[str] = ()) 
 
 
 def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], excludes: Iterable[str]) -> None:
-    real_root = Path(os.path.realpath(root))
-    ignores = _Ignores(root, excludes)
+    real_root = os.path.realpath(root)
+    ignores = _Ignores(str(root), excludes)
     # .gitignore files between the repository's top and the reviewed folder apply inside it too
-    above = []
+    inherited: list[tuple[str, Any]] = []
+    above: list[Path] = []
     for parent in root.parents:
         above.append(parent)
         if (parent / ".git").exists():
             for directory in reversed(above):
-                ignores.load_dir(directory)
+                spec = ignores.load(str(directory))
+                if spec is not None:
+                    inherited.append((str(directory), spec))
             break
     visited: set[str] = set()
-    stack = [root]
+    stack: list[tuple[str, list[tuple[str, Any]]]] = [(str(root), inherited)]
     while stack:
-        directory = stack.pop()
+        directory, specs = stack.pop()
         real = os.path.realpath(directory)
         if real in visited:
-            found.skipped.append(f"{display_path(directory, cwd)}: symlink loop, not followed")
+            found.skipped.append(f"{display_path(Path(directory), cwd)}: symlink loop, not followed")
             continue
         visited.add(real)
-        ignores.load_dir(directory)
+        own = ignores.load(directory)
+        if own is not None:
+            specs = [*specs, (directory, own)]
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            found.skipped.append(f"{display_path(directory, cwd)}: cannot be read ({exc.strerror})")
+            found.skipped.append(f"{display_path(Path(directory), cwd)}: cannot be read ({exc.strerror})")
             continue
         subdirs = []
         for entry in entries:
-            path = Path(entry.path)
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir()
@@ -167,20 +165,22 @@ def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], exclude
             except OSError:
                 continue
             if is_link:
-                target = os.path.realpath(path)
-                if not (target == str(real_root) or target.startswith(str(real_root) + os.sep)):
-                    found.skipped.append(f"{display_path(path, cwd)}: symlink out of the reviewed folder, not followed")
+                target = os.path.realpath(entry.path)
+                if not (target == real_root or target.startswith(real_root + os.sep)):
+                    found.skipped.append(
+                        f"{display_path(Path(entry.path), cwd)}: symlink out of the reviewed folder, not followed"
+                    )
                     continue
             if is_dir:
-                if entry.name in NEVER_ENTER or (path / "pyvenv.cfg").exists():
+                if entry.name in NEVER_ENTER or os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     continue
-                if ignores.ignored(path, is_dir=True):
+                if ignores.ignored(entry.path, True, specs):
                     continue
-                subdirs.append(path)
+                subdirs.append((entry.path, specs))
             elif is_file:
-                if ignores.ignored(path, is_dir=False):
+                if ignores.ignored(entry.path, False, specs):
                     continue
-                _classify(path, cwd, found, seen_files, explicit=False)
+                _classify(Path(entry.path), cwd, found, seen_files, explicit=False)
         stack.extend(reversed(subdirs))
 
 

@@ -172,7 +172,9 @@ class _Run:
             elif config.kind == "wrangler":
                 project.workers.extend(build_workers(config, self.exists, self.read_quietly))
         config_dirs = {c.directory for c in project.configs}
-        roots = [r for r in self.discovery.roots]
+        roots = [
+            posixpath.dirname(r) or "." if os.path.isfile(self.abspath(r)) else r for r in self.discovery.roots
+        ]
         for doc_path in self.discovery.docs:
             doc_dir = posixpath.dirname(doc_path) or "."
             if doc_dir.endswith("/docs") or doc_dir == "docs":
@@ -500,7 +502,7 @@ def _within(inner: str, outer: str) -> bool:
 
 
 def _under_roots(directory: str, roots: list[str]) -> bool:
-    return any(_within(directory, root) or root in (".", "") or os.path.isfile(root) for root in roots)
+    return any(_within(directory, root) for root in roots)
 
 
 def _size(size: int) -> str:

@@ -325,3 +325,18 @@ def test_wrangler_jsonc_with_positions() -> None:
     assert worker.main is not None and worker.main.loc.short() == "wrangler.jsonc:4:11"
     assert worker.bindings[0].kind == "r2" and worker.bindings[0].loc.line == 5
     assert worker.source.status == "missing"
+
+
+def test_a_startup_script_handler_is_not_a_module() -> None:
+    functions, _ = template(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Web:
+            Type: AWS::Serverless::Function
+            Properties: {CodeUri: app/, Runtime: nodejs24.x, Handler: run.sh}
+        """,
+        {"app/run.sh", "app/index.js"},
+    )
+    assert functions[0].source.status == "unresolved"
+    assert "start-up script" in functions[0].source.detail

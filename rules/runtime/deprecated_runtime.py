@@ -12,6 +12,8 @@ from slsreview.model.project import Function
 from slsreview.rule import Context, Example, Expect, Report, Rule
 
 WARN_DAYS = 180
+# `Runtime: JAVA_VERSION`, `{{runtime}}`, `<runtime>`: substituted by a script before deploy.
+_PLACEHOLDER = re.compile(r"^[A-Z][A-Z0-9_]*$|\{\{|\$\{|^<.*>$")
 
 # Families whose identifiers follow a pattern; a version newer than our table's newest is a
 # runtime released after the table was written, not a typo.
@@ -200,6 +202,22 @@ class DeprecatedRuntime(Rule):
         Example(_template("nodejs30.x", "index.handler"), name="newer-than-the-table"),
         Example(_template("!Ref Runtime"), name="intrinsic-is-unknown-not-wrong"),
     ]
+    bad.append(
+        Example(
+            _template("PYTHON_VERSION"),
+            expect=[
+                Expect(
+                    "template.yaml",
+                    7,
+                    16,
+                    "OrdersFunction's runtime PYTHON_VERSION is a placeholder; confirm that the deploy "
+                    "replaces it with a supported runtime",
+                    tier="human-confirmation",
+                )
+            ],
+            name="placeholder-substituted-by-a-script",
+        )
+    )
 
     def check(self, ctx: Context) -> Iterator[Report]:
         groups: dict[tuple[object, str], list[Function]] = {}
@@ -215,6 +233,16 @@ class DeprecatedRuntime(Rule):
             where = " (set in Globals)" if located.origin == "global" else ""
             subject = functions[0] if len(functions) == 1 else None
             life = table.get(runtime)
+            if life is None and _PLACEHOLDER.search(runtime):
+                yield Report(
+                    located,
+                    f"{who}'s runtime {runtime}{where} is a placeholder; confirm that the deploy "
+                    "replaces it with a supported runtime",
+                    fix="Write the runtime in the template, or check the script that substitutes it.",
+                    tier="human-confirmation",
+                    subject=functions[0] if len(functions) == 1 else None,
+                )
+                continue
             if life is None:
                 if not _is_newer_than_table(runtime, table):
                     owner = f"{who}'s" if len(functions) == 1 else f"The runtime of {who},"

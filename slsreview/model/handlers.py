@@ -100,6 +100,9 @@ def resolve_lambda_handler(
 
     if module is None or symbol is None:
         return HandlerSource("unresolved", detail="no Handler" if handler_value is None else "Handler is not a plain string")
+    if isinstance(handler_value, str) and (handler_value.endswith(".sh") or exists(join(code_dir, handler_value))):
+        # Lambda Web Adapter and custom wrappers name a start-up script, not a module.function.
+        return HandlerSource("unresolved", detail=f"Handler {handler_value} is a start-up script")
 
     entry_points = _esbuild_entry_points(resource)
     candidates: list[tuple[str, Language]] = []
