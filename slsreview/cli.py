@@ -82,13 +82,21 @@ def _cli() -> Any:
     @click.option("--today", help="Review as of this date (YYYY-MM-DD), for dated rules.")
     @click.option("-j", "--jobs", type=click.IntRange(min=0), help="Parallel workers (default: number of CPUs).")
     @click.option("--no-cache", is_flag=True, help="Neither read nor write .slsreview_cache.")
+    @click.option("--diff", "diff_ref", metavar="REF", help="Only findings on lines added or changed since git REF.")
+    @click.option("--baseline", type=click.Path(dir_okay=False, path_type=str), help="Hide the findings recorded in FILE.")
+    @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), help="Record the current findings in FILE.")
+    @click.option("--require-confirmations", is_flag=True, help="Fail on human-confirmation findings nobody signed off.")
     def check(paths: tuple[str, ...], fmt: str | None, output: str | None, fail_on: str | None, select: str | None,
-              ignore: str | None, config_file: str | None, today: str | None, jobs: int | None, no_cache: bool) -> None:
+              ignore: str | None, config_file: str | None, today: str | None, jobs: int | None, no_cache: bool,
+              diff_ref: str | None, baseline: str | None, write_baseline: str | None, require_confirmations: bool) -> None:
         """Review the projects under each PATH (default: the current directory)."""
         from pathlib import Path
 
+        from slsreview.baseline import find_confirmations, read_baseline, read_confirmations
+        from slsreview.baseline import write_baseline as record_baseline
         from slsreview.config import ConfigError, build_settings, find_config, read_config
-        from slsreview.engine import review
+        from slsreview.engine import narrow, review
+        from slsreview.gitdiff import DiffError, changed_lines
         from slsreview.findings import tier_rank
         from slsreview.registry import load_rules
         from slsreview.reporters import ReportOptions, get_reporter
@@ -114,7 +122,20 @@ def _cli() -> Any:
         settings = build_settings(raw, overrides, rules, source)
         if settings.format not in REPORTERS:
             raise ConfigError(f"{source}: unknown format {settings.format!r} (choose from {', '.join(sorted(REPORTERS))})")
+        changed = None
+        if diff_ref:
+            try:
+                changed = changed_lines(diff_ref, cwd)
+            except DiffError as exc:
+                raise ConfigError(f"--diff {diff_ref}: {exc}") from exc
+        hidden = read_baseline(Path(baseline)) if baseline else None
+        confirmations_file = find_confirmations(targets[0])
+        confirmations = read_confirmations(confirmations_file, settings.today) if confirmations_file else {}
         result = review(targets, settings, rules, cwd)
+        if write_baseline:
+            count = record_baseline(Path(write_baseline), result.findings)
+            sys.stderr.write(f"slsreview: recorded {count} findings in {write_baseline}\n")
+        result = narrow(result, changed_lines=changed, baseline=hidden, confirmations=confirmations)
         to_terminal = settings.output is None and sys.stdout.isatty()
         color = to_terminal and not os.environ.get("NO_COLOR") and settings.format == "text"
         text = get_reporter(settings.format)(result, ReportOptions(color=color, fail_on=settings.fail_on))
@@ -124,8 +145,12 @@ def _cli() -> Any:
             sys.stdout.write(text)
             sys.stdout.flush()
         failing = settings.fail_on != "never" and any(
-            tier_rank(f.tier) <= tier_rank(settings.fail_on) for f in result.findings
+            tier_rank(f.tier) <= tier_rank(settings.fail_on)
+            and not (f.confirmation and f.tier == "human-confirmation")
+            for f in result.findings
         )
+        if require_confirmations:
+            failing = failing or any(f.tier == "human-confirmation" and not f.confirmation for f in result.findings)
         raise SystemExit(1 if failing else 0)
 
     @cli.command(name="rules")

@@ -24,7 +24,7 @@ from typing import Any
 from slsreview.analysis.facts import Facts, FileFacts
 from slsreview.config import Settings
 from slsreview.discovery import Discovery, discover
-from slsreview.findings import Finding
+from slsreview.findings import Confirmation, Finding
 from slsreview.loaders import Loaded, LoadError, Problem, decode_text
 from slsreview.location import Location
 from slsreview.model.handlers import language_of
@@ -40,6 +40,15 @@ CACHE_DIR = ".slsreview_cache"
 
 @dataclass
 class Review:
+    """The result of one review.
+
+    ``findings`` are what the reports list. Findings hidden on purpose are kept apart, so that
+    nothing is lost from view: ``suppressed`` (inline, Metadata or per-path), ``baselined``
+    (recorded in ``--baseline``), ``outside_diff`` (on lines ``--diff`` did not change). In diff
+    mode ``changed_lines`` maps each changed file to its added or changed lines (``None`` for a
+    file that is new or changed as a whole).
+    """
+
     findings: list[Finding]
     suppressed: list[Finding]
     project: Project
@@ -48,21 +57,75 @@ class Review:
     rules: list[type[Rule]]
     suppressions: list[Suppression] = field(default_factory=list)
     cache_hits: int = 0
+    baselined: list[Finding] = field(default_factory=list)
+    outside_diff: list[Finding] = field(default_factory=list)
+    changed_lines: dict[str, set[int] | None] | None = None
 
     def summary(self) -> dict[str, int]:
         counts = {"blocking": 0, "non-blocking": 0, "human-confirmation": 0}
         for finding in self.findings:
             counts[finding.tier] += 1
-        return {
+        summary = {
             **counts,
             "suppressed": len(self.suppressed),
             "files": len(self.files),
             "functions": len(self.project.functions) + len(self.project.workers),
         }
+        # Extensions of SPEC's summary, present only when the feature is in use.
+        if any(f.confirmation for f in self.findings):
+            summary["confirmed"] = sum(1 for f in self.findings if f.confirmation)
+        if self.baselined:
+            summary["baselined"] = len(self.baselined)
+        if self.changed_lines is not None:
+            summary["outside_diff"] = len(self.outside_diff)
+        return summary
+
+    def in_diff(self, finding: Finding) -> bool:
+        """True when a finding is on a line the diff added or changed (always, outside diff mode)."""
+        if self.changed_lines is None:
+            return True
+        if finding.path not in self.changed_lines:
+            return False
+        lines = self.changed_lines[finding.path]
+        return lines is None or finding.line in lines
 
 
 def review(paths: Iterable[Path], settings: Settings, rules: list[type[Rule]], cwd: Path) -> Review:
     return _Run(settings, rules, cwd).run(list(paths))
+
+
+def narrow(
+    result: Review,
+    *,
+    changed_lines: dict[str, set[int] | None] | None = None,
+    baseline: set[str] | None = None,
+    confirmations: dict[str, Confirmation] | None = None,
+) -> Review:
+    """Apply a diff, a baseline and confirmations to a review. Nothing is dropped: findings
+    outside the diff or in the baseline move to their own lists, which the reports count."""
+    kept: list[Finding] = []
+    for finding in result.findings:
+        if baseline is not None and finding.fingerprint in baseline:
+            result.baselined.append(finding)
+            continue
+        if changed_lines is not None and not _in_changes(finding, changed_lines):
+            result.outside_diff.append(finding)
+            continue
+        confirmation = (confirmations or {}).get(finding.fingerprint)
+        if confirmation is not None and finding.tier == "human-confirmation":
+            finding = replace(finding, confirmation=confirmation)
+        kept.append(finding)
+    result.findings = kept
+    result.changed_lines = changed_lines
+    return result
+
+
+def _in_changes(finding: Finding, changed: dict[str, set[int] | None]) -> bool:
+    if finding.path not in changed:
+        return False
+    lines = changed[finding.path]
+    # A changed file's parse problems always count: the edit may break a line it did not touch.
+    return lines is None or finding.line in lines or finding.category == "parse"
 
 
 class _Run:
@@ -237,8 +300,12 @@ class _Run:
         for unit in units:
             inline = unit.source.inline_code
             if unit.source.status == "inline" and inline is not None and unit.source.language:
-                # Lines match the template (the code starts below the key); columns are the code's own.
-                text = "\n" * inline.loc.line + inline.value
+                # Line numbers match the template: a block scalar's code starts on the line below
+                # its `|`, a quoted one on its own line. Columns are the code's own.
+                template_lines = (self.texts.get(inline.loc.path) or "").splitlines()
+                line = template_lines[inline.loc.line - 1] if inline.loc.line <= len(template_lines) else ""
+                block = line[inline.loc.column - 1 : inline.loc.column].startswith(("|", ">"))
+                text = "\n" * (inline.loc.line if block else inline.loc.line - 1) + inline.value
                 key = f"{unit.source.path}#{_unit_name(unit)}"
                 self.facts.update(analyze_many([(key, text, unit.source.language)], 1, cache))
                 self.facts[key] = _with_path(self.facts[key], unit.source.path or key)

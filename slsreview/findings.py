@@ -38,6 +38,23 @@ def tier_rank(tier: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class Confirmation:
+    """A person's sign-off on a human-confirmation finding (``.slsreview/confirmations.toml``)."""
+
+    fingerprint: str
+    by: str
+    at: str  # YYYY-MM-DD
+    reason: str
+    until: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"by": self.by, "at": self.at, "reason": self.reason}
+        if self.until:
+            out["until"] = self.until
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     name: str
@@ -58,6 +75,7 @@ class Finding:
     # resource-level Metadata suppressions) and the normalised source line (for fingerprints).
     resource: tuple[str, str] | None = None
     snippet: str = ""
+    confirmation: Confirmation | None = None  # set when a person signed this finding off
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)
@@ -79,4 +97,5 @@ class Finding:
             "fix": self.fix,
             "docs": self.docs,
             "fingerprint": self.fingerprint,
+            **({"confirmation": self.confirmation.to_json()} if self.confirmation else {}),
         }

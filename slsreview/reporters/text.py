@@ -43,14 +43,21 @@ def render(review: Review, options: ReportOptions) -> str:
     lines.append("")
     for f in review.findings:
         where = paint(f"{f.path}:{f.line}:{f.column}:", "bold")
-        tier = paint(f"[{f.tier}]", f.tier)
+        label = f"{f.tier}, confirmed by {f.confirmation.by}" if f.confirmation else f.tier
+        tier = paint(f"[{label}]", f.tier)
         lines.append(f"{where} {f.rule} {tier} {f.message}")
         lines.append(paint(f"  fix: {f.fix}", "dim"))
     if review.findings:
         lines.append("")
     summary = review.summary()
     counts = ", ".join(f"{summary[t]} {t}" for t in ("blocking", "non-blocking", "human-confirmation"))
-    extra = f"; {summary['suppressed']} suppressed" if summary["suppressed"] else ""
+    hidden = [
+        f"{summary['suppressed']} suppressed" if summary["suppressed"] else "",
+        f"{summary['baselined']} in the baseline" if summary.get("baselined") else "",
+        f"{summary['outside_diff']} on unchanged lines left out" if summary.get("outside_diff") else "",
+        f"{summary['confirmed']} confirmed" if summary.get("confirmed") else "",
+    ]
+    extra = "".join(f"; {part}" for part in hidden if part)
     units = f"{summary['functions']} function{'s' if summary['functions'] != 1 else ''}"
     failing = [f for f in review.findings if tier_rank(f.tier) <= tier_rank(options.fail_on)]
     verdict = paint("FAIL", "blocking") if failing else paint("PASS", "bold")
