@@ -96,8 +96,8 @@ def _cli() -> Any:
         from slsreview.baseline import write_baseline as record_baseline
         from slsreview.config import ConfigError, build_settings, find_config, read_config
         from slsreview.engine import narrow, review
-        from slsreview.gitdiff import DiffError, changed_lines
         from slsreview.findings import tier_rank
+        from slsreview.gitdiff import DiffError, changed_lines
         from slsreview.registry import load_rules
         from slsreview.reporters import ReportOptions, get_reporter
 

@@ -7,10 +7,10 @@ versions pinned in pyproject.toml. The rest of the code base sees:
 - ``parse(text, dialect)`` -> ``SyntaxTree``: the root node, node text, 1-based line and
   1-based *character* columns (tree-sitter counts bytes; the conversion happens here, once), and
   the first error or missing node, if any;
-- a handful of node accessors (``kind``, ``named_children``, ``children``, ``field``, ``is_named``,
-  ``start_byte``, ``end_byte``). They are the bindings' own C-level getters, re-exported under
-  stable names, because the analyser calls them for every node and a Python wrapper per node
-  would cost more than parsing itself;
+- a handful of node accessors (``kind``, ``named_children``, ``children``, ``field``, ``parent``,
+  ``is_named``, ``is_missing``, ``start_byte``, ``end_byte``). They are the bindings' own C-level
+  getters, re-exported under stable names, because the analyser calls them for every node and a
+  Python wrapper object per node would cost more than parsing itself;
 - ``dialect_for_path``: which grammar reads a file.
 
     >>> tree = parse("const é = 1; f(é)", "javascript")
@@ -24,8 +24,10 @@ Grammars and parsers are built lazily, once per process, on first use.
 from __future__ import annotations
 
 import posixpath
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
+from itertools import accumulate
 from operator import attrgetter
 from typing import Literal
 
@@ -59,6 +61,8 @@ is_named: Callable[[Node], bool] = attrgetter("is_named")
 start_byte: Callable[[Node], int] = attrgetter("start_byte")
 end_byte: Callable[[Node], int] = attrgetter("end_byte")
 field: Callable[[Node, str], Node | None] = tree_sitter.Node.child_by_field_name
+parent: Callable[[Node], Node | None] = attrgetter("parent")
+is_missing: Callable[[Node], bool] = attrgetter("is_missing")
 
 
 def dialect_for_path(path: str) -> Dialect | None:
@@ -95,25 +99,19 @@ def parse(text: str, dialect: Dialect) -> SyntaxTree:
 
 
 class SyntaxTree:
-    """A parsed file: its root node and byte <-> character position conversion."""
+    """A parsed file: its root node, and positions converted to lines and character columns."""
 
-    __slots__ = ("_line_starts", "_source", "_tree", "root")
+    __slots__ = ("_ascii", "_line_starts", "_source", "_tree", "root")
 
     def __init__(self, tree: tree_sitter.Tree, source: bytes) -> None:
         self._tree = tree  # keeps the nodes' memory alive
         self._source = source
         self.root: Node = tree.root_node
-        # Byte offset where each line starts, built only for non-ASCII sources: in an ASCII
-        # file a byte column already is a character column.
-        self._line_starts: list[int] | None = None
-        if not source.isascii():
-            starts = [0]
-            find = source.find
-            pos = find(b"\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find(b"\n", pos + 1)
-            self._line_starts = starts
+        # Byte offset where each line starts. Positions come from byte offsets and this table:
+        # cheaper than the bindings' Point objects, and in an ASCII file a byte column already
+        # is a character column.
+        self._line_starts = [0, *accumulate(len(line) + 1 for line in source.split(b"\n"))][:-1]
+        self._ascii = source.isascii()
 
     def text(self, node: Node) -> str:
         return self._source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
@@ -125,22 +123,26 @@ class SyntaxTree:
         raw = self._source[start : min(end, start + 4 * limit)]
         return raw.decode("utf-8", errors="replace")[:limit]
 
-    def _column(self, row: int, byte_column: int) -> int:
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and character column of a byte offset."""
         starts = self._line_starts
-        if starts is None or row >= len(starts):
-            return byte_column + 1
+        row = bisect_right(starts, offset) - 1
         begin = starts[row]
-        prefix = self._source[begin : begin + byte_column]
-        if prefix.isascii():
-            return byte_column + 1
-        return len(prefix.decode("utf-8", errors="replace")) + 1
+        if self._ascii:
+            return row + 1, offset - begin + 1
+        prefix = self._source[begin:offset]
+        column = offset - begin if prefix.isascii() else len(prefix.decode("utf-8", "replace"))
+        return row + 1, column + 1
 
     def span(self, node: Node) -> Span:
         """1-based line and character column of the node's start, and its exclusive end."""
-        (row, col), (end_row, end_col) = node.start_point, node.end_point
-        if self._line_starts is None:
-            return (row + 1, col + 1, end_row + 1, end_col + 1)
-        return (row + 1, self._column(row, col), end_row + 1, self._column(end_row, end_col))
+        start, end = node.start_byte, node.end_byte
+        if self._ascii:
+            starts = self._line_starts
+            row = bisect_right(starts, start) - 1
+            end_row = bisect_right(starts, end, row) - 1
+            return row + 1, start - starts[row] + 1, end_row + 1, end - starts[end_row] + 1
+        return (*self.position(start), *self.position(end))
 
     def first_problem(self) -> Node | None:
         """The first ERROR or MISSING node in source order, or None for a clean tree.
