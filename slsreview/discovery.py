@@ -134,10 +134,10 @@ def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], exclude
     for parent in root.parents:
         above.append(parent)
         if (parent / ".git").exists():
-            for directory in reversed(above):
-                spec = ignores.load(str(directory))
+            for folder in reversed(above):
+                spec = ignores.load(str(folder))
                 if spec is not None:
-                    inherited.append((str(directory), spec))
+                    inherited.append((str(folder), spec))
             break
     visited: set[str] = set()
     stack: list[tuple[str, list[tuple[str, Any]]]] = [(str(root), inherited)]
