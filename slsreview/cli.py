@@ -138,7 +138,8 @@ def _cli() -> Any:
         result = narrow(result, changed_lines=changed, baseline=hidden, confirmations=confirmations)
         to_terminal = settings.output is None and sys.stdout.isatty()
         color = to_terminal and not os.environ.get("NO_COLOR") and settings.format == "text"
-        text = get_reporter(settings.format)(result, ReportOptions(color=color, fail_on=settings.fail_on))
+        options = ReportOptions(color=color, fail_on=settings.fail_on, rules=rules, root=str(cwd))
+        text = get_reporter(settings.format)(result, options)
         if settings.output:
             Path(settings.output).write_text(text, encoding="utf-8")
         else:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from slsreview import __version__
 from slsreview.engine import Review
+from slsreview.findings import Finding
+from slsreview.redact import redact
 from slsreview.reporters import ReportOptions
 
 
@@ -14,6 +17,17 @@ def render(review: Review, options: ReportOptions) -> str:
         "version": 1,
         "tool": {"name": "slsreview", "version": __version__},
         "summary": review.summary(),
-        "findings": [finding.to_json() for finding in review.findings],
+        "findings": [_redacted(finding) for finding in review.findings],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _redacted(finding: Finding) -> dict[str, Any]:
+    """The finding's JSON with its free text redacted once more: no route may leak a secret."""
+    data = finding.to_json()
+    for key in ("message", "fix", "function"):
+        if isinstance(data[key], str):
+            data[key] = redact(data[key])
+    if "confirmation" in data:
+        data["confirmation"] = {k: redact(v) for k, v in data["confirmation"].items()}
+    return data

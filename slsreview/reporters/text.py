@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from slsreview.engine import Review
 from slsreview.findings import tier_rank
+from slsreview.redact import redact
 from slsreview.reporters import ReportOptions
 
 _COLOURS = {"blocking": "31", "non-blocking": "33", "human-confirmation": "36", "dim": "2", "bold": "1"}
@@ -62,7 +63,8 @@ def render(review: Review, options: ReportOptions) -> str:
     failing = [f for f in review.findings if tier_rank(f.tier) <= tier_rank(options.fail_on)]
     verdict = paint("FAIL", "blocking") if failing else paint("PASS", "bold")
     lines.append(f"{verdict}: {counts}{extra} ({summary['files']} files, {units} reviewed)")
-    return "\n".join(lines) + "\n"
+    # Paths, handler details and messages all come from the project: mask any secret in them.
+    return redact("\n".join(lines) + "\n")
 
 
 def _describe(path: str, review: Review) -> str:
