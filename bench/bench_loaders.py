@@ -10,6 +10,7 @@ of ``slsreview --version``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -22,8 +23,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.synthetic import generate  # noqa: E402
-from slsreview.loaders.yaml_loader import load_yaml  # noqa: E402
+from bench.synthetic import generate
+from slsreview.loaders.yaml_loader import load_yaml
 
 RUNS = 5
 
@@ -75,10 +76,8 @@ def main() -> None:
 
     def pyyaml() -> None:
         for _, text in corpus:
-            try:
-                yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - safe loader
-            except yaml.YAMLError:
-                pass
+            with contextlib.suppress(yaml.YAMLError):
+                yaml.load(text, Loader=yaml.CSafeLoader)
 
     print(f"corpus: {len(corpus)} templates, {size / 1e6:.2f} MB ({label}); {os.cpu_count()} cores; median of {RUNS}")
     floor = median_time(events)

@@ -63,7 +63,7 @@ def test_broken_files_each_become_one_parse_finding(tmp_path: Path) -> None:
     got = {(f["path"], f["rule"], f["line"]) for f in report["findings"]}
     assert got == {
         ("template.yaml", "SLS001", 5),
-        ("src/handler.py", "SLS001", 2),  # libcst reports the token after the missing colon
+        ("src/handler.py", "SLS001", 1),
         ("app.py", "SLS001", 1),
         ("wrangler.toml", "SLS001", 2),
     }

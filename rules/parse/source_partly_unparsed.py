@@ -50,7 +50,7 @@ class SourcePartlyUnparsed(Rule):
                 "wrangler.toml": _WRANGLER,
                 "src/index.ts": 'export default {\n  async fetch(request: Request) {\n    return new Response("ok" ;\n  },\n};\n',
             },
-            expect=[Expect("src/index.ts", 3, 29, "could not parse part of this file (tree-sitter error node)")],
+            expect=[Expect("src/index.ts", 3, 29, "could not parse part of this file (tree-sitter expected ')' here)")],
         )
     ]
     good = [

@@ -106,7 +106,7 @@ class UnparseableFile(Rule):
                 ),
                 "app.py": "def handler(event, context)\n    return {}\n",
             },
-            expect=[Expect("app.py", 1, 28, "invalid Python: Syntax Error @ 1:28.")],
+            expect=[Expect("app.py", 1, 28, "invalid Python: expected ':'")],
             name="python-syntax-error",
         ),
     ]

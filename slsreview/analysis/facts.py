@@ -299,6 +299,10 @@ class FileFacts:
         return self.complete and not any(p.fatal for p in self.syntax)
 
 
+def _prefixed(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
 class Facts:
     """The query API: facts of one handler (its entry file plus the local modules it imports).
 
@@ -377,15 +381,21 @@ class Facts:
         return [c for c in self._each("calls") if c.callee.startswith(callee_prefix)]
 
     def flows(self, source: str | None = None, sink: str | None = None, name: str | None = None) -> list[Flow]:
-        """Flows from a source kind (and optionally a source name) to a sink kind."""
+        """Flows from a source kind (and optionally a source name) to a sink: a sink kind
+        (``log``, ``response``, ``http``, ``write``) or a call name prefix (``aws.dynamodb``).
+        One flow per source and place, however many ways the sink matches."""
         out = []
+        seen: set[tuple[Source, Location]] = set()
         for flow in self._each("flows"):
             if source is not None and flow.source.kind != source:
                 continue
             if name is not None and flow.source.name != name:
                 continue
-            if sink is not None and not (flow.sink == sink or flow.sink.startswith(sink + ".")):
+            if sink is not None and not (_prefixed(flow.sink, sink) or (flow.call is not None and _prefixed(flow.call.name, sink))):
                 continue
+            if (flow.source, flow.loc) in seen:
+                continue
+            seen.add((flow.source, flow.loc))
             out.append(flow)
         return out
 

@@ -2378,6 +2378,11 @@ class _Analyzer:
         if callee is None:
             return self.generic(node)
         callee = self.unwrap(callee)
+        if _kind(callee) == "await_expression" and _named(callee):
+            # tree-sitter-typescript reads `await a.b<T>()` as `(await a.b)<T>()`: the await
+            # belongs to the call, as TypeScript itself reads it.
+            callee = self.unwrap(_named(callee)[0])
+            awaited = True
         kind = _kind(callee)
         if kind == "member_expression":
             obj, prop_node = _field(callee, "object"), _field(callee, "property")

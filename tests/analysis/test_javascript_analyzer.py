@@ -1090,3 +1090,13 @@ def test_long_concatenation_does_not_recurse() -> None:
     )
     assert not facts.syntax
     assert flows(facts, "log") == {("event", "body")}
+
+
+def test_await_of_a_call_with_type_arguments_is_a_call() -> None:
+    # tree-sitter-typescript reads `await a.b<T>()` as `(await a.b)<T>()`
+    from slsreview.analysis.javascript import analyze_javascript
+
+    src = 'export default { async fetch(r: Request, env: Env) {\n  return Response.json(await env.DB.prepare("SELECT 1").first<Row>());\n} };\n'
+    facts = analyze_javascript("a.ts", src, "typescript")
+    (call,) = [c for c in facts.calls if c.name == "cf.d1.exec"]
+    assert call.attr("op") == "first" and call.awaited

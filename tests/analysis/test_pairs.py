@@ -23,7 +23,11 @@ class Pair:
     python: str | None = None
     javascript: str | None = None
     typescript: str | None = None
-    entry: str = "handler"
+    entry: str = "handler"  # the symbol the configuration names; `entries` overrides per language
+    entries: dict[str, str] | None = None
+
+    def entry_for(self, language: str) -> str:
+        return (self.entries or {}).get(language, self.entry)
 
 
 def sources_of(value) -> set[tuple[str, str]]:
@@ -357,7 +361,7 @@ PAIRS = [
           },
         };
         """,
-        entry="default",
+        entries={"javascript": "default", "typescript": "default"},
     ),
     Pair(
         "secret-compared-with-equals",
@@ -380,7 +384,7 @@ PAIRS = [
           },
         };
         """,
-        entry="default",
+        entries={"javascript": "default", "typescript": "default"},
     ),
     Pair(
         "secret-compared-in-constant-time",
@@ -536,7 +540,7 @@ PAIRS = [
           },
         };
         """,
-        entry="default",
+        entries={"javascript": "default", "typescript": "default"},
     ),
     Pair(
         "payment-with-idempotency-key",
@@ -584,4 +588,4 @@ def test_pair(pair: Pair, language: str, source: str) -> None:
     ext = {"python": "py", "javascript": "mjs", "typescript": "ts"}[language]
     file_facts = analyze_source(f"src/app.{ext}", textwrap.dedent(source).lstrip(), language)  # type: ignore[arg-type]
     assert file_facts.parsed, file_facts.syntax
-    pair.check(Facts([file_facts], entry=pair.entry))
+    pair.check(Facts([file_facts], entry=pair.entry_for(language)))
