@@ -79,7 +79,7 @@ def test_billion_laughs_fails_fast_with_bounded_memory() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("a: " + "[" * 100_000 + "]" * 100_000, "nesting deeper than"),
+        ("a: " + "[" * 100_000 + "]" * 100_000, "nest"),  # ours at 200 levels, or libyaml's own limit
         ("a: &x [1, *x]\n", "recursive alias *x"),
         ("a: *nothing\n", "undefined alias *nothing"),
         ("a: 1\n---\nb: 2\n", "more than one YAML document"),
@@ -91,6 +91,7 @@ def test_yaml_errors_are_problems_with_positions(text: str, message: str) -> Non
     loaded = load_yaml("t.yaml", text)
     assert loaded.value is None
     assert message in loaded.problems[0].message
+    assert len(loaded.problems) == 1
     assert loaded.problems[0].span[0] >= 1
 
 

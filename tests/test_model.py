@@ -321,10 +321,12 @@ def test_wrangler_views_do_not_inherit_bindings_or_vars() -> None:
 def test_wrangler_jsonc_with_positions() -> None:
     text = '{\n  // orders\n  "name": "orders",\n  "main": "src/index.ts",\n  "r2_buckets": [{"binding": "FILES", "bucket_name": "f"}],\n}\n'
     config = ConfigFile("wrangler.jsonc", "wrangler", load_json("wrangler.jsonc", text, jsonc=True).value)
-    (worker,) = build_workers(config, lambda p: False)
+    (worker,) = build_workers(config, lambda p: p == "src/")
     assert worker.main is not None and worker.main.loc.short() == "wrangler.jsonc:4:11"
     assert worker.bindings[0].kind == "r2" and worker.bindings[0].loc.line == 5
     assert worker.source.status == "missing"
+    (built,) = build_workers(config, lambda p: False)
+    assert built.source.status == "unresolved"  # no src/ at all: a build step writes it
 
 
 def test_a_startup_script_handler_is_not_a_module() -> None:
@@ -340,3 +342,12 @@ def test_a_startup_script_handler_is_not_a_module() -> None:
     )
     assert functions[0].source.status == "unresolved"
     assert "start-up script" in functions[0].source.detail
+
+
+def test_worker_main_without_extension_is_resolved_as_the_bundler_does() -> None:
+    config = ConfigFile("w/wrangler.toml", "wrangler", load_toml("w/wrangler.toml", 'name = "x"\nmain = "src/app.server"\n').value)
+    (worker,) = build_workers(config, lambda p: p in {"w/src/app.server.tsx", "w/src/"})
+    assert (worker.source.status, worker.source.path, worker.source.language) == ("found", "w/src/app.server.tsx", "typescript")
+    config = ConfigFile("wrangler.toml", "wrangler", load_toml("wrangler.toml", 'name = "x"\nmain = "src/index.js"\n').value)
+    (worker,) = build_workers(config, lambda p: p in {"src/index.ts", "src/"})
+    assert worker.source.path == "src/index.ts"

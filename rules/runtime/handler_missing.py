@@ -161,6 +161,20 @@ class HandlerMissing(Rule):
             },
             name="worker-main-built-by-build-command",
         ),
+        Example(
+            {
+                "wrangler.toml": _WRANGLER,
+                "src/index.ts": 'import { WorkflowEntrypoint } from "cloudflare:workers";\nexport class Orders extends WorkflowEntrypoint {\n  async run() {}\n}\n',
+            },
+            name="worker-exporting-only-a-workflow",
+        ),
+        Example(
+            {
+                "wrangler.jsonc": '{"name": "site", "main": ".open-next/worker.js", "compatibility_date": "2025-06-01"}\n',
+                "package.json": '{"scripts": {"deploy": "opennextjs-cloudflare build && wrangler deploy"}}\n',
+            },
+            name="worker-main-written-by-a-framework-build",
+        ),
     ]
 
     def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
@@ -185,7 +199,11 @@ class HandlerMissing(Rule):
         facts = ctx.facts(worker)
         if facts is None or facts.main is None or not facts.main.parsed:
             return
-        if not facts.defines("default"):
+        # A Worker may export only Durable Object, Workflow or WorkerEntrypoint classes, or
+        # re-export another module's (`export * from`): the runtime has something to call.
+        runnable = any(e.kind == "worker-entrypoint" for e in facts.main.entry_points)
+        reexports = any(("*", "*") in imp.names for imp in facts.main.imports)
+        if not facts.defines("default") and not runnable and not reexports:
             yield Report(
                 main,
                 f"{worker.source.path} has no default export (or fetch event listener) for the Workers runtime to call",

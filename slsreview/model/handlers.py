@@ -147,11 +147,26 @@ def resolve_worker_main(config_path: str, main: Located[Any] | None, exists: Cal
     if not isinstance(main.value, str):
         return HandlerSource("unresolved", detail="main is not a string")
     path = join(posixpath.dirname(config_path) or ".", main.value)
+    candidates = [path]
+    stem, ext = posixpath.splitext(path)
+    if language_of(path) is None:
+        # Wrangler's bundler resolves an entry written without its extension
+        candidates += [path + e for e in (".ts", ".tsx", ".js", ".mjs", ".jsx", ".mts")]
+    elif ext in (".js", ".mjs", ".cjs", ".jsx"):
+        # ...and, as TypeScript does, "index.js" written for the source "index.ts"
+        candidates += [stem + e for e in (".ts", ".mts", ".cts", ".tsx")]
+    for candidate in candidates:
+        language = language_of(candidate)
+        if exists(candidate) and language is not None:
+            symbol = "default" if language != "python" else None
+            return HandlerSource("found", candidate, symbol, language, tuple(candidates))
     language = language_of(path)
     symbol = "default" if language != "python" else None
-    if exists(path):
-        return HandlerSource("found", path, symbol, language, (path,))
-    return HandlerSource("missing", path, symbol, language, (path,))
+    folder = posixpath.dirname(path) or "."
+    if folder != "." and not exists(folder + "/"):
+        # dist/, .open-next/, build/: a framework's build writes the entry before deploy
+        return HandlerSource("unresolved", path, symbol, language, tuple(candidates), f"{folder} does not exist (built before deploy?)")
+    return HandlerSource("missing", path, symbol, language, tuple(candidates))
 
 
 def _family(runtime: Any) -> Literal["python", "node", "other", "unknown"]:
