@@ -140,6 +140,7 @@ class _Run:
         self.imports: dict[str, list[str]] = {}  # source path -> local modules it imports
         self.cache_hits = 0
         self.discovery = Discovery()
+        self._code_folders: dict[str, set[str]] | None = None
 
     # -- files ------------------------------------------------------------------------------
     def abspath(self, path: str) -> Path:
@@ -180,6 +181,21 @@ class _Run:
             return None
         self.texts[path] = text
         return text
+
+    def has_code(self, folder: str, language: str) -> bool:
+        """Whether discovery saw any source file of ``language`` under ``folder``."""
+        if self._code_folders is None:
+            self._code_folders = {"python": set(), "javascript": set()}
+            for path in self.discovery.sources:
+                family = "python" if path.endswith(".py") else "javascript"
+                parent = posixpath.dirname(path)
+                while parent not in self._code_folders[family]:
+                    self._code_folders[family].add(parent)
+                    if not parent:
+                        break
+                    parent = posixpath.dirname(parent)
+        folder = "" if folder == "." else folder.rstrip("/")
+        return folder in self._code_folders["python" if language == "python" else "javascript"]
 
     def read_quietly(self, path: str) -> str | None:
         """A neighbouring file (package.json, vite.config.ts) read for context, not reviewed."""
@@ -229,7 +245,7 @@ class _Run:
         project = self.project
         for config in project.configs:
             if config.kind == "template":
-                functions, resources = build_template(config, self.exists)
+                functions, resources = build_template(config, self.exists, self.has_code)
                 project.functions.extend(functions)
                 project.resources.extend(resources)
             elif config.kind == "wrangler":

@@ -152,6 +152,10 @@ class HandlerMissing(Rule):
             name="code-uri-is-a-build-output",
         ),
         Example(
+            {"template.yaml": _sam("app.handler", code_uri="."), "README.md": "Code is copied in by CI.\n"},
+            name="template-only-folder-code-comes-from-elsewhere",
+        ),
+        Example(
             {"wrangler.toml": _WRANGLER, "src/index.ts": "export default {\n  async fetch(request: Request): Promise<Response> {\n    return new Response('ok');\n  },\n};\n"},
             name="worker",
         ),

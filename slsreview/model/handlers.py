@@ -51,6 +51,7 @@ def resolve_lambda_handler(
     handler: Located[Any] | None,
     template_path: str,
     exists: Callable[[str], bool],
+    has_code: Callable[[str, str], bool] | None = None,
 ) -> HandlerSource:
     if props.get("PackageType") == "Image" or "ImageUri" in props:
         return HandlerSource("remote", detail="container image")
@@ -138,6 +139,13 @@ def resolve_lambda_handler(
         )
     if family == "unknown":
         return HandlerSource("unresolved", None, symbol, None, tuple(p for p, _ in candidates), "runtime is not a literal")
+    if has_code is not None and not has_code(code_dir, languages[0]):
+        # Not one source file of the runtime's language in the code folder: the code comes
+        # from elsewhere (a build, another repository), or this is a template-only fixture.
+        return HandlerSource(
+            "unresolved", None, symbol, languages[0], tuple(p for p, _ in candidates),
+            f"no {languages[0]} source in {code_dir}",
+        )
     return HandlerSource("missing", candidates[0][0] if candidates else None, symbol, languages[0], tuple(p for p, _ in candidates))
 
 

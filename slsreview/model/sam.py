@@ -48,8 +48,13 @@ _SOURCE_TYPES = {
 }
 
 
-def build_template(config: ConfigFile, exists: Callable[[str], bool]) -> tuple[list[Function], list[Resource]]:
-    """Functions and resources of one loaded template. ``exists`` checks a display path."""
+def build_template(
+    config: ConfigFile,
+    exists: Callable[[str], bool],
+    has_code: Callable[[str, str], bool] | None = None,
+) -> tuple[list[Function], list[Resource]]:
+    """Functions and resources of one loaded template. ``exists`` checks a display path;
+    ``has_code(folder, language)`` tells whether a folder holds any source of a language."""
     template = config.value
     if not isinstance(template, MapNode):
         return [], []
@@ -80,7 +85,7 @@ def build_template(config: ConfigFile, exists: Callable[[str], bool]) -> tuple[l
         function_globals = None
     by_id = {r.logical_id: r for r in resources}
     functions = [
-        _function(r, function_globals if r.type == SAM_FUNCTION else None, by_id, config, exists)
+        _function(r, function_globals if r.type == SAM_FUNCTION else None, by_id, config, exists, has_code)
         for r in resources
         if r.type in FUNCTION_TYPES
     ]
@@ -128,6 +133,7 @@ def _function(
     by_id: dict[str, Resource],
     config: ConfigFile,
     exists: Callable[[str], bool],
+    has_code: Callable[[str, str], bool] | None,
 ) -> Function:
     if function_globals is not None:
         props, origins = merge_globals(function_globals, resource.properties)
@@ -146,7 +152,7 @@ def _function(
     assert timeout is not None and memory is not None
     runtime = located("Runtime")
     handler = located("Handler")
-    source = resolve_lambda_handler(resource, props, runtime, handler, config.path, exists)
+    source = resolve_lambda_handler(resource, props, runtime, handler, config.path, exists, has_code)
     return Function(
         name=resource.logical_id,
         resource=resource,
