@@ -14,6 +14,7 @@ content, not by name: a YAML or JSON file that mentions ``AWSTemplateFormatVersi
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,25 +86,51 @@ class _Ignores:
         patterns = list(excludes)
         self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
         self.root = root
+        self._compiled: dict[str, _Spec] = {}
 
     def load(self, directory: str) -> Any:
         gitignore = os.path.join(directory, ".gitignore")
         try:
             with open(gitignore, encoding="utf-8", errors="replace") as handle:
-                return self._pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+                text = handle.read()
         except OSError:
             return None
+        # Monorepos repeat the same .gitignore in every project: compile each text once.
+        if text not in self._compiled:
+            self._compiled[text] = _Spec(self._pathspec.GitIgnoreSpec.from_lines(text.splitlines()))
+        return self._compiled[text]
 
     def ignored(self, path: str, is_dir: bool, specs: list[tuple[str, Any]]) -> bool:
         suffix = "/" if is_dir else ""
         verdict = False
         for base, spec in specs:
-            result = spec.check_file(path[len(base) + 1 :] + suffix)
-            if result.include is not None:
-                verdict = bool(result.include)
+            include = spec.check(path[len(base) + 1 :] + suffix)
+            if include is not None:
+                verdict = include
         if not verdict and self.exclude is not None and path.startswith(self.root + os.sep):
             verdict = bool(self.exclude.match_file(path[len(self.root) + 1 :] + suffix))
         return verdict
+
+
+class _Spec:
+    """One .gitignore file. A real repository's file has hundreds of patterns and most paths
+    match none of them: one combined regular expression answers that common case, and only a
+    path it matches is checked pattern by pattern (last match wins, negations included)."""
+
+    def __init__(self, spec: Any) -> None:
+        self.spec = spec
+        parts = [p.regex.pattern for p in spec.patterns if getattr(p, "regex", None) is not None]
+        # pathspec names a group in every pattern; names may not repeat in one expression
+        self.any = re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', part)})" for part in parts)) if parts else None
+
+    def check(self, relative: str) -> bool | None:
+        if self.any is None or not self.any.search(relative):
+            return None
+        result = self.spec.check_file(relative)
+        return None if result.include is None else bool(result.include)
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
 def discover(paths: Iterable[Path], *, cwd: Path, excludes: Iterable[str] = ()) -> Discovery:
@@ -118,11 +145,60 @@ def discover(paths: Iterable[Path], *, cwd: Path, excludes: Iterable[str] = ()) 
         if not given.is_dir():
             found.skipped.append(f"{display_path(given, cwd)}: no such file or directory")
             continue
-        _walk(given, cwd, found, seen_files, excludes)
+        if not _from_git(given, cwd, found, seen_files, excludes):
+            _walk(given, cwd, found, seen_files, excludes)
     _add_samconfig_templates(found, cwd, seen_files)
     for name in ("templates", "wranglers", "samconfigs", "docs", "sources"):
         getattr(found, name).sort()
     return found
+
+
+def _from_git(root: Path, cwd: Path, found: Discovery, seen_files: set[str], excludes: Iterable[str]) -> bool:
+    """Inside a git work tree, ask git which files exist and are not ignored: it knows every
+    .gitignore rule exactly (and tracked files are reviewed even when a pattern matches them),
+    in a fraction of the time a walk takes. False when git cannot answer; the caller walks."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    if result.returncode != 0:
+        return False
+    real_root = os.path.realpath(root)
+    ignores = _Ignores(str(root), excludes)
+    plain_dirs: dict[str, bool] = {}  # folder -> may be entered (not a virtualenv, not excluded)
+
+    def enterable(folder: str) -> bool:
+        if folder not in plain_dirs:
+            parent = os.path.dirname(folder)
+            plain_dirs[folder] = folder == str(root) or (
+                enterable(parent)
+                and os.path.basename(folder) not in NEVER_ENTER
+                and not os.path.exists(os.path.join(folder, "pyvenv.cfg"))
+                and not ignores.ignored(folder, True, [])
+            )
+        return plain_dirs[folder]
+
+    names = sorted(set(result.stdout.decode("utf-8", "surrogateescape").split("\0")) - {""})
+    for name in names:
+        path = os.path.join(str(root), name)
+        if not enterable(os.path.dirname(path)) or ignores.ignored(path, False, []):
+            continue
+        if os.path.islink(path):
+            target = os.path.realpath(path)
+            if not (target == real_root or target.startswith(real_root + os.sep)):
+                found.skipped.append(f"{display_path(Path(path), cwd)}: symlink out of the reviewed folder, not followed")
+                continue
+        if os.path.isfile(path):  # a tracked file deleted from the work tree is not there to review
+            _classify(Path(path), cwd, found, seen_files, explicit=False)
+    return True
 
 
 def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], excludes: Iterable[str]) -> None:

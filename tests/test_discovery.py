@@ -87,3 +87,28 @@ def test_paths_are_relative_to_the_current_directory(tmp_path: Path) -> None:
 def test_a_missing_path_is_reported(tmp_path: Path) -> None:
     found = discover([tmp_path / "nope"], cwd=tmp_path)
     assert found.skipped == ["nope: no such file or directory"]
+
+
+def test_inside_git_the_same_files_are_found_and_tracked_files_count(tmp_path: Path) -> None:
+    import subprocess
+
+    files = {
+        ".gitignore": "generated/\n*.bak.yaml\n!keep.bak.yaml\n",
+        "template.yaml": SAM,
+        "generated/template.yaml": SAM,
+        "old.bak.yaml": SAM,
+        "keep.bak.yaml": SAM,
+        "node_modules/lib/template.yaml": SAM,
+        "env/pyvenv.cfg": "",
+        "env/lib/template.yaml": SAM,
+        "sub/.gitignore": "local.yaml\n",
+        "sub/local.yaml": SAM,
+        "sub/kept.yaml": SAM,
+    }
+    make(tmp_path, files)
+    walked = discover([tmp_path], cwd=tmp_path, excludes=["sub/kept.yaml"]).templates
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert discover([tmp_path], cwd=tmp_path, excludes=["sub/kept.yaml"]).templates == walked
+    # a file git tracks is reviewed even when a .gitignore pattern matches it
+    subprocess.run(["git", "add", "-f", "old.bak.yaml"], cwd=tmp_path, check=True)
+    assert "old.bak.yaml" in discover([tmp_path], cwd=tmp_path).templates
