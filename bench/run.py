@@ -64,7 +64,7 @@ def bare_parse_floor(root: Path, runs: int) -> float:
 
     from slsreview.analysis import treesitter
 
-    files = [p for p in root.rglob("*") if p.is_file()]
+    files = [p for p in root.rglob("*") if p.is_file() and ".slsreview_cache" not in p.parts]
     texts = [(p, p.read_text(encoding="utf-8")) for p in files]
 
     def once() -> None:
