@@ -36,3 +36,8 @@ class Location:
 
     def short(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
+
+    def __reduce__(self) -> tuple[type[Location], tuple[str, int, int, int, int]]:
+        # (class, fields): far faster to load than dataclasses' generic __setstate__, and
+        # cached analysis results hold one Location per fact
+        return (Location, (self.path, self.line, self.column, self.end_line, self.end_column))

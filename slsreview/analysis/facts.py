@@ -76,6 +76,19 @@ from slsreview.location import Location
 FACTS_VERSION = 1  # bump when the shape of any fact changes: the cache keys on it
 
 
+def _compact_pickle(cls: Any) -> Any:
+    """Pickle a slotted dataclass as (class, field values): loading a cached file's facts is
+    then a constructor call per fact instead of dataclasses' slow generic __setstate__."""
+    names = tuple(cls.__dataclass_fields__)
+
+    def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
+        return (cls, tuple(getattr(self, name) for name in names))
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_compact_pickle
 @dataclass(frozen=True, slots=True, order=True)
 class Source:
     """Where a value came from (see the module docstring for kinds and names)."""
@@ -85,6 +98,7 @@ class Source:
     loc: Location
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Value:
     """An argument, a returned value, or a compared operand: its text and what flows into it."""
@@ -97,6 +111,7 @@ class Value:
     keys: tuple[str, ...] = ()  # top-level keys when the value is a dict/object literal
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Call:
     name: str  # vocabulary name (module docstring) or ""
@@ -122,6 +137,7 @@ class Call:
         return default
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class EnvRead:
     name: str  # variable or binding name; "*" when dynamic (os.environ[name], env[name])
@@ -133,6 +149,7 @@ class EnvRead:
     has_default: bool = False
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class BindingUse:
     """A Workers binding used the way its kind is used (``env.KV.get``, ``env.DB.prepare``)."""
@@ -145,6 +162,7 @@ class BindingUse:
     guarded: bool = False
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Flow:
     """A tracked source reaching a sink."""
@@ -156,6 +174,7 @@ class Flow:
     call: Call | None = None
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class TryBlock:
     id: int
@@ -165,6 +184,7 @@ class TryBlock:
     handler_loc: Location  # the except/catch clause
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Return:
     """A value returned from a function, or a Workers Response built."""
@@ -177,6 +197,7 @@ class Return:
     body: Value | None = None  # the body part (statusCode dicts' "body", Response's first argument)
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Comparison:
     op: str  # "==", "!=", "===", "!==", "compare_digest", "timingSafeEqual"
@@ -187,6 +208,7 @@ class Comparison:
     constant_time: bool = False
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Wrapper:
     """A decorator or wrapping call that changes what a handler does.
@@ -215,6 +237,7 @@ class Wrapper:
         return None
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class ModuleState:
     """A mutable container created at module level and written inside a function."""
@@ -225,6 +248,7 @@ class ModuleState:
     writes: tuple[tuple[str, Location], ...] = ()  # (function, where) of each write
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Parse:
     """Input parsing: ``json.loads(event["body"])``, ``JSON.parse(...)``, ``await request.json()``."""
@@ -235,6 +259,7 @@ class Parse:
     guarded: bool  # inside a try whose handler does not re-raise, or with .catch
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class FunctionDef:
     qualname: str  # "handler", "Worker.fetch", "default.fetch", "OrdersService.save"
@@ -245,6 +270,7 @@ class FunctionDef:
     exported: bool = False
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class EntryPoint:
     """A function a platform can invoke: the configured handler, a Worker's ``fetch``..."""
@@ -256,6 +282,7 @@ class EntryPoint:
     methods: tuple[str, ...] = ()  # for default exports / WorkerEntrypoint classes: fetch, queue...
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class Import:
     module: str  # as written: "boto3", "./lib/db", "lib.db", "@aws-sdk/client-dynamodb"
@@ -264,6 +291,7 @@ class Import:
     resolved: str | None = None  # display path of a local module that exists
 
 
+@_compact_pickle
 @dataclass(frozen=True, slots=True)
 class SyntaxProblem:
     message: str

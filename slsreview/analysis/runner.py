@@ -9,6 +9,7 @@ pool is used only when there is enough Python to parse for the pool's start-up t
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -28,9 +29,21 @@ Job = tuple[str, str, Language]
 POOL_THRESHOLD_BYTES = 400_000
 
 
+@functools.cache
+def analyser_fingerprint() -> str:
+    """A hash of the analysers' own source: any change to them (an upgrade, a local edit)
+    invalidates every cached result, so a cache can never hand back stale facts."""
+    digest = hashlib.sha256(__version__.encode())
+    folder = Path(__file__).parent
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".py"):
+            digest.update((folder / name).read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(path: str, text: str, language: str) -> str:
     digest = hashlib.sha256()
-    for part in (__version__, str(FACTS_VERSION), language, path, text):
+    for part in (analyser_fingerprint(), str(FACTS_VERSION), language, path, text):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
