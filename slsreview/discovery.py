@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from slsreview.languages import SOURCE_LANGUAGES
+
 NEVER_ENTER = frozenset(
     {
         ".git",
@@ -46,7 +48,7 @@ NEVER_ENTER = frozenset(
 )
 WRANGLER_NAMES = ("wrangler.jsonc", "wrangler.json", "wrangler.toml")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
-SOURCE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+SOURCE_SUFFIXES = tuple(ext for ext in SOURCE_LANGUAGES if ext not in (".jsx", ".tsx"))  # SPEC's list
 TEMPLATE_MARKERS = (b"AWSTemplateFormatVersion", b"AWS::Serverless-2016-10-31", b"AWS::Lambda::Function")
 SNIFF_BYTES = 256 * 1024
 

@@ -18,29 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from slsreview.analysis import Language, analyze_source
+from slsreview.analysis import analyze_source
 from slsreview.analysis.facts import Call, Facts, FileFacts, Value
+from slsreview.languages import language_of
 
 CORPUS = Path(__file__).parent / "corpus"
-
-LANGUAGES: dict[str, Language] = {
-    ".py": "python",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "typescript",
-}
 
 MARKER = re.compile(r"^\s*(?:#|//)\s*corpus:\s*([\w-]+)")
 
 FILES = sorted(
     path.relative_to(CORPUS).as_posix()
     for path in CORPUS.rglob("*")
-    if path.is_file() and path.suffix in LANGUAGES and "__pycache__" not in path.parts
+    if path.is_file() and language_of(path.name) and "__pycache__" not in path.parts
 )
 
 
@@ -54,7 +43,9 @@ def marker(rel: str) -> str | None:
 def analysed(rel: str) -> FileFacts:
     """The facts of one corpus file, analysed once per test session."""
     text = (CORPUS / rel).read_text(encoding="utf-8")
-    return analyze_source(rel, text, LANGUAGES[Path(rel).suffix])
+    language = language_of(rel)
+    assert language is not None
+    return analyze_source(rel, text, language)
 
 
 def facts(*rels: str, entry: str | None = None) -> Facts:

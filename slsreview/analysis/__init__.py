@@ -13,12 +13,10 @@ worker process. libcst and tree-sitter are imported only when a file of their la
 from __future__ import annotations
 
 import posixpath
-from typing import Literal
 
 from slsreview.analysis.facts import FileFacts, SyntaxProblem
+from slsreview.languages import Language, dialect_of
 from slsreview.location import Location
-
-Language = Literal["python", "javascript", "typescript"]
 
 
 def analyze_source(path: str, text: str, language: Language) -> FileFacts:
@@ -29,8 +27,7 @@ def analyze_source(path: str, text: str, language: Language) -> FileFacts:
             return analyze_python(path, text)
         from slsreview.analysis.javascript import analyze_javascript
 
-        dialect = "tsx" if path.endswith(".tsx") else language
-        return analyze_javascript(path, text, dialect)
+        return analyze_javascript(path, text, dialect_of(path) or language)
     except RecursionError:
         facts = FileFacts(path, language)
         facts.syntax.append(

@@ -23,17 +23,15 @@ Grammars and parsers are built lazily, once per process, on first use.
 
 from __future__ import annotations
 
-import posixpath
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
 from itertools import accumulate
 from operator import attrgetter
-from typing import Literal
 
 import tree_sitter
 
-Dialect = Literal["javascript", "typescript", "tsx"]
+from slsreview.languages import Dialect, dialect_of
 
 # The node handle other modules pass around. It is opaque to them: they use only the accessors
 # below, never its attributes, so a binding change is fixed here.
@@ -41,17 +39,6 @@ Node = tree_sitter.Node
 
 # (line, column, end_line, end_column), 1-based, character columns, end column exclusive
 Span = tuple[int, int, int, int]
-
-EXTENSION_DIALECTS: dict[str, Dialect] = {
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-}
 
 # -- node accessors -----------------------------------------------------------------------------
 kind: Callable[[Node], str] = attrgetter("type")
@@ -67,10 +54,7 @@ is_missing: Callable[[Node], bool] = attrgetter("is_missing")
 
 def dialect_for_path(path: str) -> Dialect | None:
     """The grammar for a file name, or None when it is not JavaScript or TypeScript."""
-    ext = posixpath.splitext(path)[1].lower()
-    if path.lower().endswith(".d.ts"):
-        return "typescript"
-    return EXTENSION_DIALECTS.get(ext)
+    return dialect_of(path)
 
 
 @cache

@@ -16,27 +16,11 @@ import posixpath
 from collections.abc import Callable
 from typing import Any, Literal
 
+from slsreview.languages import Language, language_of
 from slsreview.loaders.nodes import Intrinsic, ListNode, MapNode
 from slsreview.model.project import HandlerSource, Located, Resource
 
-Language = Literal["python", "javascript", "typescript"]
-
-NODE_EXTENSIONS = (".mjs", ".js", ".cjs", ".ts")
-SOURCE_LANGUAGES: dict[str, Language] = {
-    ".py": "python",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "typescript",
-}
-
-
-def language_of(path: str) -> Language | None:
-    return SOURCE_LANGUAGES.get(posixpath.splitext(path)[1].lower())
+NODE_EXTENSIONS = (".mjs", ".js", ".cjs", ".ts")  # the order Lambda's Node runtime tries
 
 
 def join(directory: str, *parts: str) -> str:
