@@ -82,11 +82,8 @@ class _Ignores:
     not the number of .gitignore files in the repository."""
 
     def __init__(self, root: str, excludes: Iterable[str]) -> None:
-        import pathspec
-
-        self._pathspec = pathspec
         patterns = list(excludes)
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+        self.exclude = _gitignore_spec(patterns) if patterns else None
         self.root = root
         self._compiled: dict[str, _Spec] = {}
 
@@ -99,7 +96,7 @@ class _Ignores:
             return None
         # Monorepos repeat the same .gitignore in every project: compile each text once.
         if text not in self._compiled:
-            self._compiled[text] = _Spec(self._pathspec.GitIgnoreSpec.from_lines(text.splitlines()))
+            self._compiled[text] = _Spec(_gitignore_spec(text.splitlines()))
         return self._compiled[text]
 
     def ignored(self, path: str, is_dir: bool, specs: list[tuple[str, Any]]) -> bool:
@@ -112,6 +109,12 @@ class _Ignores:
         if not verdict and self.exclude is not None and path.startswith(self.root + os.sep):
             verdict = bool(self.exclude.match_file(path[len(self.root) + 1 :] + suffix))
         return verdict
+
+
+def _gitignore_spec(lines: list[str]) -> Any:
+    import pathspec  # only when there is a pattern to match: most runs inside git need none
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 class _Spec:

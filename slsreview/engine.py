@@ -481,12 +481,14 @@ class _Run:
         return " ".join(lines[line - 1].split())[:200]
 
     def apply_suppressions(self, findings: list[Finding], suppressions: list[Suppression]) -> tuple[list[Finding], list[Finding]]:
-        import pathspec
+        per_path = []
+        if self.settings.per_path_ignores:
+            import pathspec
 
-        per_path = [
-            (pathspec.GitIgnoreSpec.from_lines([glob]), selectors)
-            for glob, selectors in self.settings.per_path_ignores.items()
-        ]
+            per_path = [
+                (pathspec.GitIgnoreSpec.from_lines([glob]), selectors)
+                for glob, selectors in self.settings.per_path_ignores.items()
+            ]
         inline: dict[tuple[str, int], list[Suppression]] = {}
         by_resource: dict[tuple[str, str], list[Suppression]] = {}
         for s in suppressions:
