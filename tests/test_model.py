@@ -224,6 +224,9 @@ def test_events_queues_log_groups_alarms_permissions() -> None:
           Invoke:
             Type: AWS::Lambda::Permission
             Properties: {FunctionName: !GetAtt Worker.Arn, Principal: "*", Action: lambda:InvokeFunction}
+          Retries:
+            Type: AWS::Lambda::EventInvokeConfig
+            Properties: {FunctionName: !Ref Worker, Qualifier: $LATEST, MaximumRetryAttempts: 0}
         """,
         {"app.py"},
     )
@@ -240,6 +243,8 @@ def test_events_queues_log_groups_alarms_permissions() -> None:
     assert project.log_group_of(fn).logical_id == "Logs"  # type: ignore[union-attr]
     assert [a.logical_id for a in project.alarms_for(fn)] == ["Errors"]
     assert [p.logical_id for p in project.permissions_for(fn)] == ["Invoke"]
+    config = project.event_invoke_config_of(fn)
+    assert config is not None and config.value["MaximumRetryAttempts"] == 0 and config.loc.line == 23
 
 
 def test_event_source_mappings_become_events_of_plain_functions() -> None:

@@ -329,6 +329,11 @@ class Project:
 
         return permissions_for(fn, self.resources)
 
+    def event_invoke_config_of(self, fn: Function) -> Located[Any] | None:
+        from slsreview.model.resources import event_invoke_config
+
+        return event_invoke_config(fn, self.resources)
+
     def event_queue(self, fn: Function, event: Event) -> Resource | None:
         """The queue (or stream, or table) an event polls, when it is in the same template."""
         from slsreview.model.resources import event_source

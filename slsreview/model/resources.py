@@ -103,6 +103,22 @@ def permissions_for(fn: Function, resources: list[Resource]) -> list[Resource]:
     ]
 
 
+def event_invoke_config(fn: Function, resources: list[Resource]) -> Located[Any] | None:
+    """How Lambda retries asynchronous invocations and where it sends failures: the SAM
+    ``EventInvokeConfig`` property, or an ``AWS::Lambda::EventInvokeConfig`` resource for it."""
+    own = fn.event_invoke_config
+    if own is not None:
+        return own
+    for resource in resources:
+        if (
+            resource.type == "AWS::Lambda::EventInvokeConfig"
+            and resource.template == fn.template
+            and refers_to(resource.properties.get("FunctionName"), fn.name)
+        ):
+            return Located(resource.properties, resource.loc)
+    return None
+
+
 def event_source(value: Any, resources: list[Resource], template: str) -> Resource | None:
     """The resource an event property (``Queue: !GetAtt OrdersQueue.Arn``) points at."""
     target = value.ref_target() if isinstance(value, Intrinsic) else None
