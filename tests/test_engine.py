@@ -113,3 +113,29 @@ def test_inline_code_is_analysed_with_template_line_numbers(tmp_path: Path) -> N
     (read,) = facts.files[0].env_reads  # in `other`, which the configured entry never reaches
     assert (read.loc.path, read.loc.line) == ("template.yaml", 12)
     assert [f.rule for f in result.findings] == ["SLS202"]
+
+
+def test_a_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    from slsreview.analysis.runner import FactsCache, analyze_many, cache_key
+
+    cache = FactsCache(tmp_path / ".slsreview_cache")
+    job = ("app.py", "def handler(e, c):\n    return 1\n", "python")
+    first = analyze_many([job], 1, cache)["app.py"]
+    entry = next((tmp_path / ".slsreview_cache" / "facts").rglob("*.pickle"))
+    assert entry.name == f"{cache_key(*job)}.pickle"
+    entry.write_bytes(entry.read_bytes()[:20])  # a half-written entry from a crashed run
+    again = FactsCache(tmp_path / ".slsreview_cache")
+    assert analyze_many([job], 1, again)["app.py"] == first
+    assert (again.hits, again.misses) == (0, 1)
+    assert FactsCache(tmp_path / ".slsreview_cache").get(cache_key(*job)) == first
+
+
+def test_two_runs_can_share_a_cache(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    write_tree(tmp_path, {"template.yaml": SAM.format(runtime="python3.13", handler="app.handler"), **{f"src/m{i}.py": f"def f{i}():\n    return {i}\n" for i in range(40)}, "src/app.py": "def handler(e, c):\n    pass\n"})
+    command = [sys.executable, "-m", "slsreview", "check", ".", "-f", "json", "--today", "2026-11-27"]
+    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE) for _ in range(3)]
+    outputs = {run.communicate()[0] for run in runs}
+    assert len(outputs) == 1 and all(run.returncode == 0 for run in runs)
