@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
     debug = "--debug" in args
     if debug:
         os.environ["SLSREVIEW_DEBUG"] = "1"
+    # A file name or message with an unpaired surrogate must not crash the report's last step.
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
     try:
         _cli()(args=args, prog_name="slsreview", standalone_mode=False)
     except SystemExit:

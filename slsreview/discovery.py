@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,11 +90,10 @@ class _Ignores:
 
     def load(self, directory: str) -> Any:
         gitignore = os.path.join(directory, ".gitignore")
-        try:
-            with open(gitignore, encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
-        except OSError:
+        data = _read_regular_file(gitignore, MAX_GITIGNORE_BYTES)
+        if data is None:
             return None
+        text = data.decode("utf-8", errors="replace")
         # Monorepos repeat the same .gitignore in every project: compile each text once.
         if text not in self._compiled:
             self._compiled[text] = _Spec(_gitignore_spec(text.splitlines()))
@@ -115,6 +115,27 @@ def _gitignore_spec(lines: list[str]) -> Any:
     import pathspec  # only when there is a pattern to match: most runs inside git need none
 
     return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+MAX_GITIGNORE_BYTES = 1024 * 1024  # a real .gitignore is a few KiB; read no more than this
+
+
+def _read_regular_file(path: str, limit: int) -> bytes | None:
+    """Up to ``limit`` bytes of a regular file, or None. Opened non-blocking and checked with
+    fstat before reading: a FIFO named .gitignore would otherwise block the review forever."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 class _Spec:
@@ -203,6 +224,9 @@ def _from_git(root: Path, cwd: Path, found: Discovery, seen_files: set[str], exc
                 continue
         if os.path.isfile(path):  # a tracked file deleted from the work tree is not there to review
             _classify(Path(path), cwd, found, seen_files, explicit=False)
+        elif os.path.islink(path) and not os.path.exists(path) and _reviewable(os.path.basename(path)):
+            shown = display_path(Path(path), cwd)
+            found.skipped.append(f"{shown}: a symlink that leads nowhere (dangling, or a loop), not read")
     return True
 
 
@@ -241,10 +265,13 @@ def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], exclude
         for entry in entries:
             try:
                 is_link = entry.is_symlink()
-                is_dir = entry.is_dir()
-                is_file = entry.is_file()
             except OSError:
                 continue
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:  # a symlink loop: following it fails with ELOOP
+                is_dir = is_file = False
             if is_link:
                 target = os.path.realpath(entry.path)
                 if not (target == real_root or target.startswith(real_root + os.sep)):
@@ -262,7 +289,24 @@ def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], exclude
                 if ignores.ignored(entry.path, False, specs):
                     continue
                 _classify(Path(entry.path), cwd, found, seen_files, explicit=False)
+            elif _reviewable(entry.name) and not ignores.ignored(entry.path, False, specs):
+                # Never opened: reading a FIFO blocks forever, and a dangling link or a link loop
+                # cannot be read. Said, so that a template that is one is not silently missing.
+                what = "a symlink that leads nowhere (dangling, or a loop)" if is_link else "not a regular file"
+                found.skipped.append(f"{display_path(Path(entry.path), cwd)}: {what}, not read")
         stack.extend(reversed(subdirs))
+
+
+def _reviewable(name: str) -> bool:
+    """Whether ``_classify`` would look at a file of this name."""
+    lower = name.lower()
+    return (
+        name in WRANGLER_NAMES
+        or name == "samconfig.toml"
+        or lower.endswith(TEMPLATE_SUFFIXES)
+        or (lower.endswith(SOURCE_SUFFIXES) and not lower.endswith(".d.ts"))
+        or lower.startswith("readme")
+    )
 
 
 def _classify(path: Path, cwd: Path, found: Discovery, seen_files: set[str], explicit: bool) -> None:
@@ -309,13 +353,18 @@ def _sniff(path: Path, found: Discovery, shown: str) -> bytes | None:
 
 def _add_samconfig_templates(found: Discovery, cwd: Path, seen_files: set[str]) -> None:
     """``samconfig.toml`` may name a template that does not look like one by its file name."""
-    import tomllib
+    from slsreview.loaders.toml_loader import load_toml
 
     for samconfig in found.samconfigs:
         try:
-            data = tomllib.loads((cwd / samconfig).read_text(encoding="utf-8"))
+            text = (cwd / samconfig).read_text(encoding="utf-8")
         except (OSError, ValueError):
             continue  # the samconfig itself is reported by the engine when it loads it
+        # load_toml, not tomllib: tomllib raises RecursionError on deep nesting and takes minutes
+        # over a 100,000-part dotted key; the loader bounds both and never raises.
+        data = load_toml(samconfig, text).value
+        if not isinstance(data, dict):
+            continue
         base = (cwd / samconfig).parent
         for env in data.values():
             if not isinstance(env, dict):

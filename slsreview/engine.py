@@ -80,6 +80,21 @@ class Review:
             summary["outside_diff"] = len(self.outside_diff)
         return summary
 
+    def not_reviewed(self) -> list[str]:
+        """One line per thing the review could not read: code in an archive or on S3, a build
+        output that does not exist yet, a symlink out of the folder, an unreadable file."""
+        units = [
+            f"{fn.name}: {fn.source.detail}"
+            for fn in self.project.functions
+            if fn.source.status in ("archive", "remote", "unresolved") and fn.source.detail
+        ]
+        units += [
+            f"{w.display_name}: {w.source.detail}"
+            for w in self.project.workers
+            if w.env is None and w.source.status == "unresolved" and w.source.detail not in ("", "no main")
+        ]
+        return units + sorted(set(self.skipped))
+
     def in_diff(self, finding: Finding) -> bool:
         """True when a finding is on a line the diff added or changed (always, outside diff mode)."""
         if self.changed_lines is None:
@@ -141,12 +156,29 @@ class _Run:
         self.cache_hits = 0
         self.discovery = Discovery()
         self._code_folders: dict[str, set[str]] | None = None
+        self._allowed_roots: list[str] | None = None
 
     # -- files ------------------------------------------------------------------------------
     def abspath(self, path: str) -> Path:
         return self.cwd / path
 
+    def allowed(self, path: str) -> bool:
+        """Only files under the current folder or a reviewed path are read: a template's
+        `CodeUri: ../../../home/runner` must not make the review read the rest of the machine."""
+        if self._allowed_roots is None:
+            roots = [self.cwd, *(self.cwd / r for r in self.discovery.roots)]
+            self._allowed_roots = [os.path.realpath(r) for r in roots]
+        real = os.path.realpath(self.abspath(path))
+        if any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self._allowed_roots):
+            return True
+        note = f"{path}: outside the reviewed folder, not read"
+        if note not in self.discovery.skipped:
+            self.discovery.skipped.append(note)
+        return False
+
     def exists(self, path: str) -> bool:
+        if not self.allowed(path):
+            return False
         if path.endswith("/"):
             return os.path.isdir(self.abspath(path))
         return os.path.isfile(self.abspath(path))
@@ -155,6 +187,8 @@ class _Run:
         """The text of a file, or None after recording why it could not be read."""
         if path in self.texts:
             return self.texts[path]
+        if not self.allowed(path):
+            return None
         try:
             size = self.discovery.sizes.get(path)
             if size is None:
@@ -467,7 +501,7 @@ class _Run:
             snippet = self.snippet(finding.path, finding.line)
             basis = "\0".join((finding.rule, finding.path, finding.function or "", snippet))
             seen[basis] = seen.get(basis, 0) + 1
-            digest = hashlib.sha256(f"{basis}\0{seen[basis]}".encode()).hexdigest()[:20]
+            digest = hashlib.sha256(f"{basis}\0{seen[basis]}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
             out.append(replace(finding, fingerprint=digest, snippet=snippet))
         return out
 

@@ -8,6 +8,9 @@ import pytest
 from slsreview.config import Settings
 from slsreview.engine import Review, review
 from slsreview.registry import load_rules
+from tests.hypothesis_profiles import register_profiles
+
+register_profiles()  # before collection, so that `pytest --hypothesis-profile long` finds it
 
 ALL_RULES = load_rules()
 

@@ -29,7 +29,7 @@ def analyze_source(path: str, text: str, language: Language) -> FileFacts:
 
         return analyze_javascript(path, text, dialect_of(path) or language)
     except RecursionError:
-        facts = FileFacts(path, language)
+        facts = FileFacts(path, language, complete=False)
         facts.syntax.append(
             SyntaxProblem("nested too deeply to analyse", Location.file_start(path), fatal=False)
         )

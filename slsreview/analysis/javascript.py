@@ -3664,7 +3664,9 @@ def analyze_javascript(path: str, text: str, dialect: str) -> FileFacts:
     try:
         analyzer.run()
     except RecursionError:
-        facts = FileFacts(path, language)
+        # complete=False: nothing of the file was analysed, so no rule may conclude from the
+        # absence of a fact (an entry point "missing" from a file that was never read).
+        facts = FileFacts(path, language, complete=False)
         facts.syntax.append(
             SyntaxProblem("nested too deeply to analyse", Location.file_start(path), fatal=False)
         )

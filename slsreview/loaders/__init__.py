@@ -62,11 +62,18 @@ def decode_text(data: bytes) -> str:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        # (checked before UTF-16: the UTF-32 little-endian BOM starts with UTF-16's)
+        raise LoadError("UTF-32 text is not supported; save the file as UTF-8", kind="encoding")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise LoadError("not valid UTF-16 text", kind="encoding") from exc
+        if "\x00" in text:  # as for UTF-8 below: a NUL character means binary content
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise LoadError("binary content (NUL character); not a text file", line, 1, kind="encoding")
+        return text
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise LoadError("binary content (NUL byte); not a text file", line, 1, kind="encoding")

@@ -182,12 +182,16 @@ class _Parser:
         if "\\" not in raw:
             return raw[1:-1]
         try:
-            return str(json.loads(raw))
+            value = str(json.loads(raw))
         except ValueError as exc:
             raise self.fail(f"bad string escape ({exc})", start) from exc
+        # "\ud800" alone is valid JSON but no character: such a string can be neither hashed
+        # (fingerprints) nor printed as UTF-8, and took every report format down with it.
+        return _LONE_SURROGATE.sub("\ufffd", value)
 
 
 _NOTHING = object()
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads has already paired the valid ones
 _WORDS: dict[str, Any] = {"true": True, "false": False, "null": None}
 
 

@@ -27,6 +27,13 @@ _ERROR_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def load_toml(path: str, text: str) -> Loaded:
+    long_key = _long_key_path(text)
+    if long_key is not None:
+        # tomllib takes time quadratic in the length of a dotted key (a 100,000-part key runs for
+        # minutes) and would nest the result that deep: refuse it before tomllib sees it.
+        line, column = long_key
+        message = f"invalid TOML: a key path of more than {MAX_DEPTH} parts"
+        return Loaded(None, [Problem("syntax", message, (line, column, line, column))])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -37,16 +44,59 @@ def load_toml(path: str, text: str) -> Loaded:
         return Loaded(None, [Problem("syntax", f"invalid TOML: {message}", (line, column, line, column))])
     except RecursionError:
         return Loaded(None, [Problem("syntax", "invalid TOML: nested too deeply")])
+    except ValueError:
+        # int() refuses more than 4,300 digits (CVE-2020-10735) and tomllib lets that
+        # ValueError out as it is: `a = 999...9` must not end the review.
+        digits = _LONG_NUMBER.search(text)
+        line = text.count("\n", 0, digits.start()) + 1 if digits else 1
+        message = "invalid TOML: a number too long to read (over 4,300 digits)"
+        return Loaded(None, [Problem("syntax", message, (line, 1, line, 1))])
     try:
         spans = _Scanner(text).scan()
     except (LoadError, IndexError, RecursionError):
         spans = {}  # positions are a courtesy; the values tomllib gave are still right
-    return Loaded(_build(path, data, (), spans, (1, 1, 1, 1), 0), [])
+    try:
+        return Loaded(_build(path, data, (), spans, (1, 1, 1, 1), 0), [])
+    except LoadError as exc:
+        return Loaded(None, [exc.problem()])
+
+
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
+_KEY_PART = re.compile(
+    r"""(?P<key>[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')|(?P<dot>[ \t]*\.[ \t]*)|."""
+)
+
+
+def _long_key_path(text: str) -> tuple[int, int] | None:
+    """Where a dotted key (``a.b.c = 1``, ``[a.b.c]``) of more than MAX_DEPTH parts starts, or
+    None. A key never spans lines, so only a line with that many dots needs a closer look."""
+    if text.count(".") <= MAX_DEPTH:
+        return None
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.count(".") <= MAX_DEPTH:
+            continue
+        parts = start = 0
+        after_dot = False
+        for match in _KEY_PART.finditer(line):
+            kind = match.lastgroup
+            if kind == "key":
+                if after_dot:
+                    parts += 1
+                else:
+                    parts, start = 1, match.start()
+                after_dot = False
+                if parts > MAX_DEPTH:
+                    return number, start + 1
+            elif kind == "dot" and parts and not after_dot:
+                after_dot = True
+            else:
+                parts, after_dot = 0, False
+    return None
 
 
 def _build(path: str, value: Any, at: Path, spans: dict[Path, tuple[Span, Span]], span: Span, depth: int) -> Any:
     if depth > MAX_DEPTH:
-        return None
+        raise LoadError(f"invalid TOML: nesting deeper than {MAX_DEPTH} levels", span[0], span[1])
     if isinstance(value, dict):
         node = MapNode(path, span)
         for key, child in value.items():

@@ -43,6 +43,13 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _STANDARD_PREFIX = "tag:yaml.org,2002:"
+# YAML 1.1's own types. Anything else under its prefix (`!!python/object:os.system`) is an
+# unknown tag: reported, its value kept as plain data, never constructed.
+_STANDARD_TAGS = frozenset(
+    _STANDARD_PREFIX + name
+    for name in ("str", "int", "float", "bool", "null", "binary", "timestamp", "merge", "value",
+                 "seq", "map", "omap", "pairs", "set")
+)
 # First characters for which YAML's implicit resolvers may give a plain scalar a non-str type;
 # every other plain scalar is a string, and skipping the resolver for it halves load time.
 _RESOLVABLE = frozenset(
@@ -52,18 +59,29 @@ _RESOLVABLE = frozenset(
 
 def load_yaml(path: str, text: str) -> Loaded:
     """Load one YAML document. Never raises for bad input (see ``slsreview.loaders``)."""
-    builder = _Builder(path, text)
     try:
+        # The pure-Python reader checks every character as it is constructed: inside the try.
+        builder = _Builder(path, text)
         value = builder.build()
     except LoadError as exc:
         return Loaded(None, [exc.problem()])
+    except yaml.reader.ReaderError as exc:
+        # Its str() spans two lines and gives a position libyaml counts in UTF-8 bytes; name
+        # the character and find it instead.
+        bad = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        index = max(0, text.find(bad))
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        message = f"invalid YAML: {exc.reason} (U+{ord(bad[:1] or ' '):04X})"
+        return Loaded(None, [Problem("syntax", message, (line, column, line, column))])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
+        message = " ".join(" ".join(part for part in (exc.context, exc.problem) if part).split()) or str(exc)
         return Loaded(None, [Problem("syntax", f"invalid YAML: {message}", (line, column, line, column))])
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:
-        return Loaded(None, [Problem("syntax", f"invalid YAML: {exc}")])
+        message = " ".join(str(exc).split()) or type(exc).__name__  # one line, always
+        return Loaded(None, [Problem("syntax", f"invalid YAML: {message}")])
     return Loaded(value, builder.problems)
 
 
@@ -203,17 +221,19 @@ class _Builder:
                 resolved = self.loader.resolve(ScalarNode, value, (True, False))
                 return _convert(resolved, value, self.loader)
             return value
-        if tag.startswith(_STANDARD_PREFIX):
+        if tag in _STANDARD_TAGS:
             return _convert(tag, value, self.loader)
         return self._tagged(value, tag, event.start_mark, event.end_mark)
 
     def _tagged(self, value: Any, tag: str | None, start: Any, end: Any) -> Any:
-        if tag is None or tag == "!" or tag.startswith(_STANDARD_PREFIX):
+        if tag is None or tag == "!" or tag in _STANDARD_TAGS:
             return value
         name = SHORT_TAGS.get(tag)
         span = _span(start, end)
         if name is None:
             line, column = start.line + 1, start.column + 1
+            if tag.startswith(_STANDARD_PREFIX):
+                tag = "!!" + tag.removeprefix(_STANDARD_PREFIX)  # as it was written
             self.problems.append(
                 Problem(
                     "unknown-tag",

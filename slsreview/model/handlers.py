@@ -75,6 +75,8 @@ def resolve_lambda_handler(
     elif isinstance(base, str):
         if base.startswith(("s3://", "https://")):
             return HandlerSource("remote", detail=f"code at {base}")
+        if _absolute(base):
+            return HandlerSource("unresolved", detail=f"CodeUri {base} is an absolute path; {_NOT_FOLLOWED}")
         code_dir = join(template_dir, base)
     else:
         return HandlerSource("remote" if isinstance(base, MapNode) else "unresolved", detail="code location is not a local path")
@@ -89,7 +91,7 @@ def resolve_lambda_handler(
         # Lambda Web Adapter and custom wrappers name a start-up script, not a module.function.
         return HandlerSource("unresolved", detail=f"Handler {handler_value} is a start-up script")
 
-    entry_points = _esbuild_entry_points(resource)
+    entry_points = [entry for entry in _esbuild_entry_points(resource) if not _absolute(entry)]
     candidates: list[tuple[str, Language]] = []
     if entry_points and "javascript" in languages:
         for entry in entry_points:
@@ -138,6 +140,8 @@ def resolve_worker_main(config_path: str, main: Located[Any] | None, exists: Cal
         return HandlerSource("unresolved", detail="no main")
     if not isinstance(main.value, str):
         return HandlerSource("unresolved", detail="main is not a string")
+    if _absolute(main.value):
+        return HandlerSource("unresolved", detail=f"main {main.value} is an absolute path; {_NOT_FOLLOWED}")
     path = join(posixpath.dirname(config_path) or ".", main.value)
     candidates = [path]
     stem, ext = posixpath.splitext(path)
@@ -159,6 +163,16 @@ def resolve_worker_main(config_path: str, main: Located[Any] | None, exists: Cal
         # dist/, .open-next/, build/: a framework's build writes the entry before deploy
         return HandlerSource("unresolved", path, symbol, language, tuple(candidates), f"{folder} does not exist (built before deploy?)")
     return HandlerSource("missing", path, symbol, language, tuple(candidates))
+
+
+# An absolute path in a template or wrangler config names a file on the machine that runs the
+# review, not in the project (SAM and Wrangler resolve these paths against the config's folder):
+# a template under review must not make us read /home/runner/.aws/credentials.
+_NOT_FOLLOWED = "code outside the project is not read"
+
+
+def _absolute(path: str) -> bool:
+    return path.startswith(("/", "\\", "~")) or (len(path) > 1 and path[1] == ":")
 
 
 def _family(runtime: Any) -> Literal["python", "node", "other", "unknown"]:

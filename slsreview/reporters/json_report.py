@@ -19,6 +19,9 @@ def render(review: Review, options: ReportOptions) -> str:
         "summary": review.summary(),
         "findings": [_redacted(finding) for finding in review.findings],
     }
+    notes = review.not_reviewed()
+    if notes:  # an extension of SPEC's report: what the review could not read, one line each
+        document["not_reviewed"] = [redact(note) for note in notes]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

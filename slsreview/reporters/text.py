@@ -36,8 +36,7 @@ def render(review: Review, options: ReportOptions) -> str:
             lines.append(f"  {path}  ({source.reason})")
         for doc in project.docs:
             lines.append(f"  {doc.path}  (documentation)")
-    unread = [f"{fn.name}: {fn.source.detail}" for fn in project.functions if fn.source.status in ("archive", "remote", "unresolved") and fn.source.detail]
-    notes = unread + review.skipped
+    notes = review.not_reviewed()
     if notes:
         lines.append(paint("Not reviewed:", "bold"))
         lines.extend(f"  {note}" for note in notes)

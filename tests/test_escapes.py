@@ -1,0 +1,34 @@
+"""A review reads only what lies under the current folder or a reviewed path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import run_review, write_tree
+
+
+def test_code_uri_escaping_the_project_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_tree(outside, {"app.py": "def handler(event, context)\n"})  # a syntax error nobody may see
+    project = tmp_path / "project"
+    template = (
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      CodeUri: ../outside/\n      Runtime: python3.13\n      Handler: app.handler\n"
+    )
+    write_tree(project, {"template.yaml": template})
+    result = run_review(project)
+    assert result.findings == []
+    assert "../outside/: outside the reviewed folder, not read" in result.not_reviewed()
+
+
+def test_not_reviewed_lines_reach_the_json_report(tmp_path: Path) -> None:
+    template = (
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      CodeUri: s3://bucket/key.zip\n      Runtime: python3.13\n      Handler: app.handler\n"
+    )
+    write_tree(tmp_path, {"template.yaml": template})
+    out = subprocess.run([sys.executable, "-m", "slsreview", "check", ".", "-f", "json", "--no-cache"], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert json.loads(out)["not_reviewed"] == ["Fn: code at s3://bucket/key.zip"]
