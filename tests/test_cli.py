@@ -220,3 +220,8 @@ def test_no_color_and_tty(project: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     result = subprocess.run([sys.executable, "-m", "slsreview", "check"], cwd=project, capture_output=True, text=True, env=env)
     assert "\033[" not in result.stdout
+
+
+def test_the_verdict_follows_fail_on(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "FAIL: 1 blocking" in run(["check"], capsys)[1]
+    assert "PASS: 1 blocking" in run(["check", "--fail-on", "never"], capsys)[1]

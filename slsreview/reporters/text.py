@@ -59,7 +59,13 @@ def render(review: Review, options: ReportOptions) -> str:
     ]
     extra = "".join(f"; {part}" for part in hidden if part)
     units = f"{summary['functions']} function{'s' if summary['functions'] != 1 else ''}"
-    failing = [f for f in review.findings if tier_rank(f.tier) <= tier_rank(options.fail_on)]
+    failing = [
+        f
+        for f in review.findings
+        if options.fail_on != "never"
+        and tier_rank(f.tier) <= tier_rank(options.fail_on)
+        and not (f.confirmation and f.tier == "human-confirmation")
+    ]
     verdict = paint("FAIL", "blocking") if failing else paint("PASS", "bold")
     lines.append(f"{verdict}: {counts}{extra} ({summary['files']} files, {units} reviewed)")
     # Paths, handler details and messages all come from the project: mask any secret in them.
