@@ -100,7 +100,6 @@ def _cli() -> Any:
         from slsreview.baseline import write_baseline as record_baseline
         from slsreview.config import ConfigError, build_settings, find_config, read_config
         from slsreview.engine import narrow, review
-        from slsreview.findings import tier_rank
         from slsreview.gitdiff import DiffError, changed_lines
         from slsreview.registry import load_rules
         from slsreview.reporters import ReportOptions, get_reporter
@@ -149,14 +148,7 @@ def _cli() -> Any:
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
-        failing = settings.fail_on != "never" and any(
-            tier_rank(f.tier) <= tier_rank(settings.fail_on)
-            and not (f.confirmation and f.tier == "human-confirmation")
-            for f in result.findings
-        )
-        if require_confirmations:
-            failing = failing or any(f.tier == "human-confirmation" and not f.confirmation for f in result.findings)
-        raise SystemExit(1 if failing else 0)
+        raise SystemExit(1 if result.fails(settings.fail_on, require_confirmations) else 0)
 
     @cli.command(name="rules")
     @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)

@@ -24,7 +24,7 @@ from typing import Any
 from slsreview.analysis.facts import Facts, FileFacts
 from slsreview.config import Settings
 from slsreview.discovery import Discovery, discover
-from slsreview.findings import Confirmation, Finding
+from slsreview.findings import Confirmation, Finding, tier_rank
 from slsreview.loaders import Loaded, LoadError, Problem, decode_text
 from slsreview.location import Location
 from slsreview.model.handlers import language_of
@@ -79,6 +79,17 @@ class Review:
         if self.changed_lines is not None:
             summary["outside_diff"] = len(self.outside_diff)
         return summary
+
+    def fails(self, fail_on: str, require_confirmations: bool = False) -> bool:
+        """Whether the check fails: a finding at or above ``fail_on`` (a signed-off
+        human-confirmation finding does not count), or, when confirmations are required, a
+        human-confirmation finding nobody signed off."""
+        if require_confirmations and any(f.tier == "human-confirmation" and not f.confirmation for f in self.findings):
+            return True
+        return fail_on != "never" and any(
+            tier_rank(f.tier) <= tier_rank(fail_on) and not (f.confirmation and f.tier == "human-confirmation")
+            for f in self.findings
+        )
 
     def not_reviewed(self) -> list[str]:
         """One line per thing the review could not read: code in an archive or on S3, a build

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from slsreview.engine import Review
-from slsreview.findings import TIERS, Finding, tier_rank
+from slsreview.findings import TIERS, Finding
 from slsreview.reporters import ReportOptions
 from slsreview.reporters._common import TIER_HEADINGS, one_line
 
@@ -62,11 +62,7 @@ def verdict(review: Review, options: ReportOptions) -> str:
     blocking = sum(1 for f in review.findings if f.tier == "blocking")
     if blocking:
         return f"**slsreview: {_plural(blocking, 'blocking finding')} — changes requested**"
-    failing = options.fail_on != "never" and any(
-        tier_rank(f.tier) <= tier_rank(options.fail_on) and not (f.confirmation and f.tier == "human-confirmation")
-        for f in review.findings
-    )
-    if failing:
+    if review.fails(options.fail_on):
         return f"**slsreview: no blocking findings, but the check fails at `--fail-on {options.fail_on}`**"
     return "**slsreview: no blocking findings**"
 

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from slsreview.engine import Review
-from slsreview.findings import tier_rank
 from slsreview.redact import redact
 from slsreview.reporters import ReportOptions
 
@@ -59,14 +58,7 @@ def render(review: Review, options: ReportOptions) -> str:
     ]
     extra = "".join(f"; {part}" for part in hidden if part)
     units = f"{summary['functions']} function{'s' if summary['functions'] != 1 else ''}"
-    failing = [
-        f
-        for f in review.findings
-        if options.fail_on != "never"
-        and tier_rank(f.tier) <= tier_rank(options.fail_on)
-        and not (f.confirmation and f.tier == "human-confirmation")
-    ]
-    verdict = paint("FAIL", "blocking") if failing else paint("PASS", "bold")
+    verdict = paint("FAIL", "blocking") if review.fails(options.fail_on) else paint("PASS", "bold")
     lines.append(f"{verdict}: {counts}{extra} ({summary['files']} files, {units} reviewed)")
     # Paths, handler details and messages all come from the project: mask any secret in them.
     return redact("\n".join(lines) + "\n")
