@@ -74,3 +74,9 @@ def test_rule_reference_is_current() -> None:
 def test_rules_folder_cannot_be_imported_under_its_folder_name() -> None:
     result = subprocess.run([sys.executable, "-c", "import rules"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode != 0 and "installed as 'slsreview_rules'" in result.stderr
+
+
+def test_readme_lists_every_rule() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"| {rule.id} | {rule.name} | {rule.category} | {rule.tier} |" in readme, f"add {rule.id} to the README's rule table"
