@@ -28,7 +28,15 @@ from slsreview.findings import Confirmation, Finding, tier_rank
 from slsreview.loaders import Loaded, LoadError, Problem, decode_text
 from slsreview.location import Location
 from slsreview.model.handlers import language_of
-from slsreview.model.project import ConfigFile, Doc, Function, Project, SourceFile, Worker
+from slsreview.model.project import (
+    ConfigFile,
+    Doc,
+    Function,
+    Project,
+    SourceFile,
+    Worker,
+    is_within,
+)
 from slsreview.model.sam import build_template
 from slsreview.model.wrangler import build_workers
 from slsreview.redact import redact
@@ -303,7 +311,7 @@ class _Run:
             doc_dir = posixpath.dirname(doc_path) or "."
             if doc_dir.endswith("/docs") or doc_dir == "docs":
                 doc_dir = posixpath.dirname(doc_dir) or "."
-            if any(_within(config_dir, doc_dir) and _under_roots(doc_dir, roots) for config_dir in config_dirs):
+            if any(is_within(config_dir, doc_dir) and _under_roots(doc_dir, roots) for config_dir in config_dirs):
                 text = self.read(doc_path)
                 if text is not None:
                     project.docs.append(Doc(doc_path, text))
@@ -320,7 +328,7 @@ class _Run:
             if config.value is None and config.kind != "samconfig":
                 for source_path in self.discovery.sources:
                     language = language_of(source_path)
-                    if language and _within(posixpath.dirname(source_path) or ".", config.directory):
+                    if language and is_within(posixpath.dirname(source_path) or ".", config.directory):
                         project.sources.setdefault(
                             source_path, SourceFile(source_path, language, f"beside unreadable {config.path}")
                         )
@@ -627,12 +635,8 @@ def _code_root(fn: Function) -> str | None:
     return base
 
 
-def _within(inner: str, outer: str) -> bool:
-    return outer == "." or inner == outer or inner.startswith(outer + "/")
-
-
 def _under_roots(directory: str, roots: list[str]) -> bool:
-    return any(_within(directory, root) for root in roots)
+    return any(is_within(directory, root) for root in roots)
 
 
 def _size(size: int) -> str:

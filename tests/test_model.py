@@ -356,3 +356,10 @@ def test_worker_main_without_extension_is_resolved_as_the_bundler_does() -> None
     config = ConfigFile("wrangler.toml", "wrangler", load_toml("wrangler.toml", 'name = "x"\nmain = "src/index.js"\n').value)
     (worker,) = build_workers(config, lambda p: p in {"src/index.ts", "src/"})
     assert worker.source.path == "src/index.ts"
+
+
+def test_docs_for_a_configuration() -> None:
+    from slsreview.model.project import Doc
+
+    project = Project(docs=[Doc("README.md", ""), Doc("svc/README.md", ""), Doc("svc/docs/runbook.md", ""), Doc("other/README.md", "")])
+    assert [d.path for d in project.docs_for("svc/template.yaml")] == ["README.md", "svc/README.md", "svc/docs/runbook.md"]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from slsreview.languages import Language, language_of
-from slsreview.loaders.nodes import Intrinsic, ListNode, MapNode
+from slsreview.loaders.nodes import ListNode, MapNode
 from slsreview.model.project import HandlerSource, Located, Resource
 
 NODE_EXTENSIONS = (".mjs", ".js", ".cjs", ".ts")  # the order Lambda's Node runtime tries
@@ -213,5 +213,3 @@ def _esbuild_entry_points(resource: Resource) -> list[str]:
         return [e for e in entries if isinstance(e, str)]
     return []
 
-
-__all__ = ["Intrinsic", "language_of", "resolve_lambda_handler", "resolve_worker_main"]

@@ -344,7 +344,7 @@ class Project:
     def docs_for(self, config_path: str) -> list[Doc]:
         """Documents beside a configuration file or in a folder above it."""
         directory = _dirname(config_path)
-        return [d for d in self.docs if _is_within(directory, _dirname(d.path)) or _dirname(d.path).startswith(_join(directory, "docs"))]
+        return [d for d in self.docs if is_within(directory, _dirname(d.path)) or _dirname(d.path).startswith(_join(directory, "docs"))]
 
 
 def _dirname(path: str) -> str:
@@ -356,7 +356,7 @@ def _join(directory: str, name: str) -> str:
     return name if directory == "." else f"{directory}/{name}"
 
 
-def _is_within(inner: str, outer: str) -> bool:
+def is_within(inner: str, outer: str) -> bool:
     """True when ``outer`` is ``inner`` or one of its ancestors (paths relative to the same base)."""
     if outer == "." or inner == outer:
         return True

@@ -10,7 +10,6 @@ side each value came from, so a finding about a global timeout points into ``Glo
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +20,6 @@ from slsreview.model.project import (
     ConfigFile,
     Event,
     Function,
-    HandlerSource,
     Located,
     Origin,
     Policy,
@@ -290,9 +288,3 @@ def _text(value: Any) -> str:
         return value.short()
     return str(value)
 
-
-def template_dir(path: str) -> str:
-    return posixpath.dirname(path) or "."
-
-
-__all__ = ["FUNCTION_TYPES", "HandlerSource", "build_template", "merge_globals", "role_policies"]
