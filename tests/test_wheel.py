@@ -36,6 +36,15 @@ def test_wheel_contents(wheel: Path) -> None:
     assert not any(n.startswith(("tests/", "sample_projects/")) for n in names)
 
 
+def test_every_package_folder_is_in_the_wheel(wheel: Path) -> None:
+    """setup.py finds the packages: a new rules/<category>/ folder needs no list edited."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for top, installed in (("slsreview", "slsreview"), ("rules", "slsreview_rules")):
+        for init in (ROOT / top).rglob("__init__.py"):
+            relative = init.relative_to(ROOT / top).as_posix()
+            assert f"{installed}/{relative}" in names, f"{top}/{relative} is not in the wheel"
+
+
 def test_installed_wheel_lists_and_explains_every_rule(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     # Reuse this interpreter's installed dependencies: the test checks our packaging, not PyPI.

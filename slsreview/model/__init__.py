@@ -1,0 +1,1 @@
+"""The project model: ``Project``, ``Function``, ``Worker`` and the resources rules read."""
