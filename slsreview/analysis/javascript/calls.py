@@ -1,0 +1,616 @@
+"""Where a JavaScript call becomes a ``Call`` fact. Start here.
+
+Every ``call_expression`` reaches ``x_call``, which takes the callee apart:
+
+- a plain or qualified name (``fetch(...)``, ``crypto.randomUUID()``, ``axios.post(...)``) is
+  resolved through the scopes to a qualified name and looked up in ``CALLS`` (``qual_call``);
+  the entry names the method that turns the call into facts;
+- a method call (``doc.send(...)``, ``env.KV.put(...)``, ``logger.info(...)``) is dispatched on
+  what the receiver *is* (``method_call``): an AWS client, a binding, a logger, the event...;
+- anything else is recorded with ``name=""`` and its resolved callee (``plain_call``), and the
+  sources of its arguments flow through to its result.
+
+``add_call`` records the ``Call`` (with its arguments as ``Value``s, its try block, whether it is
+awaited) and the ``Flow`` of each source reaching it when the call is a sink. ``x_new`` handles
+constructors (SDK clients and commands, ``Response``, ``Hono``, loggers, ``new Date()``).
+
+    >>> facts = analyze_javascript("a.mjs", "JSON.parse(x); Math.random()", "javascript")
+    >>> [(c.name, c.callee) for c in facts.calls]
+    [('json.parse', 'JSON.parse'), ('', 'Math.random')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slsreview.analysis import treesitter as ts
+from slsreview.analysis.facts import Call, Comparison, Flow, Import, Source, Value
+from slsreview.analysis.javascript.entries import Entries
+from slsreview.analysis.javascript.services import Services
+from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.syntax import FUNCTION_TYPES, TEXT_LIMIT
+from slsreview.analysis.javascript.tables import (
+    BINDING_METHODS,
+    CONSTANT_TIME,
+    CONTAINER_WRITES,
+    FAILURE_RECORDS,
+    GLOBAL_BINDING,
+    HONO_ROUTES,
+    HTTP_FUNCTIONS,
+    HTTP_VERBS,
+    LOG_LEVELS,
+    RANDOM_SOURCES,
+    RESPONSE_HELPERS,
+    TIME_SOURCES,
+    TRANSPARENT,
+)
+from slsreview.analysis.javascript.values import (
+    EMPTY,
+    Catch,
+    ClassInfo,
+    Val,
+    is_powertools,
+    merged,
+    normalise_module,
+    plain,
+    sorted_sources,
+    split_qual,
+    to_seconds,
+    union,
+    without_roots,
+)
+from slsreview.analysis.javascript.workers import Workers
+from slsreview.analysis.javascript.wrappers import POWERTOOLS_CALLS, Wrappers
+from slsreview.location import Location
+
+Node = ts.Node
+_kind = ts.kind
+_named = ts.named_children
+_field = ts.field
+
+if TYPE_CHECKING:
+    from slsreview.analysis.javascript.analyzer import Analyzer
+
+    # what handles a call: (analyzer, call node, qualified name, arguments node, awaited) -> value
+    CallHandler = Callable[[Analyzer, Node, str, Node | None, bool], Val]
+
+
+class Calls(State):
+    """Calls, constructors, and the vocabulary handlers that are not platform specific."""
+
+    # -- calls ------------------------------------------------------------------------------
+    def args(
+        self: Analyzer, node: Node | None, roles: list[Val | None] | None = None
+    ) -> list[tuple[Node, Val]]:
+        if node is None:
+            return []
+        if _kind(node) == "template_string":  # a tagged template: sql`...`
+            return [(node, self.visit(node))]
+        out = []
+        for arg in _named(node):
+            if _kind(arg) == "comment":
+                continue
+            if roles is not None and _kind(self.unwrap(arg)) in FUNCTION_TYPES:
+                self.param_roles = roles
+            v = self.visit(arg)
+            if v.kind == "fn" and v.fn:
+                self.frame.calls.append(v.fn)  # a local function handed over is called
+                if self.hint is not None and self.hint_ref is None:
+                    self.hint_ref = v.fn
+            out.append((arg, v))
+        self.param_roles = None
+        return out
+
+    def x_call(self: Analyzer, node: Node, awaited: bool = False) -> Val:
+        callee = _field(node, "function")
+        arguments = _field(node, "arguments")
+        if callee is None:
+            return self.generic(node)
+        callee = self.unwrap(callee)
+        if _kind(callee) == "await_expression" and _named(callee):
+            # tree-sitter-typescript reads `await a.b<T>()` as `(await a.b)<T>()`: the await
+            # belongs to the call, as TypeScript itself reads it.
+            callee = self.unwrap(_named(callee)[0])
+            awaited = True
+        kind = _kind(callee)
+        if kind == "member_expression":
+            obj, prop_node = _field(callee, "object"), _field(callee, "property")
+            if obj is None or prop_node is None:
+                return self.generic(node)
+            prop = self.text(prop_node)
+            has_args = arguments is not None and bool(_named(arguments))
+            if prop == "promise" and not has_args:
+                inner = self.unwrap(obj)
+                rv = (
+                    self.x_call(inner, awaited)
+                    if _kind(inner) == "call_expression"
+                    else self.visit(obj)
+                )
+                return rv.data if rv.kind == "awsreq" else rv
+            if prop == "catch" and has_args:
+                return self.promise_catch(node, obj, arguments, awaited)
+            receiver = self.unwrap(obj)
+            if _kind(receiver) == "call_expression":
+                # `await send(...).then(...)` awaits the send; `await a().b()` does not await a()
+                rv = self.x_call(receiver, awaited and prop in ("then", "finally"))
+            else:
+                rv = self.visit(obj)
+            optional = _field(callee, "optional_chain") is not None
+            if optional and rv.env_read is not None:
+                rv.env_read.guarded = True
+            return self.method_call(node, rv, prop, obj, arguments, awaited, optional)
+        if kind == "identifier":
+            fv = self.x_identifier(callee)
+            return self.function_call(node, fv, self.text(callee), arguments, awaited)
+        if kind == "import":  # await import("./x.js")
+            args = self.args(arguments)
+            if args and args[0][1].lit and isinstance(args[0][1].literal, str):
+                module = args[0][1].literal
+                self.facts.imports.append(Import(module, (("*", "*"),), self.loc(node)))
+                return Val("mod", qual=normalise_module(module), data=(module, "*"))
+            return EMPTY
+        if kind in FUNCTION_TYPES:  # an IIFE runs in place, as the code around it
+            self.run_callback(callee, None)
+            return self.plain_call(node, "(function)", None, arguments, awaited)
+        fv = self.visit(callee)  # require("pino")(), getHandler()(event)...
+        return self.function_call(node, fv, self.text(callee)[:TEXT_LIMIT], arguments, awaited)
+
+    def function_call(
+        self: Analyzer, node: Node, fv: Val, text: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """A call of a plain name (or a module member reached through one)."""
+        if fv.kind == "mod":
+            return self.qual_call(node, fv.qual, fv, arguments, awaited)
+        if fv.kind in ("fn", "class") and fv.fn:
+            self.frame.calls.append(fv.fn)
+            return self.plain_call(node, fv.fn, None, arguments, awaited)
+        if fv.kind == "http":  # an axios instance called directly: http(config)
+            return self.http_call(node, fv.data[0], None, arguments, awaited, fv)
+        return self.plain_call(node, text, None, arguments, awaited)
+
+    def plain_call(
+        self: Analyzer,
+        node: Node,
+        callee: str,
+        receiver: Val | None,
+        arguments: Node | None,
+        awaited: bool,
+        roles: list[Val | None] | None = None,
+    ) -> Val:
+        """A call outside the vocabulary: recorded with name "", its result carries the
+        sources of what it was given, its receiver's too (``key.trim()``) unless awaited:
+        ``await connection.query(sql)`` is I/O, not the connection's configuration."""
+        args = self.args(arguments, roles)
+        self.add_call(node, "", callee, args, awaited=awaited)
+        sources = receiver.sources if receiver is not None and not awaited else ()
+        for _, v in args:
+            if v.sources and v.kind != "fn":
+                sources = union(sources, v.sources)
+        return plain(without_roots(sources))
+
+    def add_call(
+        self: Analyzer,
+        node: Node,
+        name: str,
+        callee: str,
+        args: list[tuple[Node, Val]],
+        *,
+        kwargs: tuple[tuple[str, Value], ...] = (),
+        attrs: tuple[tuple[str, Any], ...] = (),
+        awaited: bool = False,
+        sink: str | None = None,
+        sink_sources: tuple[Source, ...] | None = None,
+    ) -> Call:
+        call = Call(
+            name,
+            callee,
+            self.loc(node),
+            self.frame.qualname,
+            tuple(self.value(n, v) for n, v in args),
+            kwargs,
+            attrs,
+            self.current_try(),
+            awaited,
+        )
+        self.facts.calls.append(call)
+        catch = self.catch
+        if catch is not None:
+            if name == "log":
+                catch.logs = True
+            elif sink == "write":
+                catch.records = True
+        if sink is not None:
+            sources = sink_sources if sink_sources is not None else merged(v for _, v in args)
+            self.flows(sources, sink, call.loc, call)
+        return call
+
+    def flows(
+        self: Analyzer,
+        sources: tuple[Source, ...],
+        sink: str,
+        loc: Location,
+        call: Call | None,
+        function: str | bool | None = False,
+    ) -> None:
+        """One Flow per (source kind, name) reaching this sink."""
+        where = self.frame.qualname if function is False else function
+        seen: set[tuple[str, str]] = set()
+        for source in sorted_sources(sources):
+            key = (source.kind, source.name)
+            if key in seen:
+                continue
+            seen.add(key)
+            self.facts.flows.append(Flow(source, sink, loc, where, call))  # type: ignore[arg-type]
+
+    def qual_call(
+        self: Analyzer, node: Node, qual: str, fv: Val, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """A call of a qualified name: ``CALLS`` says what it is."""
+        handler = CALLS.get(qual)
+        if handler is not None:
+            return handler(self, node, qual, arguments, awaited)
+        module = split_qual(qual)[0]
+        last = qual.rsplit(".", 1)[-1]
+        if module.startswith("@aws-lambda-powertools/") or "." not in qual:
+            handler = POWERTOOLS_CALLS.get(last)  # bare names too: imported through a barrel
+            if handler is not None:
+                return handler(self, node, qual, arguments, awaited)
+        if fv.data and str(fv.data[0]).startswith("."):  # a function of a sibling module
+            imported = fv.data[1]
+            self.frame.calls.append(imported if imported != "*" else last)
+            return self.plain_call(node, qual, None, arguments, awaited)
+        if last == "from" and "." in qual:  # DynamoDBDocumentClient.from(client)
+            client = self.aws_client(qual[: -len(".from")], node)
+            if client is not None:
+                self.plain_call(node, qual, None, arguments, awaited)
+                return client
+        if last.startswith("capture") and "xray" in module.lower():
+            args = self.args(arguments)  # AWSXRay.captureAWSv3Client(client) is the client
+            self.add_call(node, "", qual, args, awaited=awaited)
+            return args[0][1] if args else EMPTY
+        owner = qual.rsplit(".", 2)[-2] if "." in qual else ""
+        if owner.lower() in ("logger", "log") and last in LOG_LEVELS:
+            # logger.info(...) on a logger this file cannot see (a global, ./logger)
+            return self.log_call(node, qual, "custom", last, arguments, awaited)
+        return self.plain_call(node, qual, None, arguments, awaited)
+
+    def method_call(
+        self: Analyzer,
+        node: Node,
+        rv: Val,
+        prop: str,
+        obj: Node,
+        arguments: Node | None,
+        awaited: bool,
+        optional: bool,
+    ) -> Val:
+        """``receiver.prop(...)``: dispatch on what the receiver is."""
+        if prop in CONTAINER_WRITES:
+            self.container_write(self.unwrap(obj), node)
+        if self.catch is not None and prop in FAILURE_RECORDS:
+            self.catch.records = True  # failures.push(record), message.retry()
+        kind = rv.kind
+        if (
+            kind == "mod"
+            and prop in BINDING_METHODS
+            and self.worker_file
+            and GLOBAL_BINDING.match(rv.qual)
+        ):
+            # service-worker syntax: bindings are globals (`await MY_KV.get(key)`)
+            rv = self.env_member(Val("env", data="worker-env"), rv.qual, obj)
+            kind = rv.kind
+        if prop == "send" and kind in ("", "mod", "client", "inst", "this"):
+            # the command says what is sent, whatever the client: one from ./clients, this.db...
+            return self.send_call(node, rv, obj, arguments, awaited)
+        if kind == "mod":
+            return self.qual_call(
+                node,
+                f"{rv.qual}.{prop}",
+                Val("mod", qual=f"{rv.qual}.{prop}", data=rv.data and (rv.data[0], prop)),
+                arguments,
+                awaited,
+            )
+        if kind == "envvar" and prop in BINDING_METHODS:
+            return self.binding_call(node, rv, prop, arguments, awaited, optional)
+        if kind == "stmt":
+            return self.d1_statement(node, rv, prop, arguments, awaited)
+        if kind == "client":
+            return self.aws_method(node, rv, prop, obj, arguments, awaited)
+        if kind == "event":
+            return self.event_method(node, rv, prop, obj, arguments, awaited)
+        if kind == "http":
+            if prop in HTTP_VERBS or prop == "request":
+                return self.http_call(node, rv.data[0], prop, arguments, awaited, rv)
+        elif kind == "logger":
+            if prop in LOG_LEVELS or prop == "log":
+                return self.log_call(node, f"{rv.qual}.{prop}", rv.data, prop, arguments, awaited)
+            if prop == "child":
+                self.plain_call(node, f"{rv.qual}.child", None, arguments, awaited)
+                return rv
+            if prop == "injectLambdaContext":
+                return self.call_middleware(node, "injectLambdaContext", arguments, awaited)
+        elif kind == "stripe":
+            if prop == "create" and rv.data:
+                return self.payment(node, rv, arguments, awaited)
+            return self.plain_call(
+                node, ".".join(("stripe", *rv.data, prop)), None, arguments, awaited
+            )
+        elif kind == "middy":
+            return self.middy_method(node, rv, prop, arguments, awaited)
+        elif kind == "app":
+            if prop in HONO_ROUTES:
+                if rv.data == "itty":
+                    roles: list[Val | None] = [
+                        Val("event", data="request"),
+                        Val("env", data="worker-env"),
+                    ]
+                else:
+                    roles = [None, Val("ctx")] if prop == "onError" else [Val("ctx")]
+                self.plain_call(node, f"app.{prop}", None, arguments, awaited, roles=roles)
+                return rv
+        elif kind == "ctx":
+            if prop in RESPONSE_HELPERS:
+                return self.response(node, arguments, prop, f"c.{prop}")
+        elif kind in ("this", "inst") and prop in rv.data.methods:
+            qualname = f"{rv.data.qualname}.{prop}"
+            self.frame.calls.append(qualname)
+            return self.plain_call(node, qualname, None, arguments, awaited)
+        elif kind == "obj":
+            found = (rv.props or {}).get(prop)
+            if found is not None and found[1].kind == "fn" and found[1].fn:
+                self.frame.calls.append(found[1].fn)
+                return self.plain_call(node, found[1].fn, None, arguments, awaited)
+        elif kind == "fn":
+            if prop in ("bind", "call", "apply"):
+                if rv.fn:
+                    self.frame.calls.append(rv.fn)
+                self.plain_call(node, f"{rv.fn or 'function'}.{prop}", None, arguments, awaited)
+                return rv if prop == "bind" else EMPTY
+        elif kind == "fetchevt" and prop in ("respondWith", "waitUntil"):
+            return self.plain_call(node, f"event.{prop}", None, arguments, awaited)
+        # anything else: a method outside the vocabulary
+        callee = self.callee_text(rv, obj, prop)
+        then_roles: list[Val | None] | None = [rv] if prop in ("then", "finally") else None
+        return self.plain_call(node, callee, rv, arguments, awaited, roles=then_roles)
+
+    def callee_text(self: Analyzer, rv: Val, obj: Node, prop: str) -> str:
+        if rv.kind == "mod":
+            return f"{rv.qual}.{prop}"
+        if rv.kind == "envvar":
+            return f"env.{rv.data}.{prop}"
+        if rv.qual:
+            return f"{rv.qual}.{prop}"
+        return f"{self.tree.text_prefix(obj, TEXT_LIMIT)}.{prop}"
+
+    # -- constructors -----------------------------------------------------------------------
+    def x_new(self: Analyzer, node: Node) -> Val:
+        ctor = _field(node, "constructor")
+        arguments = _field(node, "arguments")
+        if ctor is None:
+            return self.generic(node)
+        cv = self.visit(ctor)
+        qual = cv.qual if cv.kind == "mod" else ""
+        if cv.kind == "class" and isinstance(cv.data, ClassInfo):
+            if "constructor" in cv.data.methods:
+                self.frame.calls.append(f"{cv.data.qualname}.constructor")
+            self.args(arguments)
+            return Val("inst", data=cv.data)
+        if cv.kind == "fn" and cv.fn:
+            self.frame.calls.append(cv.fn)
+        if qual == "Date" and (arguments is None or not _named(arguments)):
+            return Val(sources=(Source("time", "new Date()", self.loc(node)),))
+        if qual == "Response":
+            return self.response(node, arguments, "new", "Response")
+        last = qual.rsplit(".", 1)[-1]
+        if last in ("Hono", "OpenAPIHono"):
+            self.args(arguments)
+            self.worker_file = self.hono = True
+            return Val("app", data="hono")
+        args = self.args(arguments)
+        if qual == "URL" and args and args[0][1].kind == "event":
+            return Val("event", args[0][1].sources, path=("url",), data="url")
+        if qual == "AbortController":
+            return Val("signal")
+        if qual in ("Stripe", "stripe", "stripe.Stripe", "stripe.default"):
+            return Val("stripe", data=())
+        if (is_powertools(qual, "Logger") and qual != "Logger") or qual == "winston.Logger":
+            return Val(
+                "logger", qual=qual, data="powertools" if "powertools" in qual else "winston"
+            )
+        if is_powertools(qual, "BatchProcessor") or is_powertools(qual, "SqsFifoPartialProcessor"):
+            self.wrappers.append(
+                (
+                    "powertools.batch_processor",
+                    self.frame.qualname,
+                    self.loc(node),
+                    tuple(("event_type", self.value(n, v)) for n, v in args[:1]),
+                )
+            )
+            return EMPTY
+        if qual:
+            command = self.aws_command(qual, args)
+            if command is not None:
+                return command
+            client = self.aws_client(qual, node)
+            if client is not None:
+                return client
+        return plain(without_roots(merged(v for _, v in args)))
+
+    # -- sources, transparent functions, loggers --------------------------------------------
+    def call_source(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """crypto.randomUUID(), Date.now()...: the result is a random or time source."""
+        self.plain_call(node, qual, None, arguments, awaited)
+        if qual in RANDOM_SOURCES:
+            return Val(sources=(Source("random", RANDOM_SOURCES[qual], self.loc(node)),))
+        return Val(sources=(Source("time", TIME_SOURCES[qual], self.loc(node)),))
+
+    def call_transparent(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """JSON.stringify(event), String(x)...: the result is the argument in another form."""
+        args = self.args(arguments)
+        self.add_call(node, "", qual, args, awaited=awaited)
+        return plain(merged(v for _, v in args))
+
+    def call_console(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        module, method = split_qual(qual)
+        return self.log_call(node, qual, module, method, arguments, awaited)
+
+    def call_logger(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """pino(), winston.createLogger(): a logger whose methods are log sinks."""
+        self.plain_call(node, qual, None, arguments, awaited)
+        module = split_qual(qual)[0]
+        return Val("logger", qual=module, data=module)
+
+    # -- logs, JSON, crypto, promises -------------------------------------------------------
+    def log_call(
+        self: Analyzer,
+        node: Node,
+        callee: str,
+        logger: str,
+        method: str,
+        arguments: Node | None,
+        awaited: bool,
+    ) -> Val:
+        args = self.args(arguments)
+        level = LOG_LEVELS.get(method)
+        if method == "log" and logger == "winston" and args and args[0][1].lit:
+            level = LOG_LEVELS.get(str(args[0][1].literal), str(args[0][1].literal))
+        self.add_call(
+            node,
+            "log",
+            callee,
+            args,
+            attrs=(("logger", logger), ("level", level)),
+            awaited=awaited,
+            sink="log",
+        )
+        return EMPTY
+
+    def call_json_parse(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        args = self.args(arguments)
+        self.add_call(node, "json.parse", "JSON.parse", args, awaited=awaited)
+        of = args[0][1] if args else EMPTY
+        self.parses.append((self.loc(node), self.frame.qualname, of.sources, tuple(self.try_stack)))
+        if of.kind == "event":  # JSON.parse(event.body).email is body.email
+            return Val("event", of.sources, path=of.path)
+        return plain(of.sources)
+
+    def call_constant_compare(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        args = self.args(arguments)
+        self.add_call(node, "crypto.compare", qual, args, awaited=awaited)
+        if len(args) >= 2:
+            (ln, lv), (rn, rv) = args[0], args[1]
+            self.facts.comparisons.append(
+                Comparison(
+                    CONSTANT_TIME[qual],
+                    self.value(ln, lv),
+                    self.value(rn, rv),
+                    self.loc(node),
+                    self.frame.qualname,
+                    constant_time=True,
+                )
+            )
+        return EMPTY
+
+    def promise_catch(
+        self: Analyzer, node: Node, obj: Node, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """``promise.catch(handler)``: a try around the promise's calls."""
+        try_id = self.next_try
+        self.next_try += 1
+        self.try_stack.append(try_id)
+        try:
+            inner = self.unwrap(obj)
+            rv = (
+                self.x_call(inner, awaited)
+                if _kind(inner) == "call_expression"
+                else self.visit(obj)
+            )
+        finally:
+            self.try_stack.pop()
+        catch = Catch()
+        saved = (self.catch, self.throw_to, self.hint)
+        self.catch = self.throw_to = catch
+        self.hint = None
+        handler = arguments
+        try:
+            args = self.args(arguments, roles=[EMPTY])
+            if args:
+                handler = args[0][0]
+                hv = args[0][1]
+                if hv.kind == "mod" and hv.qual.startswith("console."):
+                    catch.logs = True
+        finally:
+            self.catch, self.throw_to, self.hint = saved
+        if handler is not None:
+            self.close_try(try_id, node, handler, catch)
+        return rv if rv.kind != "awsreq" else rv.data
+
+    def call_signal_timeout(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        args = self.args(arguments)
+        self.add_call(node, "", qual, args, awaited=awaited)
+        seconds = to_seconds(args[0][1].literal) if args and args[0][1].lit else None
+        return Val("signal", data=seconds)
+
+    def call_signal_any(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        args = self.args(arguments)
+        self.add_call(node, "", qual, args, awaited=awaited)
+        signals = args[0][1].data if args and isinstance(args[0][1].data, list) else []
+        timeouts = [s.data for s in signals if s.kind == "signal" and s.data is not None]
+        return Val("signal", data=timeouts[0] if timeouts else None)
+
+
+def _call_table() -> dict[str, CallHandler]:
+    """Qualified names of functions (after imports are resolved) -> what handles their call."""
+    table: dict[str, CallHandler] = {
+        "require": Entries.call_require,
+        "JSON.parse": Calls.call_json_parse,
+        "AbortSignal.timeout": Calls.call_signal_timeout,
+        "AbortSignal.any": Calls.call_signal_any,
+        "Response.json": Workers.call_response,
+        "Response.redirect": Workers.call_response,
+        "addEventListener": Entries.call_add_event_listener,
+        "axios.create": Services.call_http_instance,
+        "got.extend": Services.call_http_instance,
+        "pino": Calls.call_logger,
+        "pino.default": Calls.call_logger,
+        "pino.pino": Calls.call_logger,
+        "winston.createLogger": Calls.call_logger,
+        "bunyan.createLogger": Calls.call_logger,
+        "stripe": Services.call_stripe,
+        "stripe.Stripe": Services.call_stripe,
+        "stripe.default": Services.call_stripe,
+        "@middy/core": Wrappers.call_middy,
+        "@middy/core.default": Wrappers.call_middy,
+        "middy": Wrappers.call_middy,
+        "itty-router.Router": Workers.call_router,
+        "itty-router.AutoRouter": Workers.call_router,
+        "itty-router.IttyRouter": Workers.call_router,
+    }
+    table.update(dict.fromkeys(HTTP_FUNCTIONS, Services.call_http))
+    table.update(dict.fromkeys(RANDOM_SOURCES, Calls.call_source))
+    table.update(dict.fromkeys(TIME_SOURCES, Calls.call_source))
+    table.update(dict.fromkeys(CONSTANT_TIME, Calls.call_constant_compare))
+    table.update(dict.fromkeys(TRANSPARENT, Calls.call_transparent))
+    table.update({f"console.{level}": Calls.call_console for level in LOG_LEVELS})
+    table.update({f"winston.{level}": Calls.call_console for level in LOG_LEVELS})
+    return table
+
+
+CALLS = _call_table()

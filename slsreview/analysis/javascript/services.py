@@ -1,0 +1,321 @@
+"""Outbound services: the AWS SDKs (v2 and v3), HTTP clients, and Stripe.
+
+- AWS: a client (``new DynamoDBClient()``, ``DynamoDBDocumentClient.from(...)``, ``new AWS.SQS()``)
+  and a v3 command (``new PutCommand({...})``) become ``Val``s of kind ``client`` and ``cmd``;
+  ``client.send(command)`` or a v2 method (``doc.put({...}).promise()``) becomes
+  ``aws.<service>.<Operation>`` (``aws_call``), a ``write`` sink when the operation changes state,
+  a ``secret`` source when it reads one.
+- HTTP: ``fetch``, axios, got, undici and node's https become ``http.request`` with the method and
+  whether a timeout is set (on the call, on an ``axios.create`` instance, or as an AbortSignal).
+- Stripe: ``stripe.<resource>.create(params, {idempotencyKey})`` becomes ``payment.create``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slsreview.analysis import treesitter as ts
+from slsreview.analysis.facts import Source
+from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.tables import (
+    AWS_CLASS_SERVICES,
+    AWS_CLIENT_NON_OPERATIONS,
+    AWS_MODULE_SERVICES,
+    AWS_SECRET_READS,
+    AWS_WRITE_PREFIXES,
+    DOC_OPERATIONS,
+    HTTP_FUNCTIONS,
+    OPERATION_SERVICES,
+)
+from slsreview.analysis.javascript.values import (
+    EMPTY,
+    Val,
+    merged,
+    plain,
+    split_qual,
+    to_seconds,
+    without_roots,
+)
+
+Node = ts.Node
+_kind = ts.kind
+_named = ts.named_children
+_field = ts.field
+
+if TYPE_CHECKING:
+    from slsreview.analysis.javascript.analyzer import Analyzer
+
+
+def aws_module_service(module: str) -> str | None:
+    if module in AWS_MODULE_SERVICES:
+        return AWS_MODULE_SERVICES[module]
+    if module.startswith("@aws-sdk/client-"):
+        return module[len("@aws-sdk/client-") :].replace("-", "")
+    if module.startswith("aws-sdk/clients/"):
+        name = module[len("aws-sdk/clients/") :]
+        for cls, service in AWS_CLASS_SERVICES.items():
+            if cls.lower() == name:
+                return service
+        return name
+    return None
+
+
+def is_aws_write(operation: str) -> bool:
+    return operation.startswith(AWS_WRITE_PREFIXES)
+
+
+class Services(State):
+    """AWS SDK, HTTP client and Stripe calls."""
+
+    # -- HTTP -------------------------------------------------------------------------------
+    def call_http(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        client, verb = HTTP_FUNCTIONS[qual]
+        return self.http_call(node, client, verb, arguments, awaited, None, qual=qual)
+
+    def call_http_instance(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """axios.create({timeout}) / got.extend(...): calls on the instance share its options."""
+        module = split_qual(qual)[0]
+        args = self.args(arguments)
+        self.add_call(node, "", qual, args, awaited=awaited)
+        config = args[0][1] if args else EMPTY
+        has_timeout, seconds = self.timeout_of(module, config)
+        return Val("http", qual=module, data=(module, has_timeout, seconds))
+
+    def timeout_of(self: Analyzer, client: str, config: Val) -> tuple[bool, int | float | None]:
+        props = config.props if config.kind == "obj" and config.props else {}
+        signal = props.get("signal")
+        if signal is not None:
+            sv = signal[1]
+            return True, sv.data if sv.kind == "signal" else None
+        keys = ("timeout",) if client != "undici" else ("headersTimeout", "bodyTimeout", "timeout")
+        for key in keys:
+            found = props.get(key)
+            if found is None:
+                continue
+            tv = found[1]
+            if tv.kind == "obj" and tv.props:  # got: timeout: { request: 5000 }
+                numbers = [p[1].literal for p in tv.props.values() if p[1].lit]
+                return True, to_seconds(numbers[0]) if numbers else None
+            if tv.lit and tv.literal == 0:
+                return False, None  # axios: timeout 0 means none
+            return True, to_seconds(tv.literal) if tv.lit else None
+        return False, None
+
+    def http_call(
+        self: Analyzer,
+        node: Node,
+        client: str,
+        verb: str | None,
+        arguments: Node | None,
+        awaited: bool,
+        instance: Val | None,
+        qual: str = "",
+    ) -> Val:
+        args = self.args(arguments)
+        values = [v for _, v in args]
+        if client in ("fetch", "undici", "https") or verb in (None, "request"):
+            config_index = 1 if args and values[0].kind != "obj" else 0
+        elif client == "axios" and verb in ("post", "put", "patch"):
+            config_index = 2
+        else:
+            config_index = 1
+        config = values[config_index] if config_index < len(values) else EMPTY
+        props = config.props if config.kind == "obj" and config.props else {}
+        method: str | None
+        if verb not in (None, "request"):
+            method = verb.upper()
+        elif "method" in props:
+            mv = props["method"][1]
+            method = mv.literal.upper() if mv.lit and isinstance(mv.literal, str) else None
+        elif config_index < len(values) and config.kind != "obj":
+            method = None  # an options object we cannot see
+        else:
+            method = "GET"
+        has_timeout, seconds = self.timeout_of(client, config)
+        if not has_timeout and instance is not None and instance.data[1]:
+            has_timeout, seconds = True, instance.data[2]
+        if not has_timeout and client == "axios" and self.axios_timeout is not None:
+            default = self.axios_timeout
+            has_timeout, seconds = True, to_seconds(default.literal) if default.lit else None
+        kwargs = tuple((key, self.value(n, v)) for key, (n, v) in props.items())
+        callee = qual or (f"{instance.qual}.{verb}" if instance is not None and verb else client)
+        self.add_call(
+            node,
+            "http.request",
+            callee,
+            args,
+            kwargs=kwargs,
+            attrs=(
+                ("method", method),
+                ("client", client),
+                ("has_timeout", has_timeout),
+                ("timeout_seconds", seconds),
+            ),
+            awaited=awaited,
+            sink="http",
+        )
+        return EMPTY
+
+    # -- AWS --------------------------------------------------------------------------------
+    def aws_client(self: Analyzer, qual: str, node: Node) -> Val | None:
+        """The client a constructor (or ``X.from``) qualified name makes, if it is AWS's."""
+        module, member = split_qual(qual)
+        if module in ("aws-sdk", "aws-sdk/global") or module.startswith("aws-sdk/clients/"):
+            parts = member.split(".") if member else []
+            if module.startswith("aws-sdk/clients/"):
+                service = aws_module_service(module)
+                return Val("client", qual=qual, data=(service, "DocumentClient" in parts))
+            if not parts:
+                return None
+            service = AWS_CLASS_SERVICES.get(parts[0])
+            if service is None:
+                return None
+            return Val("client", qual=qual, data=(service, parts[-1] == "DocumentClient"))
+        service = aws_module_service(module)
+        if service is None and not member and qual.endswith("Client"):
+            service = AWS_CLASS_SERVICES.get(qual[: -len("Client")])
+        if service is None:
+            return None
+        doc = member.startswith("DynamoDBDocument")
+        return Val("client", qual=qual, data=(service, doc))
+
+    def aws_command(self: Analyzer, qual: str, args: list[tuple[Node, Val]]) -> Val | None:
+        module, member = split_qual(qual)
+        name = member or qual
+        name = name.rsplit(".", 1)[-1]
+        if not name.endswith("Command") or len(name) <= len("Command"):
+            return None
+        operation = name[: -len("Command")]
+        service = aws_module_service(module)
+        if module == "@aws-sdk/lib-dynamodb" or (service is None and operation in DOC_OPERATIONS):
+            operation = DOC_OPERATIONS.get(operation, operation)
+            service = "dynamodb"
+        if service is None:
+            service = OPERATION_SERVICES.get(operation)
+        if service is None:
+            return None
+        first = args[0][1] if args else EMPTY
+        return Val(
+            "cmd",
+            first.sources,
+            data=(service, operation),
+            props=first.props if first.kind == "obj" else None,
+        )
+
+    def aws_call(
+        self: Analyzer,
+        node: Node,
+        service: str,
+        operation: str,
+        callee: str,
+        args: list[tuple[Node, Val]],
+        input_v: Val | None,
+        awaited: bool,
+        command: str | None = None,
+    ) -> Val:
+        name = f"aws.{service}.{operation}"
+        props = (
+            input_v.props
+            if input_v is not None and input_v.kind in ("obj", "cmd") and input_v.props
+            else {}
+        )
+        kwargs = tuple((key, self.value(n, v)) for key, (n, v) in props.items())
+        attrs: tuple[tuple[str, Any], ...] = (("command", command),) if command else ()
+        self.add_call(
+            node,
+            name,
+            callee,
+            args,
+            kwargs=kwargs,
+            attrs=attrs,
+            awaited=awaited,
+            sink="write" if is_aws_write(operation) else name,
+        )
+        key = AWS_SECRET_READS.get((service, operation))
+        if key is not None:
+            found = props.get(key)
+            secret = found[1].literal if found is not None and found[1].lit else ""
+            return Val(sources=(Source("secret", str(secret or ""), self.loc(node)),))
+        return EMPTY
+
+    def send_call(
+        self: Analyzer, node: Node, rv: Val, obj: Node, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """``client.send(new PutCommand({...}))``: SDK v3, named by the command."""
+        args = self.args(arguments)
+        command = args[0][1] if args else EMPTY
+        callee = self.callee_text(rv, obj, "send")
+        if command.kind == "cmd":
+            service, operation = command.data
+            return self.aws_call(
+                node, service, operation, callee, args, command, awaited, f"{operation}Command"
+            )
+        if rv.kind == "mod" and rv.data and rv.data[1] == "*" and str(rv.data[0]).startswith("."):
+            self.frame.calls.append("send")  # mail.send(...) of `import * as mail from "./mail"`
+        self.add_call(node, "", callee, args, awaited=awaited)
+        return plain(without_roots(merged(v for _, v in args)))
+
+    def aws_method(
+        self: Analyzer,
+        node: Node,
+        rv: Val,
+        prop: str,
+        obj: Node,
+        arguments: Node | None,
+        awaited: bool,
+    ) -> Val:
+        service, doc = rv.data
+        if prop in AWS_CLIENT_NON_OPERATIONS or service is None:
+            return self.plain_call(node, f"{rv.qual}.{prop}", None, arguments, awaited)
+        operation = DOC_OPERATIONS.get(prop[:1].upper() + prop[1:]) if doc else None
+        operation = operation or prop[:1].upper() + prop[1:]
+        args = self.args(arguments)
+        result = self.aws_call(
+            node,
+            service,
+            operation,
+            f"{rv.qual}.{prop}",
+            args,
+            args[0][1] if args else None,
+            awaited,
+        )
+        # SDK v2 returns a request (`.promise()` gives the result); v3 aggregated a promise
+        return (
+            Val("awsreq", result.sources, data=result) if rv.qual.startswith("aws-sdk") else result
+        )
+
+    # -- payments ---------------------------------------------------------------------------
+    def call_stripe(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        self.plain_call(node, qual, None, arguments, awaited)
+        return Val("stripe", data=())
+
+    def payment(self: Analyzer, node: Node, rv: Val, arguments: Node | None, awaited: bool) -> Val:
+        args = self.args(arguments)
+        params = args[0][1] if args else EMPTY
+        kwargs = (
+            [(key, self.value(n, v)) for key, (n, v) in (params.props or {}).items()]
+            if params.kind == "obj"
+            else []
+        )
+        options = args[1][1] if len(args) > 1 else EMPTY
+        key = (options.props or {}).get("idempotencyKey") if options.kind == "obj" else None
+        if key is not None:
+            kwargs.append(("idempotency_key", self.value(*key)))
+        resource = ".".join(rv.data)
+        self.add_call(
+            node,
+            "payment.create",
+            f"stripe.{resource}.create",
+            args,
+            kwargs=tuple(kwargs),
+            attrs=(("resource", resource),),
+            awaited=awaited,
+            sink="payment.create",
+        )
+        return EMPTY

@@ -1,0 +1,71 @@
+"""The state of the walk over one file, shared by every part of ``Analyzer``.
+
+Where the walk is (scope, function frame, enclosing tries and catch clause, guards in force),
+hints for naming anonymous functions, what the file is (a Worker's, a Hono app's), and the
+records that wait for the end of the file (``Analyzer.finish``) before they become facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slsreview.analysis import treesitter as ts
+from slsreview.analysis.facts import EntryPoint, FileFacts, Source, Value
+from slsreview.analysis.javascript.values import (
+    EMPTY,
+    Catch,
+    Frame,
+    PendingBindingCall,
+    PendingEnvRead,
+    Scope,
+    Val,
+)
+from slsreview.location import Location
+
+Node = ts.Node
+
+
+class State:
+    """What every part of the walk reads and updates (the mixins of ``Analyzer`` inherit it)."""
+
+    def __init__(self, path: str, tree: ts.SyntaxTree, facts: FileFacts) -> None:
+        self.path = path
+        self.tree = tree
+        self.facts = facts
+        self.module_scope = Scope(None)
+        self.scope = self.module_scope
+        self.module = Frame(None, entry=False)
+        self.frame = self.module
+        self.try_stack: list[int] = []
+        self.catch: Catch | None = None  # the catch body being walked: calls, logs, returns
+        self.throw_to: Catch | None = None  # where a `throw` goes (None inside a try body)
+        self.guards: frozenset[str] = frozenset()  # env names tested for presence around here
+        self.this: Val = EMPTY
+        self.next_try = 1
+        self.hint: str | None = None  # a module-level name for the next anonymous function
+        self.hinted: Val | None = None  # the object literal of methods that took the hint
+        self.hint_ref: str | None = None  # the first function passed as an argument under a hint
+        self.param_roles: list[Val | None] | None = None  # for the next callback visited
+        self.worker_file = False
+        self.hono = False
+        # settled in finish
+        self.env_reads: list[PendingEnvRead] = []
+        self.binding_calls: list[PendingBindingCall] = []
+        self.binding_uses_pending: list[PendingBindingCall] = []
+        self.axios_timeout: Val | None = None  # axios.defaults.timeout = ...
+        self.binding_props: list[tuple[str, str, Location, str | None, bool]] = []
+        self.binding_types: dict[str, str] = {}
+        # (where, function, what is parsed, enclosing tries): guarded once the tries are known
+        self.parses: list[tuple[Location, str | None, tuple[Source, ...], tuple[int, ...]]] = []
+        self.try_outcomes: dict[int, str] = {}
+        self.wrappers: list[tuple[str, str | None, Location, tuple[tuple[str, Value], ...]]] = []
+        self.containers: dict[str, tuple[str, Location]] = {}
+        self.container_writes: dict[str, list[tuple[str, Location]]] = {}
+        self.entries: dict[str, EntryPoint] = {}
+        self.entry_refs: dict[str, list[str]] = {}  # synthetic FunctionDefs for default objects
+        self.entry_qualnames: set[str] = set()
+        self.entry_kinds: dict[str, str] = {}  # qualname -> EntryPoint.kind
+        self.wrapped: set[str] = set()  # functions wrapped by middy/makeIdempotent
+        self.module_refs: list[str] = []
+        self.globals: dict[str, Val] = {}
+        self.text: Callable[[Node], str] = tree.text
