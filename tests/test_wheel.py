@@ -32,6 +32,9 @@ def test_wheel_contents(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "slsreview_rules/runtime/lambda_runtimes.toml" in names
     assert "slsreview_rules/runtime/deprecated_runtime.py" in names
+    for data in ("aws_operations", "iam_actions", "sam_policy_templates", "lambda_runtimes"):
+        assert f"slsreview/vocabulary/data/{data}.json" in names
+    assert not any(n.startswith("scripts/") for n in names), "the generator is a repository tool"
     assert not any(n.startswith("rules/") for n in names), "must not install a top-level 'rules' package"
     assert not any(n.startswith(("tests/", "sample_projects/")) for n in names)
 
