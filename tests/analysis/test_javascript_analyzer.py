@@ -711,6 +711,28 @@ def test_typescript_env_interface_names_binding_kinds() -> None:
     assert [c.name for c in named(facts, "cf.")] == ["cf.r2.get", "cf.kv.get"]
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "kind"),
+    [("idFromName", "fetch", "durable-object"), ("fetch", "idFromName", "service")],
+)
+def test_a_binding_used_two_ways_takes_the_kind_of_its_first_use(
+    first: str, then: str, kind: str
+) -> None:
+    """Not whichever method a set happens to yield first: that changed with PYTHONHASHSEED."""
+    facts = analyze(
+        f"""
+        export default {{
+          async fetch(request, env) {{
+            const binding = env[request.headers.get("x-target")];
+            await binding.{first}("a");
+            return binding.{then}("b");
+          }},
+        }};
+        """
+    )
+    assert {b.kind for b in facts.binding_uses} == {kind}
+
+
 def test_this_env_and_hono_c_env() -> None:
     facts = analyze(
         """

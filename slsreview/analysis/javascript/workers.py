@@ -260,7 +260,9 @@ class Workers(State):
         return Val("app", data="itty")
 
     # -- the end of the file ----------------------------------------------------------------
-    def binding_kind(self: Analyzer, binding: str, methods: set[str]) -> str:
+    def binding_kind(self: Analyzer, binding: str, methods: list[str]) -> str:
+        """The kind of a binding called with ``methods`` (each once, in the order first used:
+        a binding used both ways, ``env[name]`` say, takes the kind of its first use)."""
         typed = self.binding_types.get(binding)
         if typed is not None:
             return typed
@@ -269,7 +271,7 @@ class Workers(State):
             if kind is not None:
                 return kind
         for pattern, kind in NAME_HINTS:
-            if pattern.search(binding.upper()) and methods <= set(BINDING_CALLS[kind]):
+            if pattern.search(binding.upper()) and BINDING_CALLS[kind].keys() >= set(methods):
                 return kind
         for method in methods:
             if method in DEFAULT_METHOD_KINDS:
@@ -280,12 +282,12 @@ class Workers(State):
         """At the file's end: each binding's kind, its uses and calls as facts; the names of
         everything that is a binding (not an environment value)."""
         # a binding's kind: its TypeScript type, else a method only that kind has, else its name
-        used: dict[str, set[str]] = {}
+        used: dict[str, dict[str, None]] = {}  # binding -> its methods, in the order first used
         for pending in self.binding_uses_pending:
-            used.setdefault(pending.binding, set()).add(pending.method)
+            used.setdefault(pending.binding, {})[pending.method] = None
         kinds: dict[str, str] = {}
         for binding, methods in used.items():
-            kinds[binding] = self.binding_kind(binding, methods)
+            kinds[binding] = self.binding_kind(binding, list(methods))
         for binding, _prop, *_ in self.binding_props:
             kinds.setdefault(binding, "hyperdrive")
         for pending in self.binding_uses_pending:
