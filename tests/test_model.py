@@ -248,7 +248,7 @@ def test_events_queues_log_groups_alarms_permissions() -> None:
 
 
 def test_event_source_mappings_become_events_of_plain_functions() -> None:
-    functions, _ = template(
+    functions, resources = template(
         """\
         Resources:
           Fn:
@@ -262,6 +262,93 @@ def test_event_source_mappings_become_events_of_plain_functions() -> None:
         """
     )
     assert [(e.name, e.type) for e in functions[0].events] == [("Mapping", "SQS")]
+    queue = Project(functions=functions, resources=resources).event_queue(functions[0], functions[0].events[0])
+    assert queue is not None and queue.logical_id == "Queue"
+
+
+def test_event_source_mapping_types_from_resources_and_arns() -> None:
+    functions, _ = template(
+        """\
+        Resources:
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties: {FunctionName: orders-consumer, Runtime: python3.13, Handler: app.handler, Code: {ZipFile: "x"}}
+          Consumer:
+            Type: AWS::Kinesis::StreamConsumer
+            Properties: {StreamARN: arn:aws:kinesis:eu-west-1:123456789012:stream/s, ConsumerName: c}
+          FromConsumer:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties: {FunctionName: !GetAtt Fn.Arn, EventSourceArn: !GetAtt Consumer.ConsumerARN}
+          FromLiteral:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties: {FunctionName: orders-consumer, EventSourceArn: arn:aws:dynamodb:eu-west-1:123456789012:table/t/stream/2024}
+          FromSub:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties:
+              FunctionName: !Ref Fn
+              EventSourceArn: !Sub arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders
+              FunctionResponseTypes: [ReportBatchItemFailures]
+          FromParameter:
+            Type: AWS::Lambda::EventSourceMapping
+            Properties: {FunctionName: !Ref Fn, EventSourceArn: !Ref SourceArn, FunctionResponseTypes: !If [C, [ReportBatchItemFailures], []]}
+        """
+    )
+    (fn,) = functions
+    assert [(e.name, e.type) for e in fn.events] == [
+        ("FromConsumer", "Kinesis"),
+        ("FromLiteral", "DynamoDB"),
+        ("FromSub", "SQS"),
+        ("FromParameter", "EventSourceMapping"),
+    ]
+    assert [e.reports_batch_item_failures for e in fn.events] == [False, False, True, None]
+    assert [e.label for e in fn.events][::3] == ["Kinesis event source mapping FromConsumer", "event source mapping FromParameter"]
+    prop = fn.events[2].prop("FunctionResponseTypes")
+    assert prop is not None and prop.loc.line == 19 and fn.events[2].prop("BatchSize") is None
+
+
+def test_sns_with_an_sqs_subscription_is_polled() -> None:
+    functions, _ = template(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              Events:
+                Direct: {Type: SNS, Properties: {Topic: !Ref T}}
+                Queued: {Type: SNS, Properties: {Topic: !Ref T, SqsSubscription: true}}
+        """
+    )
+    assert [e.invocation for e in functions[0].events] == ["async", "poll"]
+
+
+def test_async_principals_dead_letter_targets_and_on_failure_destinations() -> None:
+    from slsreview.model.resources import async_service, dead_letter_targets, has_on_failure
+
+    _, resources = template(
+        """\
+        Resources:
+          FromS3: {Type: AWS::Lambda::Permission, Properties: {Principal: s3.amazonaws.com}}
+          FromLogs: {Type: AWS::Lambda::Permission, Properties: {Principal: !Sub "logs.${AWS::Region}.amazonaws.com"}}
+          FromApi: {Type: AWS::Lambda::Permission, Properties: {Principal: apigateway.amazonaws.com}}
+          Work:
+            Type: AWS::SQS::Queue
+            Properties: {RedrivePolicy: {deadLetterTargetArn: !GetAtt Dead.Arn, maxReceiveCount: 3}}
+          Dead: {Type: AWS::SQS::Queue}
+          Invoke:
+            Type: AWS::Lambda::EventInvokeConfig
+            Properties: {DestinationConfig: {OnSuccess: {Destination: x}}}
+        """
+    )
+    by_id = {r.logical_id: r for r in resources}
+    assert [async_service(by_id[p]) for p in ("FromS3", "FromLogs", "FromApi")] == ["S3", "CloudWatch Logs", None]
+    assert dead_letter_targets(resources, "template.yaml") == {"Dead"}
+    assert has_on_failure(by_id["Invoke"].properties) is False
+    assert has_on_failure(load_yaml("t.yaml", "DestinationConfig: {OnFailure: {Type: SQS}}").value) is True
+    assert has_on_failure(Intrinsic("Fn::If", ["C", {}, {}])) is True  # unknown until deploy, so not absent
+    assert has_on_failure(None) is False
 
 
 WRANGLER_TOML = """\
@@ -321,6 +408,37 @@ def test_wrangler_views_do_not_inherit_bindings_or_vars() -> None:
     assert production.compatibility_date is not None and production.compatibility_date.value == "2025-06-01"
     assert production.setting("routes") is not None
     assert top.source.status == "found" and top.source.symbol == "default"
+
+
+def test_queue_consumers_with_cloudflare_defaults_per_view() -> None:
+    text = textwrap.dedent(
+        """\
+        name = "jobs"
+        main = "src/index.ts"
+
+        [[queues.consumers]]
+        queue = "jobs"
+
+        [[queues.consumers]]
+        queue = "exports"
+        max_retries = 10
+        dead_letter_queue = "exports-dlq"
+        type = "http_pull"
+
+        [env.production]
+        [[env.production.queues.consumers]]
+        queue = "jobs-production"
+        max_retries = 5
+        """
+    )
+    config = ConfigFile("wrangler.toml", "wrangler", load_toml("wrangler.toml", text).value)
+    top, production = build_workers(config, lambda p: p == "src/index.ts")
+    jobs, exports = top.queue_consumers
+    assert (jobs.queue, jobs.max_retries.value, jobs.max_retries.origin, jobs.dead_letter_queue, jobs.pull) == ("jobs", 3, "default", None, False)
+    assert jobs.loc.line == 4 and jobs.max_retries.loc.line == 4
+    assert exports.dead_letter_queue is not None and exports.dead_letter_queue.value == "exports-dlq" and exports.pull
+    (own,) = production.queue_consumers  # consumers are not inherited
+    assert (own.queue, own.max_retries.value, own.max_retries.loc.line) == ("jobs-production", 5, 16)
 
 
 def test_wrangler_jsonc_with_positions() -> None:

@@ -125,11 +125,43 @@ class Event:
     type: str  # SAM event type: Api, HttpApi, SQS, SNS, S3, Schedule, EventBridgeRule, ...
     properties: MapNode
     loc: Location
+    mapping: bool = False  # an AWS::Lambda::EventSourceMapping resource, not a SAM event
+
+    @property
+    def label(self) -> str:
+        """How messages name it: ``SQS event Orders``, ``Kinesis event source mapping ClicksMapping``."""
+        if not self.mapping:
+            return f"{self.type} event {self.name}"
+        if self.type == "EventSourceMapping":
+            return f"event source mapping {self.name}"
+        return f"{self.type} event source mapping {self.name}"
 
     @property
     def invocation(self) -> Literal["sync", "async", "poll", "unknown"]:
-        """How Lambda calls the function for this event, which decides how failures retry."""
+        """How Lambda calls the function for this event, which decides how failures retry.
+
+        An SNS event with ``SqsSubscription`` is delivered through a queue SAM creates, so Lambda
+        polls it."""
+        if self.type == "SNS" and self.properties.get("SqsSubscription") not in (None, False):
+            return "poll"
         return EVENT_INVOCATION.get(self.type, "unknown")
+
+    def prop(self, name: str) -> Located[Any] | None:
+        """An event property (or an event source mapping's) with where it is written."""
+        if name not in self.properties:
+            return None
+        return Located(self.properties[name], self.properties.loc(name))
+
+    @property
+    def reports_batch_item_failures(self) -> bool | None:
+        """Whether ``FunctionResponseTypes`` lists ``ReportBatchItemFailures`` (partial batch
+        responses): None when an intrinsic hides the answer until deploy."""
+        types = self.properties.get("FunctionResponseTypes")
+        if types is None:
+            return False
+        if not known(types):
+            return None
+        return isinstance(types, list) and "ReportBatchItemFailures" in types
 
 
 EVENT_INVOCATION: dict[str, Literal["sync", "async", "poll"]] = {
@@ -153,6 +185,11 @@ EVENT_INVOCATION: dict[str, Literal["sync", "async", "poll"]] = {
     "SelfManagedKafka": "poll",
     "DocumentDB": "poll",
 }
+
+# Event types whose mappings accept FunctionResponseTypes: [ReportBatchItemFailures].
+PARTIAL_BATCH_TYPES = ("SQS", "Kinesis", "DynamoDB")
+# Event types that read a stream shard in order: a failing record holds back the ones behind it.
+STREAM_TYPES = ("Kinesis", "DynamoDB")
 
 
 @dataclass(slots=True)
@@ -274,6 +311,40 @@ class Worker:
     def bindings_of(self, kind: str) -> list[Binding]:
         return [b for b in self.bindings if b.kind == kind]
 
+    @property
+    def queue_consumers(self) -> list[QueueConsumer]:
+        """The ``queues.consumers`` entries of this view, with Cloudflare's defaults filled in."""
+        out = []
+        for binding in self.bindings_of("queue-consumer"):
+            entry = binding.properties
+            retries = (
+                Located(entry["max_retries"], entry.loc("max_retries"))
+                if "max_retries" in entry
+                else Located(QUEUES_DEFAULT_MAX_RETRIES, binding.loc, "default")
+            )
+            dlq = Located(entry["dead_letter_queue"], entry.loc("dead_letter_queue")) if "dead_letter_queue" in entry else None
+            out.append(QueueConsumer(binding, binding.name, retries, dlq, entry.get("type") == "http_pull"))
+        return out
+
+
+QUEUES_DEFAULT_MAX_RETRIES = 3  # Cloudflare Queues: deliveries of a failing message before it is deleted
+
+
+@dataclass(frozen=True, slots=True)
+class QueueConsumer:
+    """A Workers Queues consumer: which queue it reads, how often a failing message is retried,
+    and where it goes after the last retry (nowhere, when ``dead_letter_queue`` is None)."""
+
+    binding: Binding
+    queue: str
+    max_retries: Located[Any]  # origin "default" when absent
+    dead_letter_queue: Located[Any] | None
+    pull: bool  # type = "http_pull": read over HTTP, not by a Worker's queue() handler
+
+    @property
+    def loc(self) -> Location:
+        return self.binding.loc
+
 
 @dataclass(slots=True)
 class Doc:
@@ -338,7 +409,7 @@ class Project:
         """The queue (or stream, or table) an event polls, when it is in the same template."""
         from slsreview.model.resources import event_source
 
-        key = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream"}.get(event.type, "EventSourceArn")
+        key = "EventSourceArn" if event.mapping else {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream"}.get(event.type, "EventSourceArn")
         return event_source(event.properties.get(key), self.resources, fn.template)
 
     def docs_for(self, config_path: str) -> list[Doc]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slsreview.loaders.nodes import Intrinsic, ListNode, MapNode
-from slsreview.model.project import Function, Located, Resource
+from slsreview.model.project import Function, Located, Resource, known
 
 SQS_DEFAULT_VISIBILITY_TIMEOUT = 30  # seconds
 _SUB_VAR = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}")
@@ -128,3 +128,96 @@ def event_source(value: Any, resources: list[Resource], template: str) -> Resour
         if resource.logical_id == target and resource.template == template:
             return resource
     return None
+
+
+# Services that invoke a function asynchronously when an AWS::Lambda::Permission lets them
+# (plain CloudFormation wires S3 notifications, SNS subscriptions and EventBridge targets this
+# way). API Gateway, load balancers, Cognito, Lex and Alexa invoke synchronously.
+ASYNC_PRINCIPALS = {
+    "s3": "S3",
+    "sns": "SNS",
+    "events": "EventBridge",
+    "logs": "CloudWatch Logs",
+    "iot": "IoT",
+    "ses": "SES",
+    "config": "Config",
+    "codecommit": "CodeCommit",
+}
+_PRINCIPAL = re.compile(r"^([a-z0-9-]+)(?:\.(?:[a-z0-9-]+|\$\{AWS::Region\}))?\.amazonaws\.com(?:\.cn)?$")
+
+
+def async_service(permission: Resource) -> str | None:
+    """The asynchronous service an ``AWS::Lambda::Permission`` lets invoke the function
+    (``s3.amazonaws.com`` -> ``S3``, ``logs.${AWS::Region}.amazonaws.com`` -> ``CloudWatch Logs``)."""
+    principal = permission.properties.get("Principal")
+    if isinstance(principal, Intrinsic) and principal.name == "Fn::Sub" and isinstance(principal.value, str):
+        principal = principal.value
+    if not isinstance(principal, str):
+        return None
+    match = _PRINCIPAL.match(principal)
+    return ASYNC_PRINCIPALS.get(match.group(1)) if match else None
+
+
+def async_permissions(fn: Function, resources: list[Resource]) -> list[tuple[Resource, str]]:
+    """The ``AWS::Lambda::Permission`` resources that let a service invoke this function
+    asynchronously, with the service's name. IoT also calls custom authorizers (synchronously),
+    and an SES receipt rule may ask for ``RequestResponse``: those permissions are left out."""
+    out = []
+    for permission in permissions_for(fn, resources):
+        service = async_service(permission)
+        if service is None:
+            continue
+        if service == "IoT" and _iot_authorizer(fn, resources):
+            continue
+        if service == "SES" and _ses_waits_for(fn, resources):
+            continue
+        out.append((permission, service))
+    return out
+
+
+def _iot_authorizer(fn: Function, resources: list[Resource]) -> bool:
+    return any(
+        r.type == "AWS::IoT::Authorizer" and r.template == fn.template and refers_to(r.properties.get("AuthorizerFunctionArn"), fn.name)
+        for r in resources
+    )
+
+
+def _ses_waits_for(fn: Function, resources: list[Resource]) -> bool:
+    for resource in resources:
+        if resource.type != "AWS::SES::ReceiptRule" or resource.template != fn.template:
+            continue
+        rule = resource.properties.get("Rule")
+        actions = rule.get("Actions") if isinstance(rule, MapNode) else None
+        for action in actions if isinstance(actions, ListNode) else []:
+            lambda_action = action.get("LambdaAction") if isinstance(action, MapNode) else None
+            if (
+                isinstance(lambda_action, MapNode)
+                and refers_to(lambda_action.get("FunctionArn"), fn.name)
+                and lambda_action.get("InvocationType") == "RequestResponse"
+            ):
+                return True
+    return False
+
+
+def dead_letter_targets(resources: list[Resource], template: str) -> set[str]:
+    """Logical ids of the queues some queue in the template sends its failed messages to."""
+    out: set[str] = set()
+    for resource in resources:
+        if resource.type != "AWS::SQS::Queue" or resource.template != template:
+            continue
+        redrive = resource.properties.get("RedrivePolicy")
+        target = redrive.get("deadLetterTargetArn") if isinstance(redrive, MapNode) else None
+        if isinstance(target, Intrinsic) and target.ref_target():
+            out.add(str(target.ref_target()))
+    return out
+
+
+def has_on_failure(config: Any) -> bool:
+    """True when an EventInvokeConfig / event source mapping ``DestinationConfig`` names an
+    on-failure destination (SAM's ``{Type: SQS}`` without ``Destination`` creates the queue)."""
+    if not isinstance(config, MapNode):
+        return config is not None and not known(config)  # !If ...: unknown, so not absent
+    destination = config.get("DestinationConfig")
+    if destination is not None and not isinstance(destination, MapNode):
+        return not known(destination)
+    return isinstance(destination, MapNode) and destination.get("OnFailure") is not None

@@ -10,6 +10,7 @@ side each value came from, so a finding about a global timeout points into ``Glo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -41,9 +42,15 @@ DEFAULT_MEMORY = 128  # MB
 _SOURCE_TYPES = {
     "AWS::SQS::Queue": "SQS",
     "AWS::Kinesis::Stream": "Kinesis",
+    "AWS::Kinesis::StreamConsumer": "Kinesis",
     "AWS::DynamoDB::Table": "DynamoDB",
+    "AWS::DynamoDB::GlobalTable": "DynamoDB",
     "AWS::MSK::Cluster": "MSK",
+    "AWS::AmazonMQ::Broker": "MQ",
 }
+# ...and for a source outside the template, the service in its ARN (literal or !Sub).
+_ARN_SERVICE = re.compile(r"^arn:(?:\$\{AWS::Partition\}|[^:$]*):(sqs|kinesis|dynamodb|kafka|mq):")
+_ARN_TYPES = {"sqs": "SQS", "kinesis": "Kinesis", "dynamodb": "DynamoDB", "kafka": "MSK", "mq": "MQ"}
 
 
 def build_template(
@@ -270,17 +277,35 @@ def _statements(document: MapNode) -> list[MapNode]:
 def _attach_event_source_mappings(functions: list[Function], resources: list[Resource], by_id: dict[str, Resource]) -> None:
     """Plain CloudFormation wires pollers with ``AWS::Lambda::EventSourceMapping``."""
     by_name = {f.name: f for f in functions}
+    by_function_name = {f.properties["FunctionName"]: f for f in functions if isinstance(f.properties.get("FunctionName"), str)}
     for mapping in resources:
         if mapping.type != "AWS::Lambda::EventSourceMapping":
             continue
         target = mapping.properties.get("FunctionName")
-        fn = by_name.get(target.ref_target() or "") if isinstance(target, Intrinsic) else None
+        if isinstance(target, Intrinsic):
+            fn = by_name.get(target.ref_target() or "")
+        else:
+            fn = by_function_name.get(target) if isinstance(target, str) else None
         if fn is None:
             continue
-        source = mapping.properties.get("EventSourceArn")
-        source_resource = by_id.get(source.ref_target() or "") if isinstance(source, Intrinsic) else None
-        etype = _SOURCE_TYPES.get(source_resource.type, "") if source_resource else ""
-        fn.events.append(Event(mapping.logical_id, etype or "EventSourceMapping", mapping.properties, mapping.loc))
+        etype = mapping_source_type(mapping.properties.get("EventSourceArn"), by_id)
+        fn.events.append(Event(mapping.logical_id, etype or "EventSourceMapping", mapping.properties, mapping.loc, mapping=True))
+
+
+def mapping_source_type(source: Any, by_id: dict[str, Resource]) -> str | None:
+    """What SAM would call an event source mapping's source: from the resource it points at, or
+    from the service in its ARN; None when nothing says (a parameter, an import)."""
+    if isinstance(source, Intrinsic):
+        resource = by_id.get(source.ref_target() or "")
+        if resource is not None:
+            return _SOURCE_TYPES.get(resource.type)
+        if source.name == "Fn::Sub":
+            source = source.value[0] if isinstance(source.value, list) and source.value else source.value
+    if isinstance(source, str):
+        match = _ARN_SERVICE.match(source)
+        if match:
+            return _ARN_TYPES[match.group(1)]
+    return None
 
 
 def _text(value: Any) -> str:
