@@ -30,7 +30,6 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contents(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    assert "slsreview_rules/runtime/lambda_runtimes.toml" in names
     assert "slsreview_rules/runtime/deprecated_runtime.py" in names
     for data in ("aws_operations", "iam_actions", "sam_policy_templates", "lambda_runtimes"):
         assert f"slsreview/vocabulary/data/{data}.json" in names

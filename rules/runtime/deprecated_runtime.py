@@ -2,62 +2,50 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from slsreview.model.project import Function
 from slsreview.rule import Context, Example, Expect, Report, Rule
+from slsreview.vocabulary.runtimes import Lifecycle, lambda_runtimes
 
 WARN_DAYS = 180
+# Past this many days between the table's as-of date and the review, the messages say how old
+# the dates are: AWS has moved block dates before, and a stale table must not go unnoticed.
+STALE_DAYS = 180
 # `Runtime: JAVA_VERSION`, `{{runtime}}`, `<runtime>`: substituted by a script before deploy.
 _PLACEHOLDER = re.compile(r"^[A-Z][A-Z0-9_]*$|\{\{|\$\{|^<.*>$")
 
 # Families whose identifiers follow a pattern; a version newer than our table's newest is a
-# runtime released after the table was written, not a typo.
+# runtime released after the table was generated, not a typo.
 _FAMILIES = (
     re.compile(r"^nodejs(\d+)\.x$"),
     re.compile(r"^python3\.(\d+)$"),
     re.compile(r"^java(\d+)$"),
     re.compile(r"^dotnet(\d+)$"),
-    re.compile(r"^ruby3\.(\d+)$"),
+    re.compile(r"^ruby(\d+)\.(\d+)$"),
     re.compile(r"^provided\.al(20\d\d)$"),
 )
 
 
-@dataclass(frozen=True)
-class Lifecycle:
-    deprecated: dt.date
-    block_create: dt.date
-    block_update: dt.date
-    successor: str
-
-
-@cache
-def runtime_table() -> tuple[str, str, dict[str, Lifecycle]]:
-    """(as_of, source, runtime -> lifecycle), from lambda_runtimes.toml beside this file."""
-    data = tomllib.loads(resources.files(__package__).joinpath("lambda_runtimes.toml").read_text("utf-8"))
-    table = {
-        name: Lifecycle(
-            dt.date.fromisoformat(row["deprecated"]),
-            dt.date.fromisoformat(row["block_create"]),
-            dt.date.fromisoformat(row["block_update"]),
-            row["successor"],
-        )
-        for name, row in data["runtimes"].items()
-    }
-    return data["as_of"], data["source"], table
-
-
-def _is_newer_than_table(runtime: str, table: dict[str, Lifecycle]) -> bool:
+def _is_newer_than_table(runtime: str, known_runtimes: frozenset[str]) -> bool:
     for family in _FAMILIES:
         match = family.match(runtime)
         if match:
-            known = [int(m.group(1)) for m in map(family.match, table) if m]
-            return bool(known) and int(match.group(1)) > max(known)
+            known = [tuple(map(int, m.groups())) for m in map(family.match, known_runtimes) if m]
+            return bool(known) and tuple(map(int, match.groups())) > max(known)
     return False
+
+
+def _consequence(life: Lifecycle, today: dt.date) -> str:
+    create, update = life.block_create, life.block_update
+    if update is not None and today >= update:
+        return f"Lambda has refused to update functions on it since {update}, so this deploy fails"
+    if create is not None and today >= create:
+        return f"Lambda refuses new functions on it since {create}" + (f" and updates from {update}" if update else "")
+    if create is not None or update is not None:
+        parts = [f"new functions on it from {create}" if create else "", f"updates from {update}" if update else ""]
+        return "Lambda blocks " + " and ".join(p for p in parts if p)
+    return "AWS has not published when Lambda stops creating and updating functions on it"
 
 
 def _template(runtime: str, handler: str = "app.handler") -> dict[str, str]:
@@ -77,12 +65,20 @@ def _template(runtime: str, handler: str = "app.handler") -> dict[str, str]:
     }
 
 
+_TABLE = lambda_runtimes()
+_AS_OF = _TABLE.as_of.isoformat()
+_STALE_TODAY = (_TABLE.as_of + dt.timedelta(days=400)).isoformat()
+
+
 class DeprecatedRuntime(Rule):
     """
     ## What it does
-    Checks each Lambda function's runtime against AWS's dated deprecation schedule (a table in
-    `rules/runtime/lambda_runtimes.toml`, with its "as of" date and source). Also reports a runtime
-    identifier that does not exist, such as `provided.al2023023`.
+    Checks each Lambda function's runtime against AWS's dated deprecation schedule: cfn-lint's
+    runtime lifecycle data, generated into `slsreview/vocabulary/data/lambda_runtimes.json` with
+    its as-of date and cfn-lint version (`python scripts/generate_vocabulary.py`). Also reports
+    a runtime identifier that does not exist, such as `provided.al2023023`: the identifiers are
+    the ones botocore's Lambda model accepts, so a new runtime without published dates (say
+    `python3.15`) is accepted, not called a typo.
 
     ## Why is this bad?
     A deprecated runtime gets no security patches, and some weeks after deprecation Lambda refuses
@@ -92,11 +88,14 @@ class DeprecatedRuntime(Rule):
     ## Why this tier
     Blocking once the deprecation date has passed (unpatched, and soon or already undeployable) or
     when the identifier is not a runtime at all. Non-blocking within 180 days before deprecation:
-    there is time to plan the upgrade, but it should be planned now.
+    there is time to plan the upgrade, but it should be planned now. When the review runs more
+    than 180 days after the table's as-of date, each message says how old its dates are: AWS has
+    moved block dates before (nodejs18.x's moved from 2026 to 2027), so a stale table is said, not
+    silently trusted.
 
     ## Example
     ```yaml
-    Runtime: nodejs16.x
+    Runtime: nodejs12.x
     ```
 
     ## Use instead
@@ -123,18 +122,32 @@ class DeprecatedRuntime(Rule):
 
     bad = [
         Example(
-            _template("nodejs16.x", "index.handler"),
+            _template("nodejs12.x", "index.handler"),
             expect=[
                 Expect(
                     "template.yaml",
                     7,
                     16,
-                    "OrdersFunction uses nodejs16.x, deprecated since 2024-06-12; Lambda has refused "
-                    "to update functions on it since 2025-03-31, so this deploy fails",
+                    "OrdersFunction uses nodejs12.x, deprecated since 2023-03-31; Lambda has refused "
+                    "to update functions on it since 2023-04-30, so this deploy fails",
                     tier="blocking",
                 )
             ],
             name="deprecated-and-blocked",
+        ),
+        Example(
+            _template("nodejs18.x", "index.handler"),
+            expect=[
+                Expect(
+                    "template.yaml",
+                    7,
+                    16,
+                    "OrdersFunction uses nodejs18.x, deprecated since 2025-09-01; Lambda blocks new "
+                    "functions on it from 2027-02-01 and updates from 2027-03-03",
+                    tier="blocking",
+                )
+            ],
+            name="deprecated-not-yet-blocked",
         ),
         Example(
             _template("nodejs22.x", "index.handler"),
@@ -158,7 +171,7 @@ class DeprecatedRuntime(Rule):
                     7,
                     16,
                     "OrdersFunction's runtime provided.al2023023 is not a Lambda runtime identifier "
-                    "(as of 2025-11-30)",
+                    f"(as of {_AS_OF})",
                     tier="blocking",
                 )
             ],
@@ -190,19 +203,12 @@ class DeprecatedRuntime(Rule):
                     4,
                     14,
                     "OrdersFunction, RefundsFunction use python3.9 (set in Globals), deprecated since "
-                    "2025-12-15; Lambda has refused to update functions on it since 2026-07-01, so this "
-                    "deploy fails",
+                    "2025-12-15; Lambda blocks new functions on it from 2027-02-01 and updates from "
+                    "2027-03-03",
                 )
             ],
             name="global-runtime-reported-once",
         ),
-    ]
-    good = [
-        Example(_template("python3.13"), name="supported"),
-        Example(_template("nodejs30.x", "index.handler"), name="newer-than-the-table"),
-        Example(_template("!Ref Runtime"), name="intrinsic-is-unknown-not-wrong"),
-    ]
-    bad.append(
         Example(
             _template("PYTHON_VERSION"),
             expect=[
@@ -216,15 +222,43 @@ class DeprecatedRuntime(Rule):
                 )
             ],
             name="placeholder-substituted-by-a-script",
-        )
-    )
+        ),
+        Example(
+            _template("nodejs12.x", "index.handler"),
+            expect=[
+                Expect(
+                    "template.yaml",
+                    7,
+                    16,
+                    "OrdersFunction uses nodejs12.x, deprecated since 2023-03-31; Lambda has refused "
+                    "to update functions on it since 2023-04-30, so this deploy fails "
+                    f"(dates as of {_AS_OF}, 400 days before this review: AWS may have moved them)",
+                    tier="blocking",
+                )
+            ],
+            name="stale-table-says-how-old-its-dates-are",
+            today=_STALE_TODAY,
+        ),
+    ]
+    good = [
+        Example(_template("python3.13"), name="supported"),
+        Example(_template("python3.15"), name="accepted-identifier-without-published-dates"),
+        Example(_template("nodejs30.x", "index.handler"), name="newer-than-the-table"),
+        Example(_template("!Ref Runtime"), name="intrinsic-is-unknown-not-wrong"),
+    ]
 
     def check(self, ctx: Context) -> Iterator[Report]:
         groups: dict[tuple[object, str], list[Function]] = {}
         for fn in ctx.project.functions:
             if fn.runtime is not None and isinstance(fn.runtime.value, str):
                 groups.setdefault((fn.runtime.loc, fn.runtime.value), []).append(fn)
-        as_of, _, table = runtime_table()
+        table = lambda_runtimes()
+        age = (ctx.today - table.as_of).days
+        stale = (
+            f" (dates as of {table.as_of}, {age} days before this review: AWS may have moved them)"
+            if age > STALE_DAYS
+            else ""
+        )
         for (_, runtime), functions in groups.items():
             located = functions[0].runtime
             assert located is not None
@@ -232,40 +266,38 @@ class DeprecatedRuntime(Rule):
             uses = "uses" if len(functions) == 1 else "use"
             where = " (set in Globals)" if located.origin == "global" else ""
             subject = functions[0] if len(functions) == 1 else None
-            life = table.get(runtime)
-            if life is None and _PLACEHOLDER.search(runtime):
-                yield Report(
-                    located,
-                    f"{who}'s runtime {runtime}{where} is a placeholder; confirm that the deploy "
-                    "replaces it with a supported runtime",
-                    fix="Write the runtime in the template, or check the script that substitutes it.",
-                    tier="human-confirmation",
-                    subject=functions[0] if len(functions) == 1 else None,
-                )
-                continue
+            life = table.lifecycle.get(runtime)
             if life is None:
-                if not _is_newer_than_table(runtime, table):
+                if table.is_identifier(runtime):
+                    continue  # accepted by Lambda, no lifecycle dates published yet
+                if _PLACEHOLDER.search(runtime):
+                    yield Report(
+                        located,
+                        f"{who}'s runtime {runtime}{where} is a placeholder; confirm that the deploy "
+                        "replaces it with a supported runtime",
+                        fix="Write the runtime in the template, or check the script that substitutes it.",
+                        tier="human-confirmation",
+                        subject=subject,
+                    )
+                elif not _is_newer_than_table(runtime, table.identifiers | frozenset(table.lifecycle)):
                     owner = f"{who}'s" if len(functions) == 1 else f"The runtime of {who},"
                     yield Report(
                         located,
-                        f"{owner} runtime {runtime}{where} is not a Lambda runtime identifier (as of {as_of})",
+                        f"{owner} runtime {runtime}{where} is not a Lambda runtime identifier (as of {table.as_of})",
                         fix="Use a runtime identifier from the Lambda runtimes table (for example python3.13 or nodejs24.x).",
                         tier="blocking",
                         subject=subject,
                     )
                 continue
+            successor = life.successor or "a newer runtime"
             today = ctx.today
+            if life.deprecated is None:
+                continue
             if today >= life.deprecated:
-                if today >= life.block_update:
-                    consequence = f"Lambda has refused to update functions on it since {life.block_update}, so this deploy fails"
-                elif today >= life.block_create:
-                    consequence = f"Lambda refuses new functions on it since {life.block_create} and updates from {life.block_update}"
-                else:
-                    consequence = f"Lambda blocks new functions on it from {life.block_create} and updates from {life.block_update}"
                 yield Report(
                     located,
-                    f"{who} {uses} {runtime}{where}, deprecated since {life.deprecated}; {consequence}",
-                    fix=f"Move to {life.successor} (or another supported runtime) and run the function's tests on it.",
+                    f"{who} {uses} {runtime}{where}, deprecated since {life.deprecated}; {_consequence(life, today)}{stale}",
+                    fix=f"Move to {successor} (or another supported runtime) and run the function's tests on it.",
                     tier="blocking",
                     subject=subject,
                 )
@@ -274,8 +306,8 @@ class DeprecatedRuntime(Rule):
                 yield Report(
                     located,
                     f"{who} {uses} {runtime}{where}, deprecated on {life.deprecated} (in {days} days); "
-                    f"plan the move to {life.successor}",
-                    fix=f"Schedule the move to {life.successor} before {life.deprecated}.",
+                    f"plan the move to {successor}{stale}",
+                    fix=f"Schedule the move to {successor} before {life.deprecated}.",
                     tier="non-blocking",
                     subject=subject,
                 )
