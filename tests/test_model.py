@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from slsreview.loaders.json_loader import load_json
 from slsreview.loaders.nodes import Intrinsic
 from slsreview.loaders.toml_loader import load_toml
@@ -481,3 +483,353 @@ def test_docs_for_a_configuration() -> None:
 
     project = Project(docs=[Doc("README.md", ""), Doc("svc/README.md", ""), Doc("svc/docs/runbook.md", ""), Doc("other/README.md", "")])
     assert [d.path for d in project.docs_for("svc/template.yaml")] == ["README.md", "svc/README.md", "svc/docs/runbook.md"]
+
+
+# -- what each function is granted (slsreview.model.grants) ------------------------------------
+
+from slsreview.model.grants import grants_for  # noqa: E402
+
+SAM_GRANTS = """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Tracing: Active
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      VpcConfig: {SubnetIds: [subnet-1], SecurityGroupIds: [sg-1]}
+      Policies:
+        - AmazonS3ReadOnlyAccess
+        - DynamoDBCrudPolicy: {TableName: !Ref OrdersTable}
+        - SQSSendMessagePolicy: {QueueName: shipments}
+        - Statement:
+            - Effect: Allow
+              Action: ["s3:Get*", "s3:PutObject"]
+              Resource: !Sub "${ReceiptsBucket.Arn}/*"
+            - Effect: Deny
+              Action: s3:DeleteObject
+              Resource: "*"
+            - Effect: Allow
+              NotAction: ["iam:*", "organizations:*"]
+              Resource: "*"
+              Condition: {Bool: {aws:MultiFactorAuthPresent: "true"}}
+      DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt OrdersDlq.Arn}
+      EventInvokeConfig:
+        DestinationConfig:
+          OnFailure: {Type: SNS, Destination: !Ref AlertsTopic}
+      Events:
+        Queue: {Type: SQS, Properties: {Queue: !GetAtt OrdersQueue.Arn}}
+  OrdersTable: {Type: AWS::DynamoDB::Table}
+  ReceiptsBucket: {Type: AWS::S3::Bucket}
+  OrdersDlq: {Type: AWS::SQS::Queue}
+  OrdersQueue: {Type: AWS::SQS::Queue}
+  AlertsTopic: {Type: AWS::SNS::Topic}
+"""
+
+
+def _grants(text: str, name: str | None = None):  # type: ignore[no-untyped-def]
+    functions, resources = template(text)
+    fn = next(f for f in functions if name is None or f.name == name)
+    project = Project(functions=functions, resources=resources)
+    return project.grants_for(fn)
+
+
+def test_sam_function_grants_in_every_form_with_where_each_is_written() -> None:
+    grants = _grants(SAM_GRANTS)
+    assert [(g.source, g.policy, g.loc.line) for g in grants.grants] == [
+        ("sam", "AWSLambdaBasicExecutionRole", 6),  # SAM's role: the function's logical id
+        ("sam", "AWSXrayWriteOnlyAccess", 4),  # Tracing, from Globals
+        ("sam", "AWSLambdaVPCAccessExecutionRole", 11),
+        ("sam", "AWSLambdaSQSQueueExecutionRole", 32),  # the SQS event's poller
+        ("template", "DynamoDBCrudPolicy", 14),
+        ("template", "SQSSendMessagePolicy", 15),
+        ("inline", "inline", 17),  # each statement where it is written
+        ("inline", "inline", 20),
+        ("inline", "inline", 23),
+        ("sam", "DeadLetterQueue", 27),
+        ("sam", "EventInvokeConfig.OnFailure", 30),
+    ]
+    # a managed policy we do not ship is named, and makes the answer unknown, never guessed
+    assert [(u.why, u.loc.line, u.can_deny) for u in grants.unknown] == [
+        ("the AWS managed policy AmazonS3ReadOnlyAccess: its statements are not known to slsreview", 13, False)
+    ]
+    assert not grants.known and grants.role is None
+
+
+def test_sam_grants_template_arguments_and_references() -> None:
+    grants = _grants(SAM_GRANTS)
+    crud = next(g for g in grants.grants if g.policy == "DynamoDBCrudPolicy")
+    assert "dynamodb:PutItem" in crud.actions
+    assert [(r.text, r.pattern, r.known, r.refers_to) for r in crud.resources] == [
+        ("arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/{!Ref OrdersTable}", "arn:*:dynamodb:*:*:table/*", False, ("OrdersTable",)),
+        ("arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/{!Ref OrdersTable}/index/*", "arn:*:dynamodb:*:*:table/*/index/*", False, ("OrdersTable",)),
+    ]
+    queue = next(g for g in grants.grants if g.policy == "SQSSendMessagePolicy")
+    assert queue.resources[0].known and queue.resources[0].pattern == "arn:*:sqs:*:*:shipments"
+    receipts = grants.grants[6]
+    assert receipts.resources[0].text == "{!GetAtt ReceiptsBucket.Arn}/*"
+    assert receipts.resources[0].refers_to == ("ReceiptsBucket",)
+    dlq = next(g for g in grants.grants if g.policy == "DeadLetterQueue")
+    assert dlq.actions == ("sqs:SendMessage",) and dlq.resources[0].refers_to == ("OrdersDlq",)
+    failure = next(g for g in grants.grants if g.policy == "EventInvokeConfig.OnFailure")
+    assert failure.actions == ("sns:Publish",) and failure.resources[0].refers_to == ("AlertsTopic",)
+
+
+def test_deny_notaction_and_conditions_are_kept() -> None:
+    grants = _grants(SAM_GRANTS)
+    deny, not_action = grants.grants[7], grants.grants[8]
+    assert (deny.effect, deny.actions) == ("Deny", ("s3:DeleteObject",))
+    assert not_action.not_actions == ("iam:*", "organizations:*") and not_action.actions == ()
+    assert not_action.condition == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    assert grants.covers("s3:DeleteObject") == "denied"
+    assert grants.denying("s3:DeleteObject") == [deny]
+    # only the conditional NotAction statement could allow this
+    assert not_action.action_applies("ec2:RunInstances") == "yes"
+    assert not_action.action_applies("iam:CreateUser") == "no"
+
+
+def test_covers_with_wildcards_arns_and_unknown_parts() -> None:
+    grants = _grants(SAM_GRANTS)
+    # SAM's own role: logs on "*" (AWSLambdaBasicExecutionRole), known for certain
+    assert grants.covers("logs:PutLogEvents") == "granted"
+    assert grants.covers("xray:PutTraceSegments") == "granted"
+    # s3:Get* on the objects of !GetAtt ReceiptsBucket.Arn: granted on that bucket, whose ARN
+    # is known only at deploy; a concrete ARN cannot be decided
+    assert grants.covers("s3:GetObject") == "granted"
+    assert grants.covers("s3:GetObject", target="ReceiptsBucket") == "granted"
+    assert grants.covers("s3:GetObject", "arn:aws:s3:::receipts/a.pdf") == "unknown"
+    assert [g.policy for g in grants.allowing("s3:GetObject")] == ["inline", "inline"]
+    # DynamoDBCrudPolicy on !Ref OrdersTable
+    assert grants.covers("dynamodb:PutItem", target="OrdersTable") == "granted"
+    # another table: the template's grants name only OrdersTable, but an unshipped managed
+    # policy (AmazonS3ReadOnlyAccess) is part of the role, so "not granted" cannot be said
+    assert grants.covers("dynamodb:PutItem", target="AuditTable") == "unknown"
+    assert grants.covers("sns:Publish", target="AlertsTopic") == "granted"
+    levels = grants.access_levels()
+    assert levels["dynamodb:PutItem"] == "Write" and levels["logs:CreateLogGroup"] == "Write"
+    assert levels["s3:GetObject"] == "Read" and "s3:PutObject" in levels
+
+
+def test_role_in_the_template_with_every_attachment() -> None:
+    grants = _grants(
+        """\
+        Resources:
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              Code: {ZipFile: "def handler(e, c): pass"}
+              Role: !GetAtt FnRole.Arn
+          FnRole:
+            Type: AWS::IAM::Role
+            Properties:
+              ManagedPolicyArns:
+                - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+                - !Ref SharedPolicy
+                - arn:aws:iam::123456789012:policy/team-boundary
+              Policies:
+                - PolicyName: tables
+                  PolicyDocument:
+                    Statement:
+                      - Effect: Allow
+                        Action: dynamodb:Get*
+                        Resource: arn:aws:dynamodb:eu-west-1:123456789012:table/orders
+          SharedPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Statement: {Effect: Allow, Action: "sqs:SendMessage", Resource: "*"}
+          Extra:
+            Type: AWS::IAM::Policy
+            Properties:
+              PolicyName: extra
+              Roles: [!Ref FnRole]
+              PolicyDocument:
+                Statement: [{Effect: Allow, Action: ["s3:GetObject"], Resource: "arn:aws:s3:::receipts"}]
+        """
+    )
+    assert grants.role == "FnRole"
+    assert [(g.source, g.policy, g.via_role) for g in grants.grants] == [
+        ("inline", "tables", "FnRole"),
+        ("managed", "AWSLambdaBasicExecutionRole", "FnRole"),
+        ("inline", "SharedPolicy", "FnRole"),
+        ("inline", "Extra", "FnRole"),
+    ]
+    # a customer managed policy is unknown and could also deny
+    assert [(u.why, u.can_deny) for u in grants.unknown] == [
+        ("the customer managed policy team-boundary: its statements are not known to slsreview", True)
+    ]
+    assert grants.covers("dynamodb:GetItem", "arn:aws:dynamodb:eu-west-1:123456789012:table/orders") == "unknown"
+    # the classic mistake: a bucket ARN grants no object action (decided by the ARN formats)
+    extra = grants.grants[3]
+    assert extra.resource_applies("s3:GetObject") == "no"
+    assert extra.applies("s3:GetObject", "arn:aws:s3:::receipts/a.pdf") == "no"
+
+
+def test_known_grants_answer_not_granted_and_granted() -> None:
+    grants = _grants(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              Policies:
+                - Statement:
+                    - {Effect: Allow, Action: "dynamodb:Get*", Resource: "arn:aws:dynamodb:*:*:table/orders"}
+                    - {Effect: Allow, Action: "s3:*", Resource: ["arn:aws:s3:::receipts", "arn:aws:s3:::receipts/*"]}
+                    - {Effect: Allow, Action: "xray:PutTraceSegments", Resource: "arn:aws:xray:*:*:group/x"}
+                    - {Effect: Allow, Action: "sns:Publish", NotResource: "arn:aws:sns:*:*:internal"}
+        """
+    )
+    assert grants.known
+    assert grants.covers("dynamodb:GetItem") == "granted"
+    assert grants.covers("dynamodb:GetItem", "arn:aws:dynamodb:eu-west-1:1:table/orders") == "granted"
+    assert grants.covers("dynamodb:GetItem", "arn:aws:dynamodb:eu-west-1:1:table/refunds") == "not-granted"
+    assert grants.covers("dynamodb:PutItem") == "not-granted"
+    assert grants.covers("s3:GetObject", "arn:aws:s3:::receipts/2026/a.pdf") == "granted"
+    assert grants.covers("s3:GetObject", "arn:aws:s3:::other/a.pdf") == "not-granted"
+    # xray:PutTraceSegments takes only Resource "*": a specific ARN grants nothing
+    assert grants.covers("xray:PutTraceSegments") == "not-granted"
+    assert grants.covers("sns:Publish", "arn:aws:sns:eu-west-1:1:internal") == "not-granted"
+    assert grants.covers("sns:Publish", "arn:aws:sns:eu-west-1:1:orders") == "granted"
+    assert set(grants.allowed_actions()) >= {"dynamodb:GetItem", "s3:PutObject", "sns:Publish"}
+
+
+@pytest.mark.parametrize(
+    ("role", "why"),
+    [
+        ("arn:aws:iam::123456789012:role/shared-lambda", "the Role arn:aws:iam::123456789012:role/shared-lambda is defined outside this template"),
+        ("!ImportValue shared-role-arn", "the Role is !ImportValue shared-role-arn, known only at deploy"),
+        ("!If [UseShared, arn:aws:iam::1:role/a, arn:aws:iam::1:role/b]", "the Role is !If, known only at deploy"),
+        ("!Ref RoleArn", "the Role !Ref RoleArn is not a role in this template"),
+        ("!GetAtt Orders.Arn", "the Role !GetAtt Orders.Arn is a AWS::DynamoDB::Table, not an AWS::IAM::Role"),
+    ],
+)
+def test_a_role_outside_the_template_makes_everything_unknown(role: str, why: str) -> None:
+    grants = _grants(
+        f"""\
+        Transform: AWS::Serverless-2016-10-31
+        Parameters:
+          RoleArn: {{Type: String}}
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              Role: {role}
+              Policies: [AWSLambdaBasicExecutionRole]
+          Orders: {{Type: AWS::DynamoDB::Table}}
+        """
+    )
+    assert grants.grants == (), "Policies are ignored when Role is set, as SAM ignores them"
+    assert [(u.why, u.can_deny) for u in grants.unknown] == [(why, True)]
+    assert grants.covers("logs:PutLogEvents") == "unknown"
+    assert grants.covers("dynamodb:PutItem") == "unknown"
+
+
+def test_policies_that_are_intrinsics_are_unknown() -> None:
+    grants = _grants(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              PermissionsBoundary: arn:aws:iam::123456789012:policy/boundary
+              Policies:
+                - !If [IsProd, AmazonS3ReadOnlyAccess, AmazonS3FullAccess]
+                - NoSuchTemplatePolicy: {}
+                - Statement:
+                    - {Effect: Allow, Action: !Ref ActionParam, Resource: "*"}
+                    - {Effect: Allow, Action: "sqs:SendMessage", Resource: !ImportValue shared-queue-arn}
+        """
+    )
+    assert [u.why for u in grants.unknown] == [
+        "a permissions boundary limits the role SAM creates",
+        "a policy is !If, known only at deploy",
+        "SAM has no policy template NoSuchTemplatePolicy",
+    ]
+    action_param, imported = grants.grants[1], grants.grants[2]
+    assert not action_param.actions_known and action_param.action_applies("s3:GetObject") == "maybe"
+    assert imported.resources[0].text == "{!ImportValue shared-queue-arn}" and not imported.resources[0].known
+    assert grants.covers("sqs:SendMessage") == "unknown"
+    assert grants.covers("logs:PutLogEvents") == "unknown", "the boundary could limit it"
+
+
+def test_conditional_deny_makes_the_answer_unknown() -> None:
+    grants = _grants(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              Policies:
+                - Statement:
+                    - {Effect: Allow, Action: "s3:*", Resource: "*"}
+                    - Effect: Deny
+                      Action: s3:PutObject
+                      Resource: "*"
+                      Condition: {StringNotEquals: {s3:x-amz-server-side-encryption: aws:kms}}
+                    - Effect: Allow
+                      Action: kms:Decrypt
+                      Resource: "*"
+                      Condition: {StringEquals: {kms:ViaService: s3.eu-west-1.amazonaws.com}}
+        """
+    )
+    assert grants.covers("s3:GetObject") == "granted"
+    assert grants.covers("s3:PutObject") == "unknown", "the Deny applies unless the condition holds"
+    assert grants.covers("kms:Decrypt") == "conditional"
+
+
+def test_function_without_source_of_grants() -> None:
+    grants = _grants(
+        """\
+        Resources:
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties: {Runtime: python3.13, Handler: app.handler, Code: {ZipFile: x}}
+        """
+    )
+    assert [u.why for u in grants.unknown] == ["the function has no Role"]
+    assert grants.covers("logs:PutLogEvents") == "unknown"
+    assert grants_for is not None
+
+
+def test_long_form_intrinsics_in_json_templates() -> None:
+    loaded = load_json(
+        "template.json",
+        textwrap.dedent(
+            """\
+            {"Resources": {
+              "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+                "Runtime": "python3.13", "Handler": "app.handler", "Code": {"ZipFile": "x"},
+                "Role": {"Fn::GetAtt": ["FnRole", "Arn"]}}},
+              "Bucket": {"Type": "AWS::S3::Bucket"},
+              "FnRole": {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{
+                "PolicyName": "objects",
+                "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:PutObject",
+                  "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket", "Arn"]}, "/*"]]}}]}}]}}
+            }}
+            """
+        ),
+    )
+    functions, resources = build_template(ConfigFile("template.json", "template", loaded.value), lambda p: False)
+    grants = Project(functions=functions, resources=resources).grants_for(functions[0])
+    assert grants.role == "FnRole" and grants.known
+    (grant,) = grants.grants
+    assert (grant.resources[0].text, grant.resources[0].refers_to) == ("{!GetAtt Bucket.Arn}/*", ("Bucket",))
+    assert grants.covers("s3:PutObject", target="Bucket") == "granted"
+    assert grants.covers("s3:GetObject") == "not-granted"

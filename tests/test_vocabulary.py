@@ -412,3 +412,33 @@ def test_runtime_table_joins_cfn_lint_dates_and_botocore_identifiers() -> None:
     # identifiers Lambda accepts that cfn-lint has no dates for yet: accepted, not typos
     assert {"python3.15", "nodejs26.x"} <= table.identifiers - set(table.lifecycle)
     assert table.is_identifier("python3.15") and not table.is_identifier("provided.al2023023")
+
+
+# -- managed policies the model knows ---------------------------------------------------------
+
+from slsreview.vocabulary import managed_policies  # noqa: E402
+
+
+def test_known_managed_policies_name_real_actions() -> None:
+    assert set(managed_policies.known_policies()) >= {"AWSLambdaBasicExecutionRole", "AWSLambdaVPCAccessExecutionRole", "AWSXrayWriteOnlyAccess", "AdministratorAccess"}
+    for name in managed_policies.known_policies():
+        policy = managed_policies.known_policy(name)
+        assert policy is not None and policy.docs.endswith(f"/{name}.html")
+        for statement in policy.statements:
+            for action in statement["Action"]:
+                assert iam.expand(action), f"{name}: {action}"
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", ("AWSLambdaBasicExecutionRole", True)),
+        ("arn:${AWS::Partition}:iam::aws:policy/AmazonS3ReadOnlyAccess", ("AmazonS3ReadOnlyAccess", True)),
+        ("arn:aws-cn:iam::aws:policy/AdministratorAccess", ("AdministratorAccess", True)),
+        ("arn:aws:iam::123456789012:policy/team/orders-writer", ("orders-writer", False)),
+        ("AmazonDynamoDBFullAccess", ("AmazonDynamoDBFullAccess", True)),  # SAM accepts bare names
+        ("arn:aws:iam::123456789012:role/not-a-policy", None),
+    ],
+)
+def test_policy_name_from_arn_or_bare_name(text: str, parsed: tuple[str, bool] | None) -> None:
+    assert managed_policies.policy_name(text) == parsed

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from slsreview.loaders import Problem
 from slsreview.loaders.nodes import Intrinsic, MapNode
 from slsreview.location import Location
+
+if TYPE_CHECKING:
+    from slsreview.model.grants import Grants
 
 T = TypeVar("T")
 
@@ -399,6 +402,13 @@ class Project:
         from slsreview.model.resources import permissions_for
 
         return permissions_for(fn, self.resources)
+
+    def grants_for(self, fn: Function) -> Grants:
+        """What the function's execution role is granted, statement by statement, with what
+        could not be known and why (see ``slsreview.model.grants``)."""
+        from slsreview.model.grants import grants_for
+
+        return grants_for(fn, self.resources)
 
     def event_invoke_config_of(self, fn: Function) -> Located[Any] | None:
         from slsreview.model.resources import event_invoke_config
