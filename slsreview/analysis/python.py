@@ -75,6 +75,18 @@ from slsreview.analysis.facts import (
     Wrapper,
 )
 from slsreview.location import Location
+from slsreview.vocabulary import (
+    crypto,
+    events,
+    http_clients,
+    logs,
+    parsing,
+    payments,
+    powertools,
+    sources,
+    workers,
+)
+from slsreview.vocabulary.spelling import camel, spellings
 
 __all__ = ["analyze_python"]
 
@@ -589,53 +601,25 @@ class _Instance:  # self, or an instance of a class defined here
 # Vocabulary tables
 # ---------------------------------------------------------------------------------------------
 
-_HTTP_VERBS = {
-    "get": "GET",
-    "post": "POST",
-    "put": "PUT",
-    "patch": "PATCH",
-    "delete": "DELETE",
-    "head": "HEAD",
-    "options": "OPTIONS",
-}
-_HTTP_MODULES = {
-    "requests": "requests",
-    "botocore.vendored.requests": "requests",
-    "httpx": "httpx",
-    "aiohttp": "aiohttp",
-}
-_HTTP_SESSIONS = {
-    "requests.Session": "requests",
-    "requests.session": "requests",
-    "botocore.vendored.requests.Session": "requests",
-    "httpx.Client": "httpx",
-    "httpx.AsyncClient": "httpx",
-    "aiohttp.ClientSession": "aiohttp",
-    "urllib3.PoolManager": "urllib3",
-    "urllib3.ProxyManager": "urllib3",
-    "urllib3.HTTPConnectionPool": "urllib3",
-    "urllib3.HTTPSConnectionPool": "urllib3",
-}
-# Library defaults that apply when neither the call nor its client sets a timeout: httpx times
-# out after 5 s, aiohttp after 300 s in total; requests, urllib and urllib3 wait forever.
-_DEFAULT_TIMEOUT = {"httpx": 5, "aiohttp": 300}
-_TIMEOUT_TYPES = {"httpx.Timeout", "aiohttp.ClientTimeout", "urllib3.Timeout", "urllib3.util.Timeout"}
+# The words live in slsreview.vocabulary; these are the Python analyzer's views of them.
+_HTTP_VERBS = http_clients.HTTP_VERBS
+_HTTP_MODULES = http_clients.PYTHON_HTTP_MODULES
+_HTTP_SESSIONS = http_clients.PYTHON_HTTP_SESSIONS
+_HTTP_FUNCTIONS = http_clients.PYTHON_HTTP_FUNCTIONS
+_VERB_ARGUMENT_METHODS = http_clients.PYTHON_VERB_ARGUMENT_METHODS  # requests.request(...)
+_SESSION_VERB_ARGUMENT = (*_VERB_ARGUMENT_METHODS, http_clients.PYTHON_POOL_URLOPEN)
+_DEFAULT_TIMEOUT = http_clients.DEFAULT_TIMEOUT_SECONDS
+_TIMEOUT_TYPES = http_clients.PYTHON_TIMEOUT_TYPES
+_TIMEOUT_SIGNALS = frozenset(http_clients.TIMEOUT_SIGNAL.python)
 
-_LOG_LEVELS: dict[str, str | None] = {
-    "debug": "debug",
-    "info": "info",
-    "warning": "warning",
-    "warn": "warning",
-    "error": "error",
-    "exception": "error",
-    "critical": "critical",
-    "fatal": "critical",
-    "log": None,
-}
-_LOGGING_LEVEL_NAMES = {"DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL"}
-# An unknown object named like this calling a level method (``from utils import logger``,
-# ``self.logger``, ``context.logger``) is a logger: that is how people spell one.
-_LOGGER_NAMES = {"logger", "log", "LOGGER", "LOG", "_logger", "_log", "_LOGGER"}
+_LOG_LEVELS = logs.method_levels("python")
+_LOGGING_LEVEL_NAMES = logs.PYTHON_LEVEL_CONSTANTS
+_LOGGER_NAMES = logs.PYTHON_LOGGER_NAMES
+_LOG_CALLS = logs.sinks("python", "call")  # print, sys.stdout.write
+_LOG_MODULES = logs.sinks("python", "module")  # logging.info(...)
+_LOGGER_FACTORIES = logs.sinks("python", "factory")  # logging.getLogger()
+_CHILD_LOGGER = logs.CHILD_LOGGER_METHOD["python"]
+_POWERTOOLS_LOG_METHODS = powertools.PYTHON_LOGGER_LOG_METHODS
 
 # boto3 methods that are not API operations
 _AWS_HELPERS = {
@@ -703,66 +687,29 @@ _AWS_WRITES = (
     "Run",
 )
 
-# Workers binding methods -> binding kind; None when KV and R2 share the method name
-_BINDING_METHODS: dict[str, str | None] = {
-    "get": None,
-    "put": None,
-    "delete": None,
-    "list": None,
-    "getWithMetadata": "kv",
-    "head": "r2",
-    "createMultipartUpload": "r2",
-    "resumeMultipartUpload": "r2",
-    "prepare": "d1",
-    "batch": "d1",
-    "exec": "d1",
-    "send": "queue",
-    "sendBatch": "queue",
-    "fetch": "service",
-    "connect": "service",
-    "limit": "rate-limiter",
-    "idFromName": "durable-object",
-    "idFromString": "durable-object",
-    "newUniqueId": "durable-object",
-    "run": "ai",
-    "create": "workflow",
-    "writeDataPoint": "analytics-engine",
-}
-_STORAGE_OPS = {"getWithMetadata": "get", "createMultipartUpload": "put", "resumeMultipartUpload": "put"}
-_R2_OPTIONS = {"httpMetadata", "customMetadata", "onlyIf", "range", "md5", "sha1", "sha256"}
-_HYPERDRIVE_PROPS = {"connectionString", "host", "port", "user", "password", "database"}
-_D1_RUN = {"run", "first", "all", "raw"}
-_CF_WRITES = {"cf.kv.put", "cf.kv.delete", "cf.r2.put", "cf.r2.delete", "cf.queue.send", "cf.queue.sendBatch"}
-_WORKER_BASES = ("WorkerEntrypoint", "DurableObject", "WorkflowEntrypoint")
+_BINDING_METHODS = workers.python_binding_methods()  # method -> kind; None when kinds share it
+_BINDING_CALLS = workers.python_binding_calls()  # (kind, method) -> Call.name
+_CF_WRITES = workers.python_binding_writes()
+_HYPERDRIVE_PROPS = workers.HYPERDRIVE_PROPERTIES
+_R2_OPTIONS = workers.R2_OPTIONS
+_D1_RUN = workers.D1_STATEMENT_RUN
+_D1_EXEC = _BINDING_CALLS[("d1", "exec")]  # every D1 query's Call.name
+_WORKER_BASES = workers.worker_bases("python")
 # handler methods of a Workers class, whose first parameter is the event
-_WORKER_HANDLERS = {"fetch", "queue", "scheduled", "email", "tail", "trace", "test", "alarm", "run"}
-_WORKER_MODULES = {"workers", "js", "pyodide"}
+_WORKER_HANDLERS = workers.python_class_handlers()
+_WORKER_MODULES = workers.PYTHON_WORKER_MODULES
+_RESPONSES = frozenset(workers.RESPONSE.python)
 
-_RANDOM = {
-    "uuid.uuid4": "uuid4",
-    "uuid.uuid1": "uuid1",
-    "os.urandom": "os.urandom",
-    "secrets.token_hex": "secrets.token_hex",
-    "secrets.token_urlsafe": "secrets.token_urlsafe",
-    "secrets.token_bytes": "secrets.token_bytes",
-    "secrets.choice": "secrets.choice",
-    "secrets.randbelow": "secrets.randbelow",
-    "secrets.randbits": "secrets.randbits",
-    "js.crypto.randomUUID": "crypto.randomUUID",
-    "js.Math.random": "Math.random",
-}
-_TIME = {
-    "time.time": "time.time",
-    "time.time_ns": "time.time_ns",
-    "datetime.datetime.now": "datetime.now",
-    "datetime.datetime.utcnow": "datetime.utcnow",
-    "datetime.datetime.today": "datetime.today",
-    "datetime.date.today": "date.today",
-    "js.Date.now": "Date.now",
-}
-_JSON_MODULES = {"json", "simplejson", "orjson", "ujson"}
-_POWERTOOLS_PARAMETERS = {"get_secret", "get_parameter", "get_parameters", "get_parameters_by_name"}
-_COMPARE_DIGEST = {"hmac.compare_digest", "secrets.compare_digest"}
+_RANDOM = spellings(sources.RANDOM, "python")
+_TIME = spellings(sources.TIME, "python")
+_JSON_PARSERS = spellings(parsing.JSON_PARSERS, "python")
+_COMPARE_DIGEST = spellings(crypto.CONSTANT_TIME, "python")
+_SECRET_READS = sources.SECRET_READS
+_POWERTOOLS_READS = {r.python: r for r in sources.POWERTOOLS_SECRET_READS if isinstance(r.python, str)}
+_POWERTOOLS_DECORATORS = powertools.python_decorators()
+_POWERTOOLS_FUNCTIONS = powertools.python_functions()
+_POWERTOOLS_CLASSES = powertools.python_classes()
+_STRIPE_CLIENTS = frozenset(payments.STRIPE_CLIENT.python)
 # builtins whose result carries no data of their arguments
 _OPAQUE_BUILTINS = {"len", "bool", "isinstance", "issubclass", "hasattr", "callable", "id", "type", "hash"}
 # builtins whose result holds the elements of their argument (for loops keep the event path)
@@ -792,21 +739,12 @@ _CONTAINERS: dict[str, _StateKind] = {
     "collections.Counter": "dict",
     "collections.deque": "list",
 }
-# Event paths: delivery identifiers, and the lists whose elements are one delivery each
-_EVENT_IDS = {
-    "messageId",
-    "eventID",
-    "id",
-    "Sns.MessageId",
-    "headers.idempotency-key",
-    "s3.key",
-    "kinesis.sequenceNumber",
-    "dynamodb.SequenceNumber",
-}
-_RECORD_LISTS = {"Records", "records", "messages"}
-_HEADER_MAPS = {"headers", "multiValueHeaders"}
-# Powertools data-class attributes whose raw-event name is not just the camelCased attribute
-_EVENT_ATTRS = {"json_body": "body", "decoded_body": "body", "event_id": "eventID", "raw_event": ""}
+_EVENT_IDS = events.python_event_ids()
+_RECORD_LISTS = events.RECORD_LISTS
+_HEADER_MAPS = events.HEADER_MAPS
+_EVENT_ATTRS = events.POWERTOOLS_EVENT_ATTRIBUTES
+_BODY_READERS = events.PYTHON_BODY_READERS
+_S3_OBJECT_KEY = ".".join(events.S3_OBJECT_KEY)
 _JSON_ERRORS = {"Exception", "BaseException", "ValueError", "JSONDecodeError"}
 _BROAD_ERRORS = {"Exception", "BaseException"}
 
@@ -978,29 +916,6 @@ def _pascal(snake: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in snake.split("_"))
 
 
-def _camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _plural(word: str) -> str:
-    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
-        return word[:-1] + "ies"
-    return word + ("es" if word.endswith("s") else "s")
-
-
-def _stripe_resource(parts: Sequence[str]) -> str:
-    """``PaymentIntent`` -> ``paymentIntents``; ``checkout.Session`` -> ``checkout.sessions``;
-    StripeClient's ``payment_intents`` -> ``paymentIntents``: the JavaScript SDK's names."""
-    out = []
-    for part in parts:
-        if part[:1].isupper():
-            out.append(_plural(part[:1].lower() + part[1:]))
-        else:
-            out.append(_camel(part))
-    return ".".join(out)
-
-
 def _param_names(params: cst.Parameters) -> tuple[list[str], list[str]]:
     """(positional parameter names, all parameter names)."""
     positional = [p.name.value for p in (*params.posonly_params, *params.params)]
@@ -1022,7 +937,7 @@ def _lambda_shaped(params: Sequence[str]) -> bool:
     if len(params) < 2:
         return False
     second = params[1].lower()
-    return "context" in second or second in ("ctx", "_ctx", "_", "c")
+    return "context" in second or second in events.PYTHON_CONTEXT_PARAMS
 
 
 def _event_source(path: tuple[str, ...], loc: Location) -> Source:
@@ -1042,8 +957,8 @@ def _event_source(path: tuple[str, ...], loc: Location) -> Source:
             parts.append(segment.lower() if previous in _HEADER_MAPS else segment)
         previous = segment
     name = ".".join(parts) or whole
-    if name == "s3.object.key":
-        name = "s3.key"
+    if name == _S3_OBJECT_KEY:
+        name = events.S3_KEY_NAME
     return Source("event-id" if name in _EVENT_IDS else "event", name, loc)
 
 
@@ -1693,7 +1608,7 @@ class _Analyzer:
         self._bind(name, _Val(qual=qualname, obj=_Fn(qualname)))
         if top_level:
             self.facts.entry_points.append(EntryPoint(name, qualname, "function", loc))
-            if name == "on_fetch":  # the Python Workers module-level form of a fetch handler
+            if name == workers.PYTHON_ON_FETCH:  # the Python Workers module-level form of a fetch handler
                 self.facts.entry_points.append(EntryPoint("default", qualname, "on-fetch", loc))
         roots = self._roots(node, name, positional, cls, top_level)
         if top_level and not self.workers and any(type(v.obj) is _EventRoot for v in roots.values()):
@@ -1728,7 +1643,7 @@ class _Analyzer:
             params = params[1:]
             if cls.worker and name in _WORKER_HANDLERS and params:
                 roots[params[0]] = _Val(obj=_EventRoot(()))
-        elif top_level and params and ((self.workers and name.startswith("on_")) or _lambda_shaped(params)):
+        elif top_level and params and ((self.workers and name.startswith(workers.PYTHON_HANDLER_PREFIX)) or _lambda_shaped(params)):
             roots[params[0]] = _Val(obj=_EventRoot(()))
         # Powertools data classes say what a parameter is: a whole event or one record of it
         for param in (*node.params.posonly_params, *node.params.params):
@@ -1741,7 +1656,7 @@ class _Analyzer:
         if self.workers:
             _, all_params = _param_names(node.params)
             for param_name in all_params:
-                if param_name == "env":
+                if param_name == workers.ENV_NAME:
                     roots[param_name] = _Val(qual="env", obj=_WorkerEnv())
         return roots
 
@@ -1780,15 +1695,8 @@ class _Analyzer:
         qual = (site.qual if site is not None else val.qual) or ""
         last = _dotted(expr).rsplit(".", 1)[-1]
         name: str | None = None
-        if last == "inject_lambda_context":
-            name = "powertools.inject_lambda_context"
-        elif qual.startswith("aws_lambda_powertools"):
-            name = {
-                "idempotent": "powertools.idempotent",
-                "idempotent_function": "powertools.idempotent_function",
-                "batch_processor": "powertools.batch_processor",
-                "async_batch_processor": "powertools.batch_processor",
-            }.get(last)
+        if last == powertools.PYTHON_LOGGER_DECORATOR or qual.startswith(powertools.PYTHON_PACKAGE):
+            name = _POWERTOOLS_DECORATORS.get(last)
         if name is None:
             return
         args = self._wrapper_args(site) if site is not None else ()
@@ -1922,7 +1830,7 @@ class _Analyzer:
             return self._binding_property(obj, attr, node)
         if isinstance(obj, _Instance):
             info = obj.info
-            if info.worker and attr == "env":
+            if info.worker and attr == workers.ENV_NAME:
                 return _Val(qual="env", obj=_WorkerEnv())
             if info.scope is not None and attr in info.scope.names:
                 return info.scope.names[attr]
@@ -1932,14 +1840,14 @@ class _Analyzer:
         if isinstance(obj, _Aws) and obj.role == "meta" and attr == "client":
             return _Val(qual=f"{val.qual}.client", obj=_Aws("client", obj.service))
         if isinstance(obj, _Stripe):  # client.payment_intents, client.v1.payment_intents
-            if attr in ("v1", "v2"):
+            if attr in payments.STRIPE_API_VERSIONS:
                 return val
             return _Val(qual=f"{val.qual}.{attr}", obj=_Stripe((*obj.resource, attr)))
         if isinstance(obj, _Resolver) and attr == "current_event":
             src = _event_source((), self._loc(node))
             return _Val(frozenset((src,)), path=(), path_src=src)
         if val.path is not None:
-            segment = _EVENT_ATTRS.get(attr, _camel(attr))
+            segment = _EVENT_ATTRS.get(attr, camel(attr))
             return self._narrow(val, segment, node) if segment else val
         if val.qual is not None:
             qual = f"{val.qual}.{attr}"
@@ -2210,7 +2118,7 @@ class _Analyzer:
         kwargs: tuple[tuple[str, Value], ...] = ()
         if name:
             args, kwargs = self._site_values(site)
-            if name == "payment.create" and not site.has("idempotency_key"):
+            if name == payments.PAYMENT_CREATE and not site.has(payments.IDEMPOTENCY_KEY):
                 kwargs = kwargs + self._stripe_options_key(site)
         call = Call(
             name,
@@ -2245,9 +2153,9 @@ class _Analyzer:
         if name.startswith("aws."):
             operation = name.rsplit(".", 1)[1]
             return (name, "write") if operation.startswith(_AWS_WRITES) else (name,)
-        if name == "cf.d1.exec":
+        if name == _D1_EXEC:
             sql = call.attr("sql")
-            reads = isinstance(sql, str) and sql.lstrip().lower().startswith(("select", "with"))
+            reads = isinstance(sql, str) and sql.lstrip().lower().startswith(workers.D1_READ_STATEMENTS)
             return (name,) if reads else (name, "write")
         if name.startswith("cf."):
             return (name, "write") if name in _CF_WRITES else (name,)
@@ -2255,11 +2163,11 @@ class _Analyzer:
 
     def _stripe_options_key(self, site: _Site) -> tuple[tuple[str, Value], ...]:
         """StripeClient passes the idempotency key in ``options={"idempotency_key": ...}``."""
-        options = site.arg(None, "options")
+        options = site.arg(None, payments.PYTHON_OPTIONS_ARGUMENT)
         if options is not None and options[1].items is not None:
-            item = options[1].items.get("idempotency_key")
+            item = options[1].items.get(payments.IDEMPOTENCY_KEY_OPTION["python"])
             if item is not None:
-                return (("idempotency_key", self._value(item[0], item[1])),)
+                return ((payments.IDEMPOTENCY_KEY, self._value(item[0], item[1])),)
         return ()
 
     def _vocabulary(self, site: _Site) -> _Outcome:
@@ -2347,9 +2255,9 @@ class _Analyzer:
         if isinstance(obj, _Http):
             return self._http_method(site, obj)
         if isinstance(obj, _Logger):
-            if method in _LOG_LEVELS or (method == "append_keys" and obj.kind == "powertools"):
+            if method in _LOG_LEVELS or (method in _POWERTOOLS_LOG_METHODS and obj.kind == "powertools"):
                 return self._log(site, obj.kind, method)
-            return "", [], (_Val(qual=site.qual, obj=obj) if method == "getChild" else _NOTHING)
+            return "", [], (_Val(qual=site.qual, obj=obj) if method == _CHILD_LOGGER else _NOTHING)
         if isinstance(obj, _Binding):
             return self._binding_method(site, obj)
         if isinstance(obj, _D1):
@@ -2373,13 +2281,13 @@ class _Analyzer:
             if default is not None and default[1].sources:
                 result = _copy(result, sources=result.sources | default[1].sources)
             return "", [], result
-        if method in ("json", "text", "formData", "arrayBuffer", "bytes") and recv.path == ():
+        if method in _BODY_READERS and recv.path == ():
             # a Workers request's body
             src = _event_source(("body",), self._loc(site.node))
             result = _Val(frozenset((src,)), path=("body",), path_src=src)
-            if method == "json":
+            if method == parsing.BODY_JSON_READER:
                 self._parse(site, result.sources)
-                return "json.parse", [], result
+                return parsing.JSON_PARSE, [], result
             return "", [], result
         if method in ("items", "values", "keys"):
             return "", [], self._element(recv, site.node)
@@ -2388,26 +2296,24 @@ class _Analyzer:
     # -- module functions ------------------------------------------------------------------
     def _known_function(self, site: _Site, qual: str) -> _Outcome | None:
         module, _, last = qual.rpartition(".")
-        if qual == "print":
-            return self._log(site, "print", None)
-        if qual in ("sys.stdout.write", "sys.stderr.write"):
-            return self._log(site, "stdout", None)
-        if module == "logging" and last in _LOG_LEVELS:
-            return self._log(site, "logging", last)
-        if qual == "logging.getLogger":
-            return "", [], _Val(qual=qual, obj=_Logger("logging"))
-        if module.startswith("aws_lambda_powertools"):
+        if qual in _LOG_CALLS:
+            return self._log(site, _LOG_CALLS[qual], None)
+        if module in _LOG_MODULES and last in _LOG_LEVELS:
+            return self._log(site, _LOG_MODULES[module], last)
+        if qual in _LOGGER_FACTORIES:
+            return "", [], _Val(qual=qual, obj=_Logger(_LOGGER_FACTORIES[qual]))
+        if module.startswith(powertools.PYTHON_PACKAGE):
             return self._powertools(site, qual, last)
         if module in ("boto3", "boto3.session") or qual.startswith("boto3."):
             return self._boto3(site, qual, last)
-        if module in _JSON_MODULES and last == "loads":
+        if qual in _JSON_PARSERS:
             first = site.arg(0, "s") or site.arg(0, "obj")
             result = first[1] if first is not None else _NOTHING
             self._parse(site, result.sources)
-            return "json.parse", [], _Val(result.sources, path=result.path, path_src=result.path_src)
+            return _JSON_PARSERS[qual], [], _Val(result.sources, path=result.path, path_src=result.path_src)
         if qual in _COMPARE_DIGEST:
-            return self._compare_digest(site)
-        if qual in _RANDOM or module == "random":
+            return self._compare_digest(site, _COMPARE_DIGEST[qual])
+        if qual in _RANDOM or module in sources.PYTHON_RANDOM_MODULES:
             name = _RANDOM.get(qual, qual)
             return "", [], _Val(frozenset((Source("random", name, self._loc(site.node)),)))
         if qual in _TIME:
@@ -2416,27 +2322,24 @@ class _Analyzer:
             return self._getenv(site)
         if qual in _HTTP_SESSIONS:
             return self._http_session(site, _HTTP_SESSIONS[qual])
-        if module in _HTTP_MODULES and (last in _HTTP_VERBS or last in ("request", "stream")):
+        if module in _HTTP_MODULES and (last in _HTTP_VERBS or last in _VERB_ARGUMENT_METHODS):
             return self._http(site, _HTTP_MODULES[module], None, last)
-        if qual == "urllib.request.urlopen":
-            return self._http(site, "urllib", None, "urlopen")
-        if qual == "urllib3.request":
-            return self._http(site, "urllib3", None, "request")
-        if qual == "urllib.request.Request":
+        if qual in _HTTP_FUNCTIONS:  # urlopen, urllib3.request, Python Workers' fetch
+            client, method = _HTTP_FUNCTIONS[qual]
+            return self._http(site, client, None, method)
+        if qual == http_clients.PYTHON_URL_REQUEST:
             return "", [], _Val(qual=qual, obj=_UrlRequest(self._request_method(site)))
         if qual in _TIMEOUT_TYPES:
             return "", [], _Val(qual=qual, obj=_Timeout(self._timeout_parts(site)))
-        if qual in ("js.AbortSignal.timeout", "workers.AbortSignal.timeout"):
+        if qual in _TIMEOUT_SIGNALS:
             first = site.arg(0)
             ms = _literal(first[0]) if first is not None else _UNSET
             return "", [], _Val(obj=_Timeout(ms / 1000 if type(ms) in (int, float) else None))
-        if module in ("workers", "js") and last == "fetch":
-            return self._http(site, "fetch", None, "fetch")
-        if qual in ("workers.Response", "js.Response") or module in ("workers.Response", "js.Response"):
+        if qual in _RESPONSES or module in _RESPONSES:
             return self._response(site, last)
-        if qual.startswith("stripe.") and last == "create" and qual.count(".") >= 2:
+        if qual.startswith(payments.STRIPE_MODULE + ".") and last == payments.CREATE and qual.count(".") >= 2:
             return self._payment(site, tuple(qual.split(".")[1:-1]))
-        if qual in ("stripe.StripeClient", "stripe.Stripe"):
+        if qual in _STRIPE_CLIENTS:
             return "", [], _Val(qual=qual, obj=_Stripe(()))
         if qual in _OPAQUE_BUILTINS:
             return "", [], _NOTHING
@@ -2512,33 +2415,32 @@ class _Analyzer:
 
     def _aws_result(self, site: _Site, service: str, operation: str) -> _Val:
         """Secrets Manager and SecureString parameters are secrets; other results are AWS data."""
-        secret_id: tuple[cst.BaseExpression, _Val] | None = None
-        if service == "secretsmanager" and operation == "GetSecretValue":
-            secret_id = site.arg(None, "SecretId")
-        elif service == "ssm" and operation in ("GetParameter", "GetParameters", "GetParametersByPath"):
-            decrypt = site.arg(None, "WithDecryption")
+        read = _SECRET_READS.get((service, operation))
+        if read is None:
+            return _NOTHING
+        if read.decrypt_key is not None:  # a parameter is a secret when it is decrypted
+            decrypt = site.arg(None, read.decrypt_key)
             if decrypt is None or _literal(decrypt[0]) is False:
                 return _NOTHING
-            secret_id = site.arg(None, "Name") or site.arg(None, "Path")
-        else:
-            return _NOTHING
+        secret_id = site.arg(None, read.name_key)
         name = _text_literal(*secret_id) if secret_id is not None else None
         return _Val(frozenset((Source("secret", name or "*", self._loc(site.node)),)))
 
     def _powertools(self, site: _Site, qual: str, last: str) -> _Outcome | None:
-        if last == "Logger":
+        if last == powertools.LOGGER_CLASS:
             return "", [], _Val(qual=qual, obj=_Logger("powertools"))
-        if last in ("process_partial_response", "async_process_partial_response"):
-            self._wrapper(site, "powertools.process_partial_response", self.ctx.function)
+        if last in _POWERTOOLS_FUNCTIONS:  # process_partial_response
+            self._wrapper(site, _POWERTOOLS_FUNCTIONS[last], self.ctx.function)
             return "", [], _NOTHING
-        if last in ("BatchProcessor", "AsyncBatchProcessor", "SqsFifoPartialProcessor"):
-            self._wrapper(site, "powertools.batch_processor", self.ctx.function)
+        if last in _POWERTOOLS_CLASSES:  # BatchProcessor
+            self._wrapper(site, _POWERTOOLS_CLASSES[last], self.ctx.function)
             return "", [], _Val(qual=qual)
-        if last.endswith("Resolver") or last == "Router":
+        if last.endswith(powertools.PYTHON_RESOLVER_SUFFIX) or last == powertools.PYTHON_ROUTER:
             return "", [], _Val(qual=qual, obj=_Resolver())
-        if ".parameters" in qual and last in _POWERTOOLS_PARAMETERS:
-            if last != "get_secret":  # a parameter is a secret when it is decrypted
-                decrypt = site.arg(None, "decrypt")
+        if powertools.PYTHON_PARAMETERS_MODULE in qual and last in _POWERTOOLS_READS:
+            decrypt_key = _POWERTOOLS_READS[last].decrypt
+            if decrypt_key is not None:  # a parameter is a secret when it is decrypted
+                decrypt = site.arg(None, decrypt_key)
                 if decrypt is None or _literal(decrypt[0]) is False:
                     return "", [], _NOTHING
             first = site.arg(0, "name") or site.arg(0, "path")
@@ -2563,7 +2465,7 @@ class _Analyzer:
     def _http_method(self, site: _Site, session: _Http) -> _Outcome:
         method = site.method
         assert method is not None
-        if method in _HTTP_VERBS or method in ("request", "stream", "urlopen"):
+        if method in _HTTP_VERBS or method in _SESSION_VERB_ARGUMENT:
             return self._http(site, session.client, session, method)
         return "", [], _NOTHING
 
@@ -2571,7 +2473,7 @@ class _Analyzer:
         verb: str | None
         if method in _HTTP_VERBS:
             verb = _HTTP_VERBS[method]
-        elif method in ("request", "stream", "urlopen") and client != "urllib":
+        elif method in _SESSION_VERB_ARGUMENT and client != "urllib":
             first = site.arg(0, "method")
             text = _text_literal(*first) if first is not None else None
             verb = text.upper() if text else None
@@ -2642,13 +2544,13 @@ class _Analyzer:
         return max(numbers) if numbers else None
 
     # -- crypto, JSON, env -------------------------------------------------------------------
-    def _compare_digest(self, site: _Site) -> _Outcome:
+    def _compare_digest(self, site: _Site, op: str) -> _Outcome:
         args, _ = self._site_values(site)
         if len(args) == 2:
             self.facts.comparisons.append(
-                Comparison("compare_digest", args[0], args[1], self._loc(site.node), self.ctx.function, True)
+                Comparison(op, args[0], args[1], self._loc(site.node), self.ctx.function, True)
             )
-        return "crypto.compare", [], _NOTHING
+        return crypto.CRYPTO_COMPARE, [], _NOTHING
 
     def _parse(self, site: _Site, of: frozenset[Source]) -> None:
         self.parses.append((self._loc(site.node), self.ctx.function, tuple(sorted(of)), tuple(self.ctx.tries)))
@@ -2678,7 +2580,7 @@ class _Analyzer:
 
     # -- payments ----------------------------------------------------------------------------
     def _payment(self, site: _Site, resource: tuple[str, ...]) -> _Outcome:
-        return "payment.create", [("resource", _stripe_resource(resource))], _NOTHING
+        return payments.PAYMENT_CREATE, [("resource", payments.stripe_resource(resource))], _NOTHING
 
     # -- Cloudflare Workers ------------------------------------------------------------------
     def _binding_method(self, site: _Site, binding: _Binding) -> _Outcome | None:
@@ -2703,15 +2605,16 @@ class _Analyzer:
                 return "", [], _Val(qual=site.qual, obj=_D1(binding.name, sql, pieces))
             first = site.arg(0)
             sql = _text_literal(*first) if first is not None and method == "exec" else None
-            return "cf.d1.exec", [*attrs, ("sql", sql), ("op", method)], _NOTHING
+            return _BINDING_CALLS[("d1", method)], [*attrs, ("sql", sql), ("op", method)], _NOTHING
+        name = _BINDING_CALLS.get((kind, method))
         if kind in ("kv", "r2"):  # getWithMetadata is cf.kv.get with attrs method=getWithMetadata
             attrs.append(("method", method))
-            return f"cf.{kind}.{_STORAGE_OPS.get(method, method)}", attrs, _NOTHING
+            return name or "", attrs, _NOTHING
         if kind == "durable-object":
             result = _Val(obj=_DoId(binding.name)) if method != "get" else _NOTHING
-            return f"cf.do.{method}", attrs, result
-        prefix = {"queue": "cf.queue", "service": "cf.service", "rate-limiter": "cf.ratelimit"}.get(kind)
-        return (f"{prefix}.{method}" if prefix else ""), attrs, _NOTHING
+            # put/delete/list handed a namespace's id are not in the table: named all the same
+            return name or f"{workers.BINDINGS[kind].prefix}.{method}", attrs, result
+        return name or "", attrs, _NOTHING
 
     def _storage_kind(self, site: _Site, name: str) -> str:
         """KV and R2 share get/put/delete/list; the binding's name or options tell them apart."""
@@ -2719,43 +2622,42 @@ class _Analyzer:
         if first is not None and type(first[1].obj) is _DoId:
             return "durable-object"
         upper = name.upper()
-        if "KV" in upper:
-            return "kv"
-        if "BUCKET" in upper or "R2" in upper:
-            return "r2"
+        for hint, kind in workers.PYTHON_STORAGE_NAME_HINTS:
+            if hint in upper:
+                return kind
         keywords = {key for key, _, _ in site.args if key}
         for _, _, val in site.args:
             if val.items is not None:
                 keywords.update(val.items)
         if keywords & _R2_OPTIONS:
             return "r2"
-        return "kv"  # the most common binding with these methods
+        return workers.PYTHON_STORAGE_DEFAULT  # the most common binding with these methods
 
     def _d1_method(self, site: _Site, stmt: _D1) -> _Outcome:
         """``stmt.bind(...)`` adds values; ``.run()/.first()/.all()/.raw()`` runs the query."""
         method = site.method
-        if method == "bind":
+        if method == workers.D1_STATEMENT_BIND:
             pieces = stmt.args + tuple((node, val) for key, node, val in site.args if key is None)
             return "", [], _Val(qual=site.qual, obj=_D1(stmt.binding, stmt.sql, pieces))
         if method in _D1_RUN:
             # the query runs here: name this call with the statement's SQL and bound values
             site.values = (tuple(self._value(node, val) for node, val in stmt.args), ())
             attrs = [("binding", stmt.binding), ("sql", stmt.sql), ("op", method)]
-            return "cf.d1.exec", attrs, _NOTHING
+            return _D1_EXEC, attrs, _NOTHING
         return "", [], _NOTHING
 
     def _response(self, site: _Site, last: str) -> _Outcome:
         """A Workers ``Response``: what it carries is what the Worker answers."""
         status_arg = site.arg(None, "status")
-        if status_arg is None and last == "redirect":
+        if status_arg is None and last == workers.REDIRECT:
             status_arg = site.arg(1)
         if status_arg is None:
             init = site.arg(1)
             if init is not None and init[1].items is not None:
                 status_arg = init[1].items.get("status")
         status = self._status(status_arg)
-        if status is None and last == "redirect":
-            status = 302
+        if status is None and last == workers.REDIRECT:
+            status = workers.REDIRECT_STATUS
         body = site.arg(0)
         body_value = self._value(body[0], body[1]) if body is not None else None
         loc = self._loc(site.node)

@@ -31,14 +31,32 @@ POOL_THRESHOLD_BYTES = 400_000
 
 @functools.cache
 def analyser_fingerprint() -> str:
-    """A hash of the analysers' own source: any change to them (an upgrade, a local edit)
-    invalidates every cached result, so a cache can never hand back stale facts."""
+    """A hash of the analysers' own source and the vocabulary they read: any change to them (an
+    upgrade, a local edit, a regenerated table) invalidates every cached result, so a cache can
+    never hand back stale facts. Every file below ``slsreview/analysis/`` and
+    ``slsreview/vocabulary/`` counts, subpackages and data files included, in sorted order of
+    their relative paths (which are hashed too, so a moved file changes it)."""
+    return fingerprint_of(Path(__file__).parent.parent)
+
+
+def fingerprint_of(package: Path) -> str:
+    """``analyser_fingerprint`` of a ``slsreview`` package folder."""
     digest = hashlib.sha256(__version__.encode())
-    folder = Path(__file__).parent
-    for name in sorted(os.listdir(folder)):
-        if name.endswith(".py"):
-            digest.update((folder / name).read_bytes())
+    for folder in (package / "analysis", package / "vocabulary"):
+        for file in _source_files(folder):
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes())
+            digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _source_files(folder: Path) -> list[Path]:
+    """Every file below ``folder`` but caches, sorted by relative path."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found.extend(Path(root, name) for name in names if not name.endswith((".pyc", ".pyo")))
+    return sorted(found, key=lambda file: file.relative_to(folder).as_posix())
 
 
 def cache_key(path: str, text: str, language: str) -> str:

@@ -13,7 +13,23 @@ Where a maintained package already knows the facts, the table here is generated 
 - ``data/sam_policy_templates.json``: SAM policy templates, from aws-sam-translator;
 - ``data/lambda_runtimes.json``: the Lambda runtime lifecycle, from cfn-lint (+ botocore's enum).
 
-Regenerate them all with ``python scripts/generate_vocabulary.py`` (inputs: ``pip install -e
+Written by hand, because no package keeps them (each with the docs page or reason for its words):
+
+- ``logs``: log sinks (print, logging, Powertools' Logger, console, pino, winston, bunyan) and levels;
+- ``sources``: randomness, the clock, and secret reads (Secrets Manager, SSM, Powertools parameters);
+- ``events``: the event's identity fields, record lists, header maps, idempotency headers, and the
+  parameter names that make a function look like a handler;
+- ``http_clients``: HTTP verbs, clients and their default timeouts;
+- ``workers``: Cloudflare Workers' entry-point classes and handler names, and every kind of binding
+  (KV, R2, D1, Queues, Durable Objects, Hyperdrive, AI, Vectorize, service bindings, rate limiting,
+  Workflows, Analytics Engine, email) with its methods, which of them write, and its docs page;
+- ``payments``: Stripe's create calls; ``powertools``: Powertools' and middy's wrappers;
+- ``crypto``: constant-time comparisons; ``parsing``: JSON parsers;
+- ``spelling``: how a table says how each language spells a word (``Word``), and ``ABSENT`` for a
+  word one analyzer does not know. Where the analyzers disagree today, the row says so, and
+  ``tests/analysis/test_vocabulary_words.py`` pins it.
+
+Regenerate the generated ones with ``python scripts/generate_vocabulary.py`` (inputs: ``pip install -e
 '.[vocabulary]'``); ``tests/test_vocabulary.py`` proves the shipped files are what it makes.
 
     >>> from slsreview.vocabulary import aws
