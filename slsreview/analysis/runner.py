@@ -52,7 +52,7 @@ def fingerprint_of(package: Path) -> str:
 
 def _source_files(folder: Path) -> list[Path]:
     """Every file below ``folder`` but caches, sorted by relative path."""
-    found = []
+    found: list[Path] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         found.extend(Path(root, name) for name in names if not name.endswith((".pyc", ".pyo")))
