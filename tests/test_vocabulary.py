@@ -442,3 +442,51 @@ def test_known_managed_policies_name_real_actions() -> None:
 )
 def test_policy_name_from_arn_or_bare_name(text: str, parsed: tuple[str, bool] | None) -> None:
     assert managed_policies.policy_name(text) == parsed
+
+
+def test_boto3_resource_model() -> None:
+    assert aws.about()["source"]["boto3"] == _pins()["boto3"]
+    root = aws.boto3_resource("dynamodb")
+    assert root is not None and root.subresource("Table") == "Table"
+    table = aws.boto3_resource("dynamodb", "Table")
+    assert table is not None
+    put = table.action("put_item")
+    assert put is not None and put[0].word == "aws.dynamodb.PutItem" and put[1] is None
+    assert table.load is not None and table.load.name == "DescribeTable"
+    assert table.action("no_such_method") is None
+    sqs = aws.boto3_resource("sqs")
+    assert sqs is not None
+    by_name = sqs.action("get_queue_by_name")
+    assert by_name is not None and (by_name[0].name, by_name[1]) == ("GetQueueUrl", "Queue")
+    queue = aws.boto3_resource("sqs", "Queue")
+    assert queue is not None
+    send = queue.action("send_messages")
+    assert send is not None and send[0].name == "SendMessageBatch" and send[0].actions == ("sqs:SendMessage",)
+    bucket = aws.boto3_resource("s3", "Bucket")
+    assert bucket is not None and bucket.subresource("Object") == "Object"
+    objects = bucket.collection("objects")
+    assert objects is not None and (objects[0].name, objects[1]) == ("ListObjects", "ObjectSummary")
+    summary = aws.boto3_resource("s3", "ObjectSummary")
+    assert summary is not None and summary.batch_action("delete") is not None
+    obj = aws.boto3_resource("s3", "Object")
+    assert obj is not None
+    assert {m: obj.action(m)[0].name for m in ("put", "get", "delete", "copy_from", "upload_file", "download_file")} == {  # type: ignore[index]
+        "put": "PutObject",
+        "get": "GetObject",
+        "delete": "DeleteObject",
+        "copy_from": "CopyObject",
+        "upload_file": "PutObject",
+        "download_file": "GetObject",
+    }
+    assert aws.boto3_resource("lambda") is None, "boto3 has resources for nine services only"
+
+
+def test_boto3_s3_transfer_methods_and_batch_writer() -> None:
+    upload = aws.boto3_operation("s3", "upload_file")
+    assert upload is not None and upload.actions == ("s3:PutObject",)
+    copy = aws.boto3_operation("s3", "copy")
+    assert copy is not None and copy.actions == ("s3:GetObject", "s3:PutObject")
+    assert aws.boto3_operation("sqs", "upload_file") is None
+    batch = aws.boto3_batch_writer_operation("put_item")
+    assert batch is not None and batch.name == "BatchWriteItem"
+    assert aws.boto3_batch_writer_operation("flush") is None

@@ -17,6 +17,8 @@ the versions it came from (``about()``). Loaded on first use, once per process.
     'stepfunctions'
     >>> aws.document_client_operation("js-v3-command", "PutCommand").name
     'PutItem'
+    >>> aws.boto3_resource("s3", "Object").action("put")[0].word
+    'aws.s3.PutObject'
 
 An operation whose IAM action could not be established has ``actions == ()`` and
 ``writes is None``: unknown, never guessed. When ``input_decides`` is true the call's input
@@ -141,9 +143,90 @@ def operation(service_name: str, name: str) -> Operation | None:
 
 
 def boto3_operation(service_name: str, method: str) -> Operation | None:
-    """The operation a boto3 client method calls (``put_item``); None for helpers
-    (``get_paginator``, ``generate_presigned_url``) and names that are not operations."""
-    return _by_boto3(service_name).get(method)
+    """The operation a boto3 client method calls (``put_item``, and the S3 transfer methods:
+    ``upload_file`` is ``PutObject``); None for helpers (``get_paginator``,
+    ``generate_presigned_url``) and names that are not operations."""
+    found = _by_boto3(service_name).get(method)
+    if found is None and service_name in _TRANSFER_SERVICES:
+        target = _TRANSFER_METHODS.get(method)
+        return operation(service_name, target) if target else None
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Boto3Resource:
+    """One type of boto3's resource model: ``boto3.resource("s3")`` is ``ServiceResource``,
+    ``.Bucket(name)`` a ``Bucket``, ``.Object(key)`` an ``Object``."""
+
+    service: str
+    name: str
+    _raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    def action(self, method: str) -> tuple[Operation, str | None] | None:
+        """The operation a method calls, and the resource type it returns (or None):
+        ``Table.put_item`` -> PutItem; ``sqs.get_queue_by_name`` -> (GetQueueUrl, "Queue")."""
+        code = self._raw.get("actions", {}).get(method)
+        if code is None and self.name in _TRANSFER_RESOURCES.get(self.service, ()):
+            code = _TRANSFER_METHODS.get(method)
+        if code is None:
+            return None
+        name, _, returns = code.partition(">")
+        found = operation(self.service, name)
+        return (found, returns or None) if found else None
+
+    def subresource(self, name: str) -> str | None:
+        """The type a factory makes without calling AWS: ``bucket.Object(key)`` -> ``Object``."""
+        found = self._raw.get("has", {}).get(name)
+        return str(found) if found else None
+
+    def collection(self, name: str) -> tuple[Operation, str] | None:
+        """A collection's listing operation and item type: ``bucket.objects`` ->
+        (ListObjects, "ObjectSummary")."""
+        code = self._raw.get("many", {}).get(name)
+        if code is None:
+            return None
+        op_name, _, item = code.partition(">")
+        found = operation(self.service, op_name)
+        return (found, item) if found else None
+
+    def batch_action(self, method: str) -> Operation | None:
+        """An action on a whole collection: ``bucket.objects.delete()`` -> DeleteObjects."""
+        code = self._raw.get("batch", {}).get(method)
+        return operation(self.service, code) if code else None
+
+    @property
+    def load(self) -> Operation | None:
+        """What ``.load()`` (or reading an attribute first) calls: ``Object`` -> HeadObject."""
+        code = self._raw.get("load")
+        return operation(self.service, code) if code else None
+
+
+def boto3_resource(service_name: str, name: str = "ServiceResource") -> Boto3Resource | None:
+    """A type of boto3's resource model, from boto3's own ``resources-1.json`` (generated)."""
+    svc = _data()["services"].get(service_name)
+    raw = svc.get("boto3", {}).get(name) if svc else None
+    return Boto3Resource(service_name, name, raw) if raw is not None else None
+
+
+def boto3_batch_writer_operation(method: str) -> Operation | None:
+    """``table.batch_writer()`` buffers ``put_item`` / ``delete_item`` into BatchWriteItem calls
+    (https://boto3.amazonaws.com/v1/documentation/api/latest/guide/dynamodb.html#batch-writing)."""
+    return operation("dynamodb", "BatchWriteItem") if method in ("put_item", "delete_item") else None
+
+
+# boto3's S3 transfer methods, which call several operations whose IAM action is the same:
+# upload (PutObject, or CreateMultipartUpload/UploadPart/CompleteMultipartUpload: s3:PutObject),
+# download (HeadObject + GetObject: s3:GetObject), copy (HeadObject + CopyObject/UploadPartCopy).
+# https://boto3.amazonaws.com/v1/documentation/api/latest/reference/customizations/s3.html
+_TRANSFER_METHODS = {
+    "upload_file": "PutObject",
+    "upload_fileobj": "PutObject",
+    "download_file": "GetObject",
+    "download_fileobj": "GetObject",
+    "copy": "CopyObject",
+}
+_TRANSFER_SERVICES = frozenset({"s3"})
+_TRANSFER_RESOURCES = {"s3": ("Bucket", "Object")}
 
 
 def js_v2_operation(service_name: str, method: str) -> Operation | None:
