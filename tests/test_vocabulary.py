@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import tomllib
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -19,6 +20,7 @@ DATA = ROOT / "slsreview" / "vocabulary" / "data"
 FILES = ("aws_operations.json", "iam_actions.json", "sam_policy_templates.json", "lambda_runtimes.json")
 
 
+@cache
 def _generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("generate_vocabulary", ROOT / "scripts" / "generate_vocabulary.py")
     assert spec is not None and spec.loader is not None

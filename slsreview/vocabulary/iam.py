@@ -103,6 +103,7 @@ def is_pattern(text: str) -> bool:
     return "*" in text or "?" in text
 
 
+@cache
 def expand(pattern: str) -> tuple[Action, ...]:
     """Every known action an action pattern matches: ``s3:Get*``, ``dynamodb:*``, ``*``,
     ``s3:?etObject``, ``*:Get*``. A plain name gives that action (or nothing when unknown)."""
