@@ -492,3 +492,19 @@ def test_boto3_s3_transfer_methods_and_batch_writer() -> None:
     batch = aws.boto3_batch_writer_operation("put_item")
     assert batch is not None and batch.name == "BatchWriteItem"
     assert aws.boto3_batch_writer_operation("flush") is None
+
+
+def test_writes_is_iams_classification_not_the_name() -> None:
+    """`writes` comes from the IAM access level of the authorizing actions; a name-prefix
+    heuristic disagrees on both sides, and the analyzers should know where."""
+    cases = {
+        ("kms", "Decrypt"): (True, ("Write",)),  # IAM calls crypto operations Write
+        ("sqs", "ChangeMessageVisibility"): (True, ("Write",)),  # no write-ish prefix, but writes
+        ("sns", "Subscribe"): (True, ("Write",)),
+        ("bedrock-runtime", "InvokeModel"): (False, ("Read",)),  # "Invoke", yet Read
+        ("logs", "StartQuery"): (False, ("Read",)),  # "Start", yet Read
+        ("s3", "CopyObject"): (True, ("Read", "Write")),
+    }
+    for (service_name, name), (writes, levels) in cases.items():
+        op = aws.operation(service_name, name)
+        assert op is not None and (op.writes, op.access_levels) == (writes, levels), name

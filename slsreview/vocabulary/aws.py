@@ -59,7 +59,14 @@ def lower_camel(operation: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """One SDK operation of one service."""
+    """One SDK operation of one service.
+
+    ``writes`` is IAM's classification of the authorizing actions, not a guess from the name:
+    True when one of them is a Write, Permissions management or Tagging action. It is
+    therefore True for ``kms:Decrypt`` / ``kms:Encrypt`` (IAM calls them Write) and for
+    ``Tag*`` / ``Set*`` administration, and False for ``bedrock:InvokeModel`` and
+    ``logs:StartQuery`` (IAM calls them Read). ``access_levels`` gives the levels themselves.
+    """
 
     service: str  # boto3 client name: "dynamodb"
     name: str  # "PutItem"
@@ -80,6 +87,13 @@ class Operation:
     @property
     def js_v3_command(self) -> str:
         return f"{self.name}Command"
+
+    @property
+    def access_levels(self) -> tuple[str, ...]:
+        """IAM's access level of each of ``actions`` ("Read", "List", "Write", ...)."""
+        from slsreview.vocabulary import iam
+
+        return tuple(level for a in self.actions if (level := iam.access_level(a)))
 
     @property
     def js_v2_method(self) -> str:
