@@ -557,6 +557,7 @@ def test_sam_function_grants_in_every_form_with_where_each_is_written() -> None:
         ("the AWS managed policy AmazonS3ReadOnlyAccess: its statements are not known to slsreview", 13, False)
     ]
     assert not grants.known and grants.role is None
+    assert grants.unknown[0].policy == "AmazonS3ReadOnlyAccess", "named, for a rule about broad managed policies"
 
 
 def test_sam_grants_template_arguments_and_references() -> None:

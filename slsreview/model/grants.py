@@ -148,6 +148,7 @@ class Unknown:
     why: str
     loc: Location
     can_deny: bool = False  # it could also deny or limit: an outside role, a boundary, a customer policy
+    policy: str | None = None  # the managed policy's name, when it is one whose statements we lack
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +261,8 @@ class _Collector:
     unknowns: list[Unknown] = field(default_factory=list)
     role_id: str | None = None
 
-    def unknown(self, why: str, loc: Location, can_deny: bool = False) -> None:
-        self.unknowns.append(Unknown(why, loc, can_deny))
+    def unknown(self, why: str, loc: Location, can_deny: bool = False, policy: str | None = None) -> None:
+        self.unknowns.append(Unknown(why, loc, can_deny, policy))
 
     # -- the role ------------------------------------------------------------------------------
     def role(self, value: Any, loc: Location) -> None:
@@ -330,7 +331,7 @@ class _Collector:
         known = managed_policies.known_policy(name) if aws_managed else None
         if known is None:
             owner = "AWS managed policy" if aws_managed else "customer managed policy"
-            self.unknown(f"the {owner} {name}: its statements are not known to slsreview", loc, can_deny=not aws_managed)
+            self.unknown(f"the {owner} {name}: its statements are not known to slsreview", loc, can_deny=not aws_managed, policy=name)
             return
         for statement in known.statements:
             self.grants.append(
