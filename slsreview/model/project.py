@@ -27,6 +27,7 @@ from slsreview.loaders.nodes import Intrinsic, MapNode
 from slsreview.location import Location
 
 if TYPE_CHECKING:
+    from slsreview.model.apis import ApiView
     from slsreview.model.grants import Grants
 
 T = TypeVar("T")
@@ -421,6 +422,14 @@ class Project:
 
         key = "EventSourceArn" if event.mapping else {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream"}.get(event.type, "EventSourceArn")
         return event_source(event.properties.get(key), self.resources, fn.template)
+
+    def apis_of(self, fn: Function) -> list[tuple[Event, ApiView | None]]:
+        """Each ``Api``/``HttpApi`` event of a function with the API it is a route of (Globals
+        applied; SAM's implicit API when the event names none), or None when the API is not in
+        the template (imported, or a parameter)."""
+        from slsreview.model.apis import api_of
+
+        return [(event, api_of(self, fn, event)) for event in fn.events if event.type in ("Api", "HttpApi")]
 
     def docs_for(self, config_path: str) -> list[Doc]:
         """Documents beside a configuration file or in a folder above it."""

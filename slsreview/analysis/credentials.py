@@ -1,0 +1,138 @@
+"""Questions about callers and secrets that several rules ask of a handler's facts.
+
+    is_secret_name("WEBHOOK_SECRET")        # True;  "PAYMENTS_SECRET_ID", "PRIMARY_KEY": False
+    secret_sources(comparison.left)         # the secrets flowing into a value
+    request_sources(comparison.right)       # the request data flowing into a value
+    credential_check(facts)                 # where the handler checks its caller, or None
+    does_work(facts, ignore={"ASSETS"})     # does it touch data or spend money at all?
+
+The words (credential headers, secret-name parts, verifying calls) are in
+``slsreview.vocabulary.credentials``; this module only applies them to ``Facts``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from slsreview.analysis.facts import Call, Facts, Source, Value
+from slsreview.location import Location
+from slsreview.vocabulary.credentials import (
+    AUTH_MODULES,
+    CREDENTIAL_HEADER_SUFFIXES,
+    CREDENTIAL_HEADERS,
+    CREDENTIAL_QUERY_PARAMS,
+    NOT_SECRET_PREFIXES,
+    NOT_SECRET_SUFFIXES,
+    SECRET_PAIRS,
+    SECRET_WORDS,
+    VERIFY_CALLEES,
+)
+
+_PARTS = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_HEADER_READS = ("headers.get", "headers.has", "req.header", "get_header", "headers.__getitem__")
+
+
+def is_secret_name(name: str) -> bool:
+    """True when an environment or binding name says it holds a secret value."""
+    parts = [p for p in _PARTS.split(_CAMEL.sub("_", name).lower()) if p]
+    if not parts:
+        return False
+    if parts[-1] in NOT_SECRET_SUFFIXES or parts[0] in NOT_SECRET_PREFIXES:
+        return False
+    if any(part in SECRET_WORDS for part in parts):
+        return True
+    return any(pair in SECRET_PAIRS for pair in zip(parts, parts[1:], strict=False))
+
+
+def is_secret_source(source: Source) -> bool:
+    """A value read from a secret store, or an environment value whose name says it is secret."""
+    if source.kind == "secret":
+        return True
+    return source.kind == "env" and is_secret_name(source.name)
+
+
+def secret_sources(value: Value) -> list[Source]:
+    return [s for s in value.sources if is_secret_source(s)]
+
+
+def request_sources(value: Value) -> list[Source]:
+    """Request data (headers, body, query, path) flowing into a value."""
+    return [s for s in value.sources if s.kind in ("event", "event-id") and s.name not in ("event", "records")]
+
+
+def is_credential_field(name: str) -> bool:
+    """True for an event field that carries a credential: ``headers.authorization``,
+    ``headers.x-hub-signature-256``, ``queryStringParameters.token``."""
+    head, _, field = name.lower().partition(".")
+    if head == "headers" and field:
+        return field in CREDENTIAL_HEADERS or field.endswith(CREDENTIAL_HEADER_SUFFIXES)
+    if head in ("querystringparameters", "query", "searchparams") and field:
+        return field in CREDENTIAL_QUERY_PARAMS
+    return False
+
+
+def values_of(facts: Facts) -> Iterator[Value]:
+    """Every argument, compared operand and returned value in the reachable code."""
+    for call in facts.calls():
+        yield from call.args
+        for _, value in call.kwargs:
+            yield value
+    for comparison in facts.comparisons():
+        yield comparison.left
+        yield comparison.right
+    for ret in facts.returns():
+        if ret.value is not None:
+            yield ret.value
+
+
+def credential_check(facts: Facts) -> Location | None:
+    """Where the handler checks who is calling, or None when nothing says it does.
+
+    Evidence, in the reachable code: a comparison involving a credential header or a secret and
+    request data; a constant-time comparison; a call that verifies a token or a signature; a call
+    into an authentication module (Hono's ``bearerAuth``, ``jose``...); reading a credential
+    header (``request.headers.get("Authorization")``), which code does to check it or to pass it
+    to a service that does.
+    """
+    for comparison in facts.comparisons():
+        sides = (comparison.left, comparison.right)
+        if comparison.constant_time:
+            return comparison.loc
+        if any(is_credential_field(s.name) for side in sides for s in request_sources(side)):
+            return comparison.loc
+        if any(secret_sources(a) and request_sources(b) for a, b in (sides, sides[::-1])):
+            return comparison.loc
+    for call in facts.calls():
+        if call.name == "crypto.compare" or _verifies(call):
+            return call.loc
+        if call.callee.endswith(_HEADER_READS) and call.args and isinstance(call.args[0].literal, str):
+            if is_credential_field("headers." + call.args[0].literal):
+                return call.loc
+    for value in values_of(facts):
+        for source in request_sources(value):
+            if is_credential_field(source.name):
+                return source.loc
+    return None
+
+
+def _verifies(call: Call) -> bool:
+    callee = call.callee
+    if callee in VERIFY_CALLEES or callee.rsplit(".", 1)[-1] in VERIFY_CALLEES:
+        return True
+    return any(callee.startswith(module) for module in AUTH_MODULES)
+
+
+def does_work(facts: Facts, ignore: Iterable[str] = ()) -> bool:
+    """True when the handler touches data or spends money: an AWS or Cloudflare binding call, an
+    outbound request, a payment, a binding used, or a secret read. A handler that only builds a
+    response from the request (hello world, a redirect) does none of these. ``ignore`` names
+    bindings that do not count (a static-assets binding)."""
+    skip = set(ignore)
+    for call in facts.calls("aws", "cf", "http.request", "payment"):
+        if call.attr("binding") not in skip:
+            return True
+    if any(name not in skip for name in facts.bindings_used()):
+        return True
+    return any(is_secret_name(read.name) for read in facts.env_reads())
