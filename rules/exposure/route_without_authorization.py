@@ -288,6 +288,20 @@ class RouteWithoutAuthorization(Rule):
             name="cloudflare-access-jwt-verified",
         ),
         Example(_worker("workers_dev = false\n" + _KV, _OPEN_WORKER), name="worker-not-reachable"),
+        Example(
+            _worker(
+                _KV,
+                "export default {\n"
+                "  async fetch(): Promise<Response> {\n"
+                '    return new Response("this Worker runs on a schedule");\n'
+                "  },\n"
+                "  async scheduled(event: ScheduledEvent, env: Env): Promise<void> {\n"
+                '    await env.ORDERS.put("last-run", String(event.scheduledTime));\n'
+                "  },\n"
+                "};\n",
+            ),
+            name="only-the-scheduled-handler-does-work",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterator[Report]:
@@ -336,17 +350,18 @@ class RouteWithoutAuthorization(Rule):
         reachable = [(w, how) for w in workers if (how := worker_reachable(w)) is not None]
         if not reachable:
             return None
-        facts = ctx.facts(reachable[0][0])
-        fetch = fetch_handler(facts) if facts is not None else None
-        if facts is None or fetch is None:
+        whole = ctx.facts(reachable[0][0])
+        fetch = fetch_handler(whole) if whole is not None else None
+        if whole is None or fetch is None:
             return None
+        facts = whole.within(fetch[0])  # what serves HTTP, not the scheduled or queue handlers
         assets = {b.name for w, _ in reachable for b in w.bindings if b.kind == "assets"}
         if credential_check(facts) is not None or not does_work(facts, ignore=assets):
             return None
         names = " and ".join(f"{w.display_name}" for w, _ in reachable)
         hows = sorted({how for _, how in reachable})
         return Report(
-            fetch,
+            fetch[1],
             f"{names}'s fetch handler checks no caller and is reachable on {' and '.join(hows)}: anyone on the "
             "internet can call it. A person must decide whether it is meant to be public",
             subject=reachable[0][0] if len(reachable) == 1 else None,
@@ -406,15 +421,16 @@ def worker_reachable(worker: Worker) -> str | None:
     return " and ".join(hows) or None
 
 
-def fetch_handler(facts: Facts) -> Location | None:
-    """Where a Worker's fetch handler is defined, or None when the entry has none."""
+def fetch_handler(facts: Facts) -> tuple[str, Location] | None:
+    """The qualified name and place of a Worker's fetch handler, or None when the entry has none."""
     entry = facts.entry()
     if entry is None or "fetch" not in entry.methods and entry.kind != "on-fetch":
         return None
+    qualname = f"{entry.qualname}.fetch"
     for function in facts.functions():
-        if function.qualname == f"{entry.qualname}.fetch":
-            return function.loc
-    return entry.loc
+        if function.qualname == qualname:
+            return qualname, function.loc
+    return qualname, entry.loc
 
 
 def _route(event: Event) -> str:

@@ -46,6 +46,9 @@ class TimeoutLongerThanApi(Rule):
     - a REST API (`Api` event) waits 29 s by default. Regional and private REST APIs may raise it
       (a Service Quotas increase, then `TimeoutInMillis` on the event or the integration); an
       explicit `TimeoutInMillis` is used as written, above or below 29 s.
+    - a REST API route that streams its response (`ResponseTransferMode: STREAM`) may run up to
+      15 minutes; without an explicit `TimeoutInMillis` its limit is not in the template, and the
+      rule stays silent;
     - an HTTP API (`HttpApi` event) waits at most 30 s; `TimeoutInMillis` can only lower it.
 
     One finding per function, on its `Timeout` (or the `Globals` key it inherits), naming every
@@ -91,6 +94,7 @@ class TimeoutLongerThanApi(Rule):
     - [API Gateway quotas: integration timeout](https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html)
     - [Integration timeout beyond 29 seconds for Regional and private REST APIs (June 2024)](https://aws.amazon.com/about-aws/whats-new/2024/06/amazon-api-gateway-integration-timeout-limit-29-seconds/)
     - [SAM Api event: TimeoutInMillis](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-api.html)
+    - [Stream the integration response (REST APIs)](https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html)
     - [SAM HttpApi event: TimeoutInMillis](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-httpapi.html)
     - [Configure Lambda function timeout](https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html)
     """
@@ -159,6 +163,10 @@ class TimeoutLongerThanApi(Rule):
         ),
         Example(_template("      Timeout: !Ref Seconds\n", "Api"), name="parameter-is-unknown"),
         Example(
+            _template("      Timeout: 300\n", "Api", "            ResponseTransferMode: STREAM\n"),
+            name="streamed-rest-response",
+        ),
+        Example(
             {
                 "template.yaml": (
                     "Transform: AWS::Serverless-2016-10-31\n"
@@ -214,10 +222,13 @@ class TimeoutLongerThanApi(Rule):
 def _integration_timeout_ms(event: Event, api: ApiView | None) -> tuple[int, bool] | None:
     """(milliseconds, written explicitly) the API waits for this event's integration, or None."""
     given = event.properties.get("TimeoutInMillis")
+    mode = event.properties.get("ResponseTransferMode", "BUFFERED")
     if given is not None:
         if not known(given) or not isinstance(given, int) or isinstance(given, bool):
             return None
         return given, True
+    if not isinstance(mode, str) or mode.upper() == "STREAM":
+        return None  # a streamed REST response may run up to 15 minutes, and its limit is not written here
     if api is not None and api.definition == "external":
         return None
     if api is not None and api.definition == "inline" and _sets_timeout(api.properties.get("DefinitionBody")):

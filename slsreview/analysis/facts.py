@@ -370,6 +370,9 @@ class Facts:
         if entry is not None:
             roots.append(entry.qualname)
             roots.extend(f"{entry.qualname}.{m}" for m in entry.methods)
+        return self._reach_from(roots)
+
+    def _reach_from(self, roots: list[str]) -> set[str | None]:
         graph: dict[str, tuple[str, ...]] = {}
         for file in self.files:
             for fn in file.functions:
@@ -386,6 +389,14 @@ class Facts:
             prefix = name + "."
             stack.extend(q for q in graph if q.startswith(prefix) and q not in seen)
         return seen
+
+    def within(self, qualname: str) -> Facts:
+        """The same files, answering only for code reachable from one function (and module-level
+        code): a Worker's ``default.fetch`` without its ``scheduled`` or ``queue`` handlers."""
+        narrowed = Facts(self.files)
+        narrowed.entry_symbol = self.entry_symbol
+        narrowed._reachable = narrowed._reach_from([qualname])
+        return narrowed
 
     def reachable(self, function: str | None) -> bool:
         return self._reachable is None or function in self._reachable
