@@ -424,7 +424,7 @@ def worker_reachable(worker: Worker) -> str | None:
 def fetch_handler(facts: Facts) -> tuple[str, Location] | None:
     """The qualified name and place of a Worker's fetch handler, or None when the entry has none."""
     entry = facts.entry()
-    if entry is None or "fetch" not in entry.methods and entry.kind != "on-fetch":
+    if entry is None or ("fetch" not in entry.methods and entry.kind != "on-fetch"):
         return None
     qualname = f"{entry.qualname}.fetch"
     for function in facts.functions():

@@ -12,6 +12,7 @@ The words (credential headers, secret-name parts, verifying calls) are in
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -43,7 +44,7 @@ def is_secret_name(name: str) -> bool:
         return False
     if any(part in SECRET_WORDS for part in parts):
         return True
-    return any(pair in SECRET_PAIRS for pair in zip(parts, parts[1:], strict=False))
+    return any(pair in SECRET_PAIRS for pair in itertools.pairwise(parts))
 
 
 def is_secret_source(source: Source) -> bool:
@@ -107,9 +108,9 @@ def credential_check(facts: Facts) -> Location | None:
     for call in facts.calls():
         if call.name == "crypto.compare" or _verifies(call):
             return call.loc
-        if call.callee.endswith(_HEADER_READS) and call.args and isinstance(call.args[0].literal, str):
-            if is_credential_field("headers." + call.args[0].literal):
-                return call.loc
+        first = call.args[0].literal if call.args else None
+        if call.callee.endswith(_HEADER_READS) and isinstance(first, str) and is_credential_field("headers." + first):
+            return call.loc
     for value in values_of(facts):
         for source in request_sources(value):
             if is_credential_field(source.name):
