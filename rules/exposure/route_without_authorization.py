@@ -3,16 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from slsreview.analysis.credentials import credential_check, does_work
-from slsreview.analysis.facts import Facts
-from slsreview.loaders.nodes import Intrinsic, MapNode, walk
-from slsreview.location import Location
-from slsreview.model.apis import ApiView
-from slsreview.model.project import Event, Function, Located, Worker
+from slsreview.analysis.credentials import credential_check, does_work, fetch_handler
+from slsreview.model.apis import ApiView, route_authorization, worker_reachable
+from slsreview.model.project import Event, Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
-
-# Keys of an inline OpenAPI definition that configure authorization there instead of in SAM.
-_OPENAPI_SECURITY = {"security", "securityDefinitions", "securitySchemes", "x-amazon-apigateway-authorizer"}
 
 
 def _sam(events: str, api: str = "", code: str | None = None) -> dict[str, str]:
@@ -366,71 +360,6 @@ class RouteWithoutAuthorization(Rule):
             "internet can call it. A person must decide whether it is meant to be public",
             subject=reachable[0][0] if len(reachable) == 1 else None,
         )
-
-
-def route_authorization(event: Event, api: ApiView) -> tuple[str, Any]:
-    """How a route is protected: ``open``; ``opted-out`` (``Authorizer: NONE`` on the route, with
-    the value it is written at); ``protected``; or ``unknown`` (a resource policy, a private API, an
-    authorizer the template computes, a definition we cannot read). ``OPTIONS`` routes, the CORS
-    preflight, are ``protected`` for this purpose: browsers send them without credentials."""
-    method = event.properties.get("Method")
-    if isinstance(method, str) and method.upper() == "OPTIONS":
-        return "protected", None
-    if api.private:
-        return "unknown", None
-    own = event.properties.get("Auth")
-    own = own if isinstance(own, MapNode) else MapNode()
-    shared = api.properties.get("Auth")
-    shared = shared if isinstance(shared, MapNode) else MapNode()
-    if "ResourcePolicy" in own or "ResourcePolicy" in shared:
-        return "unknown", None
-    if api.kind == "rest" and (own.get("ApiKeyRequired") is True or (shared.get("ApiKeyRequired") is True and own.get("ApiKeyRequired") is not False)):
-        return "protected", None
-    authorizer = own.get("Authorizer")
-    if isinstance(authorizer, Intrinsic):
-        return "unknown", None
-    if isinstance(authorizer, str):
-        if authorizer.upper() == "NONE":
-            return "opted-out", Located(authorizer, own.loc("Authorizer"))
-        return "protected", None
-    default = shared.get("DefaultAuthorizer")
-    if isinstance(default, Intrinsic):
-        return "unknown", None
-    if isinstance(default, str) and default.upper() != "NONE":
-        return "protected", None
-    if api.definition == "external":
-        return "unknown", None
-    if api.definition == "inline" and any(key in _OPENAPI_SECURITY for _, key, _ in walk(api.properties.get("DefinitionBody"))):
-        return "unknown", None
-    return "open", None
-
-
-def worker_reachable(worker: Worker) -> str | None:
-    """How a Worker view is reachable from the internet: on workers.dev, on its routes, or None."""
-    hows = []
-    for key in ("routes", "route"):
-        value = worker.settings.get(key)
-        if value:
-            hows.append("its routes")
-            break
-    workers_dev = worker.settings.get("workers_dev")
-    if workers_dev is True:
-        hows.append("workers.dev")
-    elif workers_dev is None and not hows:
-        hows.append("workers.dev (workers_dev defaults to true)")
-    return " and ".join(hows) or None
-
-
-def fetch_handler(facts: Facts) -> tuple[str, Location] | None:
-    """The qualified name and place of a Worker's fetch handler, or None when the entry has none."""
-    entry = facts.entry()
-    if entry is None or ("fetch" not in entry.methods and entry.kind != "on-fetch"):
-        return None
-    qualname = f"{entry.qualname}.fetch"
-    for function in facts.functions():
-        if function.qualname == qualname:
-            return qualname, function.loc
-    return qualname, entry.loc
 
 
 def _route(event: Event) -> str:

@@ -5,6 +5,7 @@
     request_sources(comparison.right)       # the request data flowing into a value
     credential_check(facts)                 # where the handler checks its caller, or None
     does_work(facts, ignore={"ASSETS"})     # does it touch data or spend money at all?
+    fetch_handler(facts)                    # ("default.fetch", <where>) of a Worker, or None
 
 The words (credential headers, secret-name parts, verifying calls) are in
 ``slsreview.vocabulary.credentials``; this module only applies them to ``Facts``.
@@ -137,3 +138,15 @@ def does_work(facts: Facts, ignore: Iterable[str] = ()) -> bool:
     if any(name not in skip for name in facts.bindings_used()):
         return True
     return any(is_secret_name(read.name) for read in facts.env_reads())
+
+
+def fetch_handler(facts: Facts) -> tuple[str, Location] | None:
+    """The qualified name and place of a Worker's fetch handler, or None when the entry has none."""
+    entry = facts.entry()
+    if entry is None or ("fetch" not in entry.methods and entry.kind != "on-fetch"):
+        return None
+    qualname = f"{entry.qualname}.fetch"
+    for function in facts.functions():
+        if function.qualname == qualname:
+            return qualname, function.loc
+    return qualname, entry.loc

@@ -8,7 +8,10 @@ the template's style::
 
     for event, api in project.apis_of(fn):
         if api is not None and api.prop("Cors") is not None: ...
-        stages = api.related("AWS::ApiGateway::Stage", "RestApiId")   # raw resources pointing at it
+        stages = api.related("AWS::ApiGateway::Stage", "RestApiId", project.resources)
+        state, at = route_authorization(event, api)   # open / opted-out / protected / unknown
+
+    worker_reachable(worker)   # "workers.dev (workers_dev defaults to true)", "its routes", or None
 """
 
 from __future__ import annotations
@@ -16,13 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from slsreview.loaders.nodes import Intrinsic, MapNode
+from slsreview.loaders.nodes import Intrinsic, MapNode, walk
 from slsreview.location import Location
 from slsreview.model.project import Event, Function, Located, Origin, Resource
 from slsreview.model.resources import refers_to
 
 if TYPE_CHECKING:
-    from slsreview.model.project import Project
+    from slsreview.model.project import Project, Worker
+
+# Keys of an inline OpenAPI definition that configure authorization there instead of in SAM.
+_OPENAPI_SECURITY = {"security", "securityDefinitions", "securitySchemes", "x-amazon-apigateway-authorizer"}
 
 # event type -> (kind, the event property naming the API, SAM resource type, Globals section, implicit id)
 _EVENTS: dict[str, tuple[Literal["rest", "http"], str, str, str, str]] = {
@@ -122,3 +128,55 @@ def _merged(globals_node: MapNode | None, props: MapNode) -> tuple[MapNode, dict
 
     return merge_globals(globals_node, props)
 
+
+def route_authorization(event: Event, api: ApiView) -> tuple[str, Any]:
+    """How a route is protected: ``open``; ``opted-out`` (``Authorizer: NONE`` on the route, with
+    the value it is written at); ``protected``; or ``unknown`` (a resource policy, a private API, an
+    authorizer the template computes, a definition we cannot read). ``OPTIONS`` routes, the CORS
+    preflight, are ``protected`` for this purpose: browsers send them without credentials."""
+    method = event.properties.get("Method")
+    if isinstance(method, str) and method.upper() == "OPTIONS":
+        return "protected", None
+    if api.private:
+        return "unknown", None
+    own = event.properties.get("Auth")
+    own = own if isinstance(own, MapNode) else MapNode()
+    shared = api.properties.get("Auth")
+    shared = shared if isinstance(shared, MapNode) else MapNode()
+    if "ResourcePolicy" in own or "ResourcePolicy" in shared:
+        return "unknown", None
+    if api.kind == "rest" and (own.get("ApiKeyRequired") is True or (shared.get("ApiKeyRequired") is True and own.get("ApiKeyRequired") is not False)):
+        return "protected", None
+    authorizer = own.get("Authorizer")
+    if isinstance(authorizer, Intrinsic):
+        return "unknown", None
+    if isinstance(authorizer, str):
+        if authorizer.upper() == "NONE":
+            return "opted-out", Located(authorizer, own.loc("Authorizer"))
+        return "protected", None
+    default = shared.get("DefaultAuthorizer")
+    if isinstance(default, Intrinsic):
+        return "unknown", None
+    if isinstance(default, str) and default.upper() != "NONE":
+        return "protected", None
+    if api.definition == "external":
+        return "unknown", None
+    if api.definition == "inline" and any(key in _OPENAPI_SECURITY for _, key, _ in walk(api.properties.get("DefinitionBody"))):
+        return "unknown", None
+    return "open", None
+
+
+def worker_reachable(worker: Worker) -> str | None:
+    """How a Worker view is reachable from the internet: on workers.dev, on its routes, or None."""
+    hows = []
+    for key in ("routes", "route"):
+        value = worker.settings.get(key)
+        if value:
+            hows.append("its routes")
+            break
+    workers_dev = worker.settings.get("workers_dev")
+    if workers_dev is True:
+        hows.append("workers.dev")
+    elif workers_dev is None and not hows:
+        hows.append("workers.dev (workers_dev defaults to true)")
+    return " and ".join(hows) or None
