@@ -65,8 +65,8 @@ class RouteWithoutAuthorization(Rule):
       (`Auth.DefaultAuthorizer` on the `AWS::Serverless::Api`/`HttpApi`, or in `Globals.Api` /
       `Globals.HttpApi` for every API including SAM's implicit one) and, for REST APIs, without
       `ApiKeyRequired`; an event with `Auth: {Authorizer: NONE}` overrides a default and is open;
-    - a Worker with a `fetch` handler reachable on `workers.dev` (`workers_dev` is true unless set
-      to false) or on `routes`, for each `[env.NAME]` view.
+    - a Worker with a `fetch` handler reachable on `workers.dev` (`workers_dev` defaults to true when
+      the view has no `routes`, as Wrangler decides it) or on `routes`, for each `[env.NAME]` view.
 
     It stays silent when the route is not public or not known: a `PRIVATE` REST API, a resource
     policy, an OpenAPI definition it cannot read or one that configures security itself, an
