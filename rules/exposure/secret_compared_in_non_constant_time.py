@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 
 from slsreview.analysis.credentials import request_sources, secret_sources
-from slsreview.analysis.facts import Comparison, Value
+from slsreview.analysis.facts import Comparison, Source, Value
 from slsreview.location import Location
 from slsreview.model.project import Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
@@ -196,6 +196,30 @@ class SecretComparedInNonConstantTime(Rule):
             ],
             name="javascript-lambda-api-key",
         ),
+        Example(
+            _lambda(
+                "import os\n"
+                "\n"
+                "import boto3\n"
+                "\n"
+                'secrets = boto3.client("secretsmanager")\n'
+                "\n"
+                "def handler(event, context):\n"
+                '    expected = secrets.get_secret_value(SecretId=os.environ["TOKEN_SECRET_ARN"])["SecretString"]\n'
+                '    return {"isAuthorized": event["headers"].get("authorization") == expected}\n'
+            ),
+            expect=[
+                Expect(
+                    "src/hook.py",
+                    9,
+                    29,
+                    "A secret read from Secrets Manager or SSM is compared with request data (headers.authorization) "
+                    "using ==: the comparison stops at the first differing character, so response times tell an "
+                    "attacker how much of a guess is right",
+                )
+            ],
+            name="python-secrets-manager-value",
+        ),
     ]
     good = [
         Example(
@@ -268,12 +292,12 @@ class SecretComparedInNonConstantTime(Rule):
         for comparison, owners in sites.values():
             left, right = comparison.left, comparison.right
             secret_side, other = (left, right) if secret_sources(left) and request_sources(right) else (right, left)
-            secrets = sorted({s.name or "a stored secret" for s in secret_sources(secret_side)})
+            secrets = sorted({_describe(s) for s in secret_sources(secret_side)})
             data = sorted({s.name for s in request_sources(other)})
             language = "python" if comparison.loc.path.endswith(".py") else "javascript"
             yield Report(
                 comparison,
-                f"{', '.join(secrets)} is compared with request data ({', '.join(data)}) using {comparison.op}: the "
+                f"{_capital(', '.join(secrets))} is compared with request data ({', '.join(data)}) using {comparison.op}: the "
                 "comparison stops at the first differing character, so response times tell an attacker how much "
                 "of a guess is right",
                 fix=_FIX[language],
@@ -292,3 +316,15 @@ def _timing_leak(comparison: Comparison) -> bool:
 
 def _is_length(value: Value) -> bool:
     return bool(_LENGTH.search(value.text.strip()))
+
+
+def _describe(source: Source) -> str:
+    if source.kind == "env":
+        return source.name
+    if source.name and source.name != "*":
+        return f"the secret {source.name}"
+    return "a secret read from Secrets Manager or SSM"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

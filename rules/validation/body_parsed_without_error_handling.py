@@ -8,6 +8,9 @@ from slsreview.model.project import Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
 
 
+_ROUND_TRIPS = ("json.dumps(", "JSON.stringify(")
+
+
 def _lambda(code: str, event: str, name: str = "src/orders.py", runtime: str = "python3.13") -> dict[str, str]:
     return {
         "template.yaml": (
@@ -53,7 +56,10 @@ class BodyParsedWithoutErrorHandling(Rule):
     One finding per parse, with what invalid input leads to for that trigger: an HTTP event, a
     function URL or a Worker's `fetch` answers with a 5xx instead of a 400; a queue or stream
     trigger (SQS, Kinesis, DynamoDB streams, a Worker's `queue` handler) fails the whole batch and
-    gets it redelivered.
+    gets it redelivered; any other trigger (one outside the template, such as EventBridge Pipes)
+    fails the invocation. Parsing what the code itself just serialised
+    (`json.loads(json.dumps(record))`, a common way to turn floats into `Decimal`) cannot fail and
+    is not reported.
 
     Not yet seen (and so not reported): Powertools' `app.current_event.json_body` and
     `JSON.parse(await request.text())`; the analysis does not yet record them as parses of the
@@ -202,6 +208,27 @@ class BodyParsedWithoutErrorHandling(Rule):
             ],
             name="python-helper-whose-caller-re-raises",
         ),
+        Example(
+            {
+                "template.yaml": _lambda("", "")["template.yaml"].replace("      Events:\n", ""),
+                "src/orders.py": (
+                    "import json\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    return json.loads(event[0]["body"])["order"]\n'
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/orders.py",
+                    4,
+                    12,
+                    "json.loads(...) parses request data (body) with nothing handling invalid JSON: malformed "
+                    "input fails OrdersFunction's invocation with an unhandled error",
+                )
+            ],
+            name="python-trigger-outside-the-template",
+        ),
     ]
     good = [
         Example(
@@ -258,6 +285,21 @@ class BodyParsedWithoutErrorHandling(Rule):
             ),
             name="hono-app-with-on-error",
         ),
+        Example(
+            _lambda(
+                "import decimal, json\n"
+                "\n"
+                "import boto3\n"
+                "\n"
+                'table = boto3.resource("dynamodb").Table("labels")\n'
+                "\n"
+                "def handler(event, context):\n"
+                '    record = {"key": event["Records"][0]["s3"]["object"]["key"], "score": 0.93}\n'
+                "    table.put_item(Item=json.loads(json.dumps(record), parse_float=decimal.Decimal))\n",
+                "        Uploads:\n          Type: S3\n          Properties: {Bucket: !Ref Uploads, Events: s3:ObjectCreated:*}\n",
+            ),
+            name="python-round-trip-through-json-dumps",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterator[Report]:
@@ -268,31 +310,40 @@ class BodyParsedWithoutErrorHandling(Rule):
                 continue
             calls = {c.loc: c for c in facts.calls("json.parse")}
             for parse in facts.parses():
-                if parse.guarded or not any(s.kind in ("event", "event-id") for s in parse.of):
+                # the input itself (kind "event"); an S3 object fetched by a key from the event
+                # (kind "event-id") is stored data, not what the caller sent
+                if parse.guarded or not any(s.kind == "event" for s in parse.of):
                     continue
                 if _handled_by_callers(parse, facts) or _app_handles_errors(facts, parse.loc.path):
                     continue
                 call = calls.get(parse.loc)
+                if call is not None and call.args and call.args[0].text.startswith(_ROUND_TRIPS):
+                    continue  # json.loads(json.dumps(x)): parsing what the code just wrote cannot fail
                 what = f"{call.callee}(...)" if isinstance(call, Call) else "The JSON parse"
                 sites.setdefault(parse.loc, (parse, what, []))[2].append(unit)
         for parse, what, owners in sites.values():
             names = " and ".join(sorted({_name(u) for u in owners}))
-            fields = ", ".join(sorted({s.name for s in parse.of if s.kind in ("event", "event-id")}))
-            queue = _from_queue(owners[0], parse, ctx)
-            consequence = (
-                f"one malformed message fails {names}'s whole batch, and it is redelivered until it expires or "
-                "reaches a dead-letter queue"
-                if queue
-                else f"a malformed request makes {names} answer with a 5xx error instead of a 400"
-            )
+            fields = ", ".join(sorted({s.name for s in parse.of if s.kind == "event"}))
+            trigger = _trigger(owners[0], parse)
+            consequence, fix = {
+                "queue": (
+                    f"one malformed message fails {names}'s whole batch, and it is redelivered until it expires or "
+                    "reaches a dead-letter queue",
+                    "Parse each message inside a try and report only that message as failed (batchItemFailures), or drop it with a log line.",
+                ),
+                "http": (
+                    f"a malformed request makes {names} answer with a 5xx error instead of a 400",
+                    "Parse inside a try (or with .catch) and answer 400 with a short error body.",
+                ),
+                "other": (
+                    f"malformed input fails {names}'s invocation with an unhandled error",
+                    "Parse inside a try and handle invalid input deliberately (log it and skip, or fail with a clear error).",
+                ),
+            }[trigger]
             yield Report(
                 parse.loc,
                 f"{what} parses request data ({fields}) with nothing handling invalid JSON: {consequence}",
-                fix=(
-                    "Parse each message inside a try and report only that message as failed (batchItemFailures), or drop it with a log line."
-                    if queue
-                    else "Parse inside a try (or with .catch) and answer 400 with a short error body."
-                ),
+                fix=fix,
                 subject=owners[0] if len(owners) == 1 else None,
             )
 
@@ -321,13 +372,16 @@ def _app_handles_errors(facts: Facts, path: str) -> bool:
     return any(c.loc.path == path and c.callee.rsplit(".", 1)[-1] == "onError" and c.args for c in facts.calls())
 
 
-def _from_queue(unit: Function | Worker, parse: Parse, ctx: Context) -> bool:
+def _trigger(unit: Function | Worker, parse: Parse) -> str:
+    """What delivers the parsed input: ``http`` (an API event, a function URL, a Worker's fetch),
+    ``queue`` (SQS, streams, a Worker's queue handler) or ``other`` (no trigger in the template,
+    an asynchronous event, a Step Functions task...)."""
     if isinstance(unit, Worker):
-        return bool(parse.function and ".queue" in f".{parse.function}")
+        return "queue" if parse.function and ".queue" in f".{parse.function}" else "http"
     invocations = {e.invocation for e in unit.events}
     if "sync" in invocations or unit.function_url is not None:
-        return False
-    return "poll" in invocations
+        return "http"
+    return "queue" if "poll" in invocations else "other"
 
 
 def _name(unit: Function | Worker) -> str:
