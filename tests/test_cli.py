@@ -23,6 +23,7 @@ Resources:
       CodeUri: src/
       Runtime: {runtime}
       Handler: app.handler
+      Timeout: 10
 """
 HANDLER = "def handler(event, context):\n    return {'statusCode': 200}\n"
 
@@ -178,7 +179,7 @@ def test_cache_is_written_and_reused(project: Path, capsys: pytest.CaptureFixtur
 
 def test_inline_and_metadata_suppressions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     template = SAM.format(runtime="nodejs16.x  # slsreview: ignore[SLS201] migrating in OPS-12").replace("app.handler", "index.handler")
-    template += "  OtherFunction:\n    Type: AWS::Serverless::Function\n    Metadata:\n      slsreview:\n        ignore:\n          - rule: SLS201\n            reason: retired next sprint\n    Properties:\n      InlineCode: 'exports.handler = async () => 1;'\n      Runtime: nodejs16.x\n      Handler: index.handler\n"
+    template += "  OtherFunction:\n    Type: AWS::Serverless::Function\n    Metadata:\n      slsreview:\n        ignore:\n          - rule: SLS201\n            reason: retired next sprint\n    Properties:\n      InlineCode: 'exports.handler = async () => 1;'\n      Runtime: nodejs16.x\n      Handler: index.handler\n      Timeout: 10\n"
     write_tree(tmp_path, {"template.yaml": template, "src/index.mjs": "export const handler = async () => ({});\n"})
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(["check", "-f", "json", "--today", "2026-11-27"], capsys)

@@ -21,12 +21,14 @@ Resources:
     Properties:
       Runtime: nodejs16.x
       Handler: index.handler
+      Timeout: 10
       InlineCode: "exports.handler = async () => 1;"
   RefundsFunction:
     Type: AWS::Serverless::Function
     Properties:
       Runtime: nodejs22.x
       Handler: index.handler
+      Timeout: 10
       InlineCode: "exports.handler = async () => 1;"
 """
 
@@ -60,12 +62,12 @@ def test_diff_keeps_only_findings_on_changed_lines(repo: Path, capsys: pytest.Ca
     # change the refund function's runtime: only that line is in the diff
     (repo / "template.yaml").write_text(TEMPLATE.replace("nodejs22.x", "nodejs18.x"))
     code, report = check(capsys, "--diff", "HEAD")
-    assert [(f["line"], f["function"]) for f in report["findings"]] == [(13, "RefundsFunction")]
+    assert [(f["line"], f["function"]) for f in report["findings"]] == [(14, "RefundsFunction")]
     assert report["summary"]["outside_diff"] == 1 and code == 1
     # committed changes count against an older ref too
     git(repo, "commit", "-qam", "second")
     code, report = check(capsys, "--diff", "HEAD~1")
-    assert [f["line"] for f in report["findings"]] == [13]
+    assert [f["line"] for f in report["findings"]] == [14]
 
 
 def test_a_new_file_counts_as_changed_as_a_whole(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

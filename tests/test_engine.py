@@ -23,6 +23,7 @@ Resources:
       CodeUri: src/
       Runtime: {runtime}
       Handler: {handler}
+      Timeout: 10
 """
 
 
@@ -111,7 +112,7 @@ def test_inline_code_is_analysed_with_template_line_numbers(tmp_path: Path) -> N
     facts = run.facts_for(run.project.functions[0])
     assert facts is not None and not facts.defines("handler")
     (read,) = facts.files[0].env_reads  # in `other`, which the configured entry never reaches
-    assert (read.loc.path, read.loc.line) == ("template.yaml", 12)
+    assert (read.loc.path, read.loc.line) == ("template.yaml", 13)
     assert [f.rule for f in result.findings] == ["SLS202"]
 
 

@@ -16,7 +16,7 @@ def test_code_uri_escaping_the_project_is_not_read(tmp_path: Path) -> None:
     project = tmp_path / "project"
     template = (
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
-        "    Properties:\n      CodeUri: ../outside/\n      Runtime: python3.13\n      Handler: app.handler\n"
+        "    Properties:\n      CodeUri: ../outside/\n      Runtime: python3.13\n      Handler: app.handler\n      Timeout: 10\n"
     )
     write_tree(project, {"template.yaml": template})
     result = run_review(project)
@@ -27,7 +27,7 @@ def test_code_uri_escaping_the_project_is_not_read(tmp_path: Path) -> None:
 def test_not_reviewed_lines_reach_the_json_report(tmp_path: Path) -> None:
     template = (
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
-        "    Properties:\n      CodeUri: s3://bucket/key.zip\n      Runtime: python3.13\n      Handler: app.handler\n"
+        "    Properties:\n      CodeUri: s3://bucket/key.zip\n      Runtime: python3.13\n      Handler: app.handler\n      Timeout: 10\n"
     )
     write_tree(tmp_path, {"template.yaml": template})
     out = subprocess.run([sys.executable, "-m", "slsreview", "check", ".", "-f", "json", "--no-cache"], cwd=tmp_path, capture_output=True, text=True).stdout

@@ -353,6 +353,90 @@ def test_async_principals_dead_letter_targets_and_on_failure_destinations() -> N
     assert has_on_failure(None) is False
 
 
+def test_apis_of_a_function_with_globals_and_the_implicit_api() -> None:
+    text = """\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Api:
+            Cors: "'*'"
+          HttpApi:
+            Auth:
+              DefaultAuthorizer: Jwt
+        Resources:
+          Orders:
+            Type: AWS::Serverless::Api
+            Properties:
+              StageName: prod
+              EndpointConfiguration: {Type: PRIVATE}
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.13
+              InlineCode: "def handler(e, c): pass"
+              Events:
+                Implicit: {Type: Api, Properties: {Path: /a, Method: GET}}
+                Explicit: {Type: Api, Properties: {RestApiId: !Ref Orders, Path: /b, Method: GET}}
+                Http: {Type: HttpApi, Properties: {Path: /c, Method: GET}}
+                Imported: {Type: HttpApi, Properties: {ApiId: !ImportValue shared-api, Path: /d, Method: GET}}
+                Queue: {Type: SQS, Properties: {Queue: arn:aws:sqs:eu-west-1:123456789012:q}}
+        """
+    loaded = load_yaml("template.yaml", textwrap.dedent(text))
+    config = ConfigFile("template.yaml", "template", loaded.value)
+    functions, resources = build_template(config, lambda p: False)
+    project = Project(configs=[config], functions=functions, resources=resources)
+    (fn,) = functions
+    routes = {event.name: api for event, api in project.apis_of(fn)}
+    assert list(routes) == ["Implicit", "Explicit", "Http", "Imported"]
+    implicit, explicit, http, imported = routes.values()
+    assert implicit is not None and implicit.implicit and implicit.logical_id == "ServerlessRestApi"
+    cors = implicit.prop("Cors")
+    assert cors is not None and (cors.value, cors.origin, cors.loc.line) == ("'*'", "global", 4)
+    assert explicit is not None and explicit.private and explicit.prop("Cors") is not None
+    assert http is not None and http.kind == "http" and http.properties["Auth"]["DefaultAuthorizer"] == "Jwt"
+    assert imported is None  # not in the template: unknown, not open
+
+
+def test_route_authorization_and_worker_reachability() -> None:
+    from slsreview.model.apis import route_authorization, worker_reachable
+
+    text = """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Api:
+            Type: AWS::Serverless::Api
+            Properties:
+              StageName: prod
+              Auth: {DefaultAuthorizer: AWS_IAM}
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.13
+              InlineCode: "def handler(e, c): pass"
+              Events:
+                Default: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /a, Method: GET}}
+                Open: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /b, Method: GET, Auth: {Authorizer: NONE}}}
+                Preflight: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /b, Method: OPTIONS, Auth: {Authorizer: NONE}}}
+                Policy: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /c, Method: GET, Auth: {ResourcePolicy: {IpRangeWhitelist: [10.0.0.0/8]}}}}
+        """
+    loaded = load_yaml("template.yaml", textwrap.dedent(text))
+    config = ConfigFile("template.yaml", "template", loaded.value)
+    functions, resources = build_template(config, lambda p: False)
+    project = Project(configs=[config], functions=functions, resources=resources)
+    states = {event.name: route_authorization(event, api)[0] for event, api in project.apis_of(functions[0]) if api}
+    assert states == {"Default": "protected", "Open": "opted-out", "Preflight": "protected", "Policy": "unknown"}
+
+    views = build_workers(ConfigFile("wrangler.toml", "wrangler", load_toml("wrangler.toml", WRANGLER_TOML).value), lambda p: False)
+    assert [worker_reachable(w) for w in views] == ["its routes", "its routes"]  # routes are inherited
+    quiet = load_toml("wrangler.toml", 'name = "a"\nworkers_dev = false\n').value
+    assert worker_reachable(build_workers(ConfigFile("wrangler.toml", "wrangler", quiet), lambda p: False)[0]) is None
+    default = load_toml("wrangler.toml", 'name = "a"\n').value
+    assert worker_reachable(build_workers(ConfigFile("wrangler.toml", "wrangler", default), lambda p: False)[0]) == (
+        "workers.dev (workers_dev defaults to true)"
+    )
+
+
 WRANGLER_TOML = """\
 name = "orders"
 main = "src/index.ts"

@@ -201,6 +201,35 @@ class RouteWithoutAuthorization(Rule):
             ],
             name="worker-routes-per-environment",
         ),
+        Example(
+            {
+                "template.yaml": _sam(_GET.format(type="HttpApi", extra=""))["template.yaml"]
+                .replace("orders.handler", "files.handler")
+                .replace("python3.13", "nodejs24.x"),
+                "src/files.mjs": (
+                    'import { S3Client, GetObjectCommand } from "@aws-sdk/client-s3";\n'
+                    "\n"
+                    "const s3 = new S3Client({});\n"
+                    "\n"
+                    "export const handler = async (event) => {\n"
+                    '  const key = event.queryStringParameters?.key ?? "index.json";\n'
+                    '  const object = await s3.send(new GetObjectCommand({ Bucket: "orders", Key: key }));\n'
+                    "  return { statusCode: 200, body: await object.Body.transformToString() };\n"
+                    "};\n"
+                ),
+            },
+            expect=[
+                Expect(
+                    "template.yaml",
+                    12,
+                    9,
+                    "OrdersFunction's HTTP API route GET /orders/{id} (event GetOrder) has no authorizer, and "
+                    "its handler checks no caller: anyone on the internet can call it. A person must decide "
+                    "whether it is meant to be public",
+                )
+            ],
+            name="javascript-object-key-in-the-query-is-not-a-credential",
+        ),
     ]
     good = [
         Example(

@@ -282,7 +282,8 @@ class SecretComparedInNonConstantTime(Rule):
 
     def check(self, ctx: Context) -> Iterator[Report]:
         sites: dict[Location, tuple[Comparison, list[Function | Worker]]] = {}
-        for unit in [*ctx.project.functions, *ctx.project.workers]:
+        units: list[Function | Worker] = [*ctx.project.functions, *ctx.project.workers]
+        for unit in units:
             facts = ctx.facts(unit)
             if facts is None:
                 continue

@@ -7,7 +7,6 @@ from slsreview.location import Location
 from slsreview.model.project import Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
 
-
 _ROUND_TRIPS = ("json.dumps(", "JSON.stringify(")
 
 
@@ -304,7 +303,8 @@ class BodyParsedWithoutErrorHandling(Rule):
 
     def check(self, ctx: Context) -> Iterator[Report]:
         sites: dict[Location, tuple[Parse, str, list[Function | Worker]]] = {}
-        for unit in [*ctx.project.functions, *ctx.project.workers]:
+        units: list[Function | Worker] = [*ctx.project.functions, *ctx.project.workers]
+        for unit in units:
             facts = ctx.facts(unit)
             if facts is None:
                 continue
@@ -379,6 +379,8 @@ def _trigger(unit: Function | Worker, parse: Parse) -> str:
     if isinstance(unit, Worker):
         return "queue" if parse.function and ".queue" in f".{parse.function}" else "http"
     invocations = {e.invocation for e in unit.events}
+    if "poll" in invocations and any(s.name.startswith("records") for s in parse.of):
+        return "queue"  # a record's body, in a function that also answers HTTP
     if "sync" in invocations or unit.function_url is not None:
         return "http"
     return "queue" if "poll" in invocations else "other"

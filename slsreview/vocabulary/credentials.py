@@ -39,7 +39,8 @@ CREDENTIAL_HEADERS = frozenset(
 # Header name shapes that carry credentials: x-<vendor>-signature, x-<app>-token, x-<app>-secret.
 CREDENTIAL_HEADER_SUFFIXES = ("-signature", "-token", "-secret", "-api-key", "-apikey", "-hmac", "-auth")
 # Query-string parameters that carry a credential (``?token=...``).
-CREDENTIAL_QUERY_PARAMS = frozenset({"token", "api_key", "apikey", "key", "access_token", "auth", "signature", "sig"})
+# (Not "key": ``?key=`` is as often an object key or a cache key as an API key.)
+CREDENTIAL_QUERY_PARAMS = frozenset({"token", "api_key", "apikey", "access_token", "auth", "signature", "sig"})
 
 # Words that make an environment name a secret: the name is split on "_" and "-" and any part
 # (or pair of parts, for API_KEY) matching one of these marks it.
