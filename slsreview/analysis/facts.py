@@ -67,11 +67,12 @@ or any ``Call.name`` prefix (``aws.dynamodb.PutItem``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from slsreview.location import Location
+from slsreview.location import Location, fast_init
 
 FACTS_VERSION = 1  # bump when the shape of any fact changes: the cache keys on it
 
@@ -297,6 +298,13 @@ class SyntaxProblem:
     message: str
     loc: Location
     fatal: bool  # Python syntax errors are fatal; tree-sitter error nodes are not
+
+
+# Every frozen fact above is built through slot descriptors (see ``fast_init``): the analyzers
+# make tens of thousands per run, and a cache load makes them all again.
+for _fact in list(globals().values()):
+    if isinstance(_fact, type) and _fact.__module__ == __name__ and dataclasses.is_dataclass(_fact):
+        fast_init(_fact)
 
 
 @dataclass(slots=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from slsreview.analysis.facts import Call, FileFacts, Value
 from slsreview.analysis.javascript import analyze_javascript
@@ -69,6 +71,34 @@ def test_columns_count_characters_not_bytes() -> None:
     # 17 characters in 25 bytes: the end column counts the characters
     assert tree.text(statement) == 'log("日本語", café);'
     assert tree.span(statement) == (2, 1, 2, 18)
+
+
+@given(
+    st.lists(
+        st.sampled_from(['f("é", x)', "const a = 1;", "g(b)", "// ✓ done", '"日本"', "", "h(`ü${c}`)"]),
+        max_size=6,
+    )
+)
+def test_the_fast_readers_agree_with_decoding(lines: list[str]) -> None:
+    """``SyntaxTree.readers`` (per-file closures, per-line ASCII flags) give every node the text
+    and 1-based character positions that decoding the bytes before it gives."""
+    text = "\n".join(lines)
+    tree = parse(text, "javascript")
+    node_text, node_text_prefix, locate = tree.readers("a.js")
+    source = text.encode()
+    stack = [tree.root]
+    while stack:
+        node = stack.pop()
+        stack.extend(children(node))
+        start, end = start_byte(node), node.end_byte
+        assert node_text(node) == source[start:end].decode()
+        assert node_text_prefix(node, 3) == source[start:end].decode()[:3]
+        expected = []
+        for offset in (start, end):
+            before = source[:offset].decode()
+            expected += [before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1]
+        loc = locate(node)
+        assert (loc.path, loc.line, loc.column, loc.end_line, loc.end_column) == ("a.js", *expected)
 
 
 def test_non_ascii_line_gives_character_columns_in_facts() -> None:

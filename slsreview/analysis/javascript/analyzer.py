@@ -16,6 +16,7 @@ module holds what ties them together:
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from slsreview.analysis import treesitter as ts
@@ -37,12 +38,14 @@ from slsreview.analysis.javascript.functions import Functions
 from slsreview.analysis.javascript.services import Services
 from slsreview.analysis.javascript.statements import Statements
 from slsreview.analysis.javascript.syntax import (
+    BLOCKS,
     CLASS_TYPES,
     FUNCTION_DECLARATIONS,
     FUNCTION_TYPES,
     SKIPPED,
     TEXT_LIMIT,
     UNWRAP,
+    fields_of,
 )
 from slsreview.analysis.javascript.values import (
     EMPTY,
@@ -62,22 +65,21 @@ from slsreview.location import Location
 Node = ts.Node
 _kind = ts.kind
 _named = ts.named_children
-_field = ts.field
+_by_id = ts.field_by_id
+_kind_id = ts.kind_id
 
 
 class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statements, Expressions):
     """The visitor of one file: walks the tree once and records its facts in ``facts``."""
 
     # -- positions and values ---------------------------------------------------------------
-    def loc(self, node: Node) -> Location:
-        line, col, end_line, end_col = self.tree.span(node)
-        return Location(self.path, line, col, end_line, end_col)
-
     def value(self, node: Node, v: Val) -> Value:
-        sources = sorted_sources(v.sources)
+        sources = v.sources
+        if len(sources) > 1:
+            sources = sorted_sources(sources)
         keys = tuple(v.props) if v.kind == "obj" and v.props else ()
         return Value(
-            self.tree.text_prefix(node, TEXT_LIMIT),
+            self.text_prefix(node, TEXT_LIMIT),
             self.loc(node),
             v.literal if v.lit else None,
             v.lit,
@@ -98,22 +100,25 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statement
         return Val("mod", qual=self.text(node))  # import.meta
 
     def visit(self, node: Node) -> Val:
-        handler = _HANDLERS.get(_kind(node))
-        if handler is None:
-            return self.generic(node)
-        return handler(self, node)
+        return self.dispatch[_kind_id(node)](self, node)
 
     def generic(self, node: Node) -> Val:
         """Any other node: visit what it contains; its value carries their sources."""
         out: tuple[Source, ...] = ()
-        handlers = _HANDLERS
+        dispatch = self.dispatch
         for child in _named(node):
             # visit() inlined: this loop runs for most nodes of the file
-            handler = handlers.get(_kind(child))
-            v = self.generic(child) if handler is None else handler(self, child)
+            v = dispatch[_kind_id(child)](self, child)
             if v.sources:
                 out = union(out, v.sources)
         return Val(sources=out) if out else EMPTY
+
+    def s_block(self, node: Node) -> Val:
+        """A statement holding statements or expressions: visit each; a statement has no value."""
+        dispatch = self.dispatch
+        for child in _named(node):
+            dispatch[_kind_id(child)](self, child)
+        return EMPTY
 
     def unwrap(self, node: Node) -> Node:
         while _kind(node) in UNWRAP:
@@ -143,10 +148,10 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statement
         for statement in statements:
             node = statement
             if _kind(node) == "export_statement":
-                node = _field(node, "declaration") or node
+                node = _by_id(node, self.fields.declaration) or node
             kind = _kind(node)
             if kind in FUNCTION_DECLARATIONS:
-                name = _field(node, "name")
+                name = _by_id(node, self.fields.name)
                 if name is not None:
                     declare[self.text(name)] = Val("fn", fn=prefix + self.text(name))
 
@@ -242,6 +247,7 @@ def _handler_table() -> dict[str, Callable[[Analyzer, Node], Val]]:
     a = Analyzer
     table: dict[str, Callable[[Analyzer, Node], Val]] = dict.fromkeys(SKIPPED, a.x_skip)
     table.update(dict.fromkeys(UNWRAP, a.x_unwrap))
+    table.update(dict.fromkeys(BLOCKS, a.s_block))
     table.update(dict.fromkeys(FUNCTION_TYPES, a.x_function))
     table.update(dict.fromkeys(FUNCTION_DECLARATIONS, a.s_function_declaration))
     table.update(dict.fromkeys(CLASS_TYPES, a.s_class))
@@ -286,6 +292,18 @@ def _handler_table() -> dict[str, Callable[[Analyzer, Node], Val]]:
 
 
 _HANDLERS = _handler_table()
+_generic = Analyzer.generic
+
+
+@cache
+def dispatch_table(dialect: ts.Dialect) -> list[Callable[[Analyzer, Node], Val]]:
+    """``_HANDLERS`` indexed by the grammar's kind ids. Every possible id (a 16-bit number; ERROR
+    nodes have the largest) has an entry, ``generic`` when nothing else, so the walk indexes the
+    table without a test."""
+    kinds, _ = ts.grammar_tables(dialect)
+    table = [_HANDLERS.get(name, _generic) for name in kinds]
+    table.extend([_generic] * (ts.KIND_IDS - len(table)))
+    return table
 
 
 def analyze_javascript(path: str, text: str, dialect: str) -> FileFacts:
@@ -298,7 +316,7 @@ def analyze_javascript(path: str, text: str, dialect: str) -> FileFacts:
     facts = FileFacts(path, language)
     tree = ts.parse(text, grammar)
     problem = tree.first_problem()
-    analyzer = Analyzer(path, tree, facts)
+    analyzer = Analyzer(path, tree, facts, dispatch_table(grammar), fields_of(grammar))
     try:
         analyzer.run()
     except RecursionError:

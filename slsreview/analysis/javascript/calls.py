@@ -67,7 +67,8 @@ from slsreview.location import Location
 Node = ts.Node
 _kind = ts.kind
 _named = ts.named_children
-_field = ts.field
+_by_id = ts.field_by_id
+_kind_id = ts.kind_id
 
 if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
@@ -88,12 +89,13 @@ class Calls(State):
         if _kind(node) == "template_string":  # a tagged template: sql`...`
             return [(node, self.visit(node))]
         out = []
+        dispatch = self.dispatch
         for arg in _named(node):
             if _kind(arg) == "comment":
                 continue
             if roles is not None and _kind(self.unwrap(arg)) in FUNCTION_TYPES:
                 self.param_roles = roles
-            v = self.visit(arg)
+            v = dispatch[_kind_id(arg)](self, arg)  # self.visit(arg), inlined
             if v.kind == "fn" and v.fn:
                 self.frame.calls.append(v.fn)  # a local function handed over is called
                 if self.hint is not None and self.hint_ref is None:
@@ -103,8 +105,8 @@ class Calls(State):
         return out
 
     def x_call(self: Analyzer, node: Node, awaited: bool = False) -> Val:
-        callee = _field(node, "function")
-        arguments = _field(node, "arguments")
+        callee = _by_id(node, self.fields.function)
+        arguments = _by_id(node, self.fields.arguments)
         if callee is None:
             return self.generic(node)
         callee = self.unwrap(callee)
@@ -115,7 +117,10 @@ class Calls(State):
             awaited = True
         kind = _kind(callee)
         if kind == "member_expression":
-            obj, prop_node = _field(callee, "object"), _field(callee, "property")
+            obj, prop_node = (
+                _by_id(callee, self.fields.object),
+                _by_id(callee, self.fields.property),
+            )
             if obj is None or prop_node is None:
                 return self.generic(node)
             prop = self.text(prop_node)
@@ -136,7 +141,7 @@ class Calls(State):
                 rv = self.x_call(receiver, awaited and prop in ("then", "finally"))
             else:
                 rv = self.visit(obj)
-            optional = _field(callee, "optional_chain") is not None
+            optional = _by_id(callee, self.fields.optional_chain) is not None
             if optional and rv.env_read is not None:
                 rv.env_read.guarded = True
             return self.method_call(node, rv, prop, obj, arguments, awaited, optional)
@@ -202,15 +207,16 @@ class Calls(State):
         sink: str | None = None,
         sink_sources: tuple[Source, ...] | None = None,
     ) -> Call:
+        value = self.value
         call = Call(
             name,
             callee,
             self.loc(node),
             self.frame.qualname,
-            tuple(self.value(n, v) for n, v in args),
+            tuple([value(n, v) for n, v in args]),
             kwargs,
             attrs,
-            self.current_try(),
+            self.try_stack[-1] if self.try_stack else None,
             awaited,
         )
         self.facts.calls.append(call)
@@ -381,12 +387,12 @@ class Calls(State):
             return f"env.{rv.data}.{prop}"
         if rv.qual:
             return f"{rv.qual}.{prop}"
-        return f"{self.tree.text_prefix(obj, TEXT_LIMIT)}.{prop}"
+        return f"{self.text_prefix(obj, TEXT_LIMIT)}.{prop}"
 
     # -- constructors -----------------------------------------------------------------------
     def x_new(self: Analyzer, node: Node) -> Val:
-        ctor = _field(node, "constructor")
-        arguments = _field(node, "arguments")
+        ctor = _by_id(node, self.fields.constructor)
+        arguments = _by_id(node, self.fields.arguments)
         if ctor is None:
             return self.generic(node)
         cv = self.visit(ctor)

@@ -26,7 +26,7 @@ from slsreview.analysis.javascript.values import EMPTY, ClassInfo, Val, normalis
 Node = ts.Node
 _kind = ts.kind
 _named = ts.named_children
-_field = ts.field
+_by_id = ts.field_by_id
 
 if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
@@ -37,7 +37,7 @@ class Entries(State):
 
     # -- imports ----------------------------------------------------------------------------
     def s_import(self: Analyzer, node: Node) -> Val:
-        source = _field(node, "source")
+        source = _by_id(node, self.fields.source)
         if any(_kind(c) == "type" for c in ts.children(node)[:2]):
             return EMPTY  # `import type {...}`: erased at compile time
         clause = next(
@@ -45,7 +45,7 @@ class Entries(State):
             None,
         )
         if clause is not None and _kind(clause) == "import_require_clause":
-            source = _field(clause, "source")
+            source = _by_id(clause, self.fields.source)
         if source is None:
             return EMPTY
         module = self.string_value(source)
@@ -69,7 +69,10 @@ class Entries(State):
                     for spec in _named(part):
                         if _kind(spec) != "import_specifier" or self.text(spec).startswith("type "):
                             continue
-                        original, alias = _field(spec, "name"), _field(spec, "alias")
+                        original, alias = (
+                            _by_id(spec, self.fields.name),
+                            _by_id(spec, self.fields.alias),
+                        )
                         if original is None:
                             continue
                         names.append(
@@ -115,7 +118,7 @@ class Entries(State):
             parent = ts.parent(parent)
         if parent is None or _kind(parent) != "variable_declarator":
             return []
-        pattern = _field(parent, "name")
+        pattern = _by_id(parent, self.fields.name)
         if pattern is None:
             return []
         if _kind(pattern) == "identifier":
@@ -126,7 +129,7 @@ class Entries(State):
                 if _kind(child) == "shorthand_property_identifier_pattern":
                     names.append((self.text(child), self.text(child)))
                 elif _kind(child) == "pair_pattern":
-                    key, value = _field(child, "key"), _field(child, "value")
+                    key, value = _by_id(child, self.fields.key), _by_id(child, self.fields.value)
                     if key is not None and value is not None:
                         names.append((self.prop_name(key) or self.text(key), self.text(value)))
         return names
@@ -138,9 +141,9 @@ class Entries(State):
 
     # -- exports and entry points -----------------------------------------------------------
     def s_export(self: Analyzer, node: Node) -> Val:
-        declaration = _field(node, "declaration")
-        value = _field(node, "value")
-        source = _field(node, "source")
+        declaration = _by_id(node, self.fields.declaration)
+        value = _by_id(node, self.fields.value)
+        source = _by_id(node, self.fields.source)
         is_default = any(_kind(c) == "default" for c in ts.children(node))
         clause = next((c for c in _named(node) if _kind(c) == "export_clause"), None)
         if declaration is not None:
@@ -149,7 +152,7 @@ class Entries(State):
                 self.export_default(declaration, node)
             elif kind in FUNCTION_DECLARATIONS:
                 v = self.visit(declaration)
-                name = _field(declaration, "name")
+                name = _by_id(declaration, self.fields.name)
                 if name is not None and v.fn:
                     self.add_entry(self.text(name), v.fn, "function", declaration)
             elif kind in CLASS_TYPES:
@@ -166,7 +169,7 @@ class Entries(State):
             elif kind in ("lexical_declaration", "variable_declaration"):
                 self.visit(declaration)
                 for declarator in _named(declaration):
-                    name = _field(declarator, "name")
+                    name = _by_id(declarator, self.fields.name)
                     if _kind(declarator) != "variable_declarator" or name is None:
                         continue
                     if _kind(name) == "identifier":
@@ -180,7 +183,7 @@ class Entries(State):
             module = self.string_value(source) if source is not None else None
             names: list[tuple[str, str]] = []
             for spec in _named(clause):
-                local, alias = _field(spec, "name"), _field(spec, "alias")
+                local, alias = _by_id(spec, self.fields.name), _by_id(spec, self.fields.alias)
                 if local is None:
                     continue
                 local_name = self.prop_name(local) or self.text(local)
@@ -230,7 +233,7 @@ class Entries(State):
         inner = self.unwrap(value)
         kind = _kind(inner)
         if kind in FUNCTION_DECLARATIONS or kind in FUNCTION_TYPES:
-            name = _field(inner, "name")
+            name = _by_id(inner, self.fields.name)
             qualname = self.text(name) if name is not None else "default"
             if name is not None:
                 self.scope.vars[qualname] = Val("fn", fn=qualname)

@@ -31,7 +31,7 @@ from slsreview.analysis.javascript.values import (
 Node = ts.Node
 _kind = ts.kind
 _named = ts.named_children
-_field = ts.field
+_by_id = ts.field_by_id
 
 if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
@@ -117,7 +117,7 @@ class Expressions(State):
         for child in _named(node):
             kind = _kind(child)
             if kind == "pair":
-                key_node, value = _field(child, "key"), _field(child, "value")
+                key_node, value = _by_id(child, self.fields.key), _by_id(child, self.fields.value)
                 if key_node is None or value is None:
                     continue
                 key = self.prop_name(key_node)
@@ -130,7 +130,7 @@ class Expressions(State):
                 key, value = self.text(child), child
                 v = self.visit(child)
             elif kind == "method_definition":
-                name = _field(child, "name")
+                name = _by_id(child, self.fields.name)
                 key, value = (self.text(name) if name is not None else None), child
                 if prefix is not None and key is not None:
                     v = self.defer(child, f"{prefix}.{key}" if prefix else key)
@@ -169,7 +169,7 @@ class Expressions(State):
             if _kind(child) == "method_definition":
                 return True
             if _kind(child) == "pair":
-                value = _field(child, "value")
+                value = _by_id(child, self.fields.value)
                 if value is not None and _kind(self.unwrap(value)) in FUNCTION_TYPES:
                     return True
         return False
@@ -196,21 +196,21 @@ class Expressions(State):
         return v
 
     def x_member(self: Analyzer, node: Node) -> Val:
-        obj, prop = _field(node, "object"), _field(node, "property")
+        obj, prop = _by_id(node, self.fields.object), _by_id(node, self.fields.property)
         if obj is None or prop is None:
             return self.generic(node)
         ov = self.visit(obj)
-        optional = _field(node, "optional_chain") is not None
+        optional = _by_id(node, self.fields.optional_chain) is not None
         if optional and ov.env_read is not None:
             ov.env_read.guarded = True
         return self.member(ov, self.text(prop), node, optional=optional)
 
     def x_subscript(self: Analyzer, node: Node) -> Val:
-        obj, index = _field(node, "object"), _field(node, "index")
+        obj, index = _by_id(node, self.fields.object), _by_id(node, self.fields.index)
         if obj is None or index is None:
             return self.generic(node)
         ov = self.visit(obj)
-        optional = _field(node, "optional_chain") is not None
+        optional = _by_id(node, self.fields.optional_chain) is not None
         if optional and ov.env_read is not None:
             ov.env_read.guarded = True
         iv = self.visit(index)
@@ -379,8 +379,8 @@ class Expressions(State):
         return self.visit(inner)
 
     def x_binary(self: Analyzer, node: Node) -> Val:
-        operator = _field(node, "operator")
-        left, right = _field(node, "left"), _field(node, "right")
+        operator = _by_id(node, self.fields.operator)
+        left, right = _by_id(node, self.fields.left), _by_id(node, self.fields.right)
         if operator is None or left is None or right is None:
             return self.generic(node)
         op = _kind(operator)
@@ -418,17 +418,17 @@ class Expressions(State):
         spine = []
         current = node
         while _kind(current) == "binary_expression":
-            operator = _field(current, "operator")
+            operator = _by_id(current, self.fields.operator)
             if operator is None or _kind(operator) in LOGICAL or _kind(operator) in COMPARISONS:
                 break
             spine.append(current)
-            left = _field(current, "left")
+            left = _by_id(current, self.fields.left)
             if left is None:
                 break
             current = left
         sources = self.visit(current).sources if current is not node else ()
         for part in reversed(spine):
-            right = _field(part, "right")
+            right = _by_id(part, self.fields.right)
             if right is not None:
                 sources = union(sources, self.visit(right).sources)
         return plain(sources)
@@ -471,15 +471,15 @@ class Expressions(State):
         return reads, negated
 
     def x_unary(self: Analyzer, node: Node) -> Val:
-        operator = _field(node, "operator")
-        argument = _field(node, "argument")
+        operator = _by_id(node, self.fields.operator)
+        argument = _by_id(node, self.fields.argument)
         if argument is None:
             return EMPTY
         op = _kind(operator) if operator is not None else ""
         if op == "delete":
             target = self.unwrap(argument)
             if _kind(target) in ("subscript_expression", "member_expression"):
-                self.container_write(_field(target, "object"), target)
+                self.container_write(_by_id(target, self.fields.object), target)
         v = self.visit(argument)
         if op in ("!", "typeof"):
             if v.guard is not None:
@@ -492,9 +492,9 @@ class Expressions(State):
         return plain(v.sources)
 
     def x_ternary(self: Analyzer, node: Node) -> Val:
-        condition = _field(node, "condition")
-        consequence = _field(node, "consequence")
-        alternative = _field(node, "alternative")
+        condition = _by_id(node, self.fields.condition)
+        consequence = _by_id(node, self.fields.consequence)
+        alternative = _by_id(node, self.fields.alternative)
         cv = self.visit(condition) if condition is not None else EMPTY
         reads, negated = self.guard_of(cv)
         saved = self.guards

@@ -31,7 +31,7 @@ from slsreview.analysis.javascript.values import EMPTY, ClassInfo, Frame, Scope,
 Node = ts.Node
 _kind = ts.kind
 _named = ts.named_children
-_field = ts.field
+_by_id = ts.field_by_id
 
 if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
@@ -42,10 +42,10 @@ class Functions(State):
 
     # -- functions --------------------------------------------------------------------------
     def params(self: Analyzer, node: Node) -> list[Node]:
-        group = _field(node, "parameters")
+        group = _by_id(node, self.fields.parameters)
         if group is not None:
             return [p for p in _named(group) if _kind(p) != "comment"]
-        single = _field(node, "parameter")
+        single = _by_id(node, self.fields.parameter)
         return [single] if single is not None else []
 
     def param_parts(self: Analyzer, param: Node) -> tuple[Node, str, str, Node | None]:
@@ -53,15 +53,15 @@ class Functions(State):
         pattern, type_name, default = param, "", None
         kind = _kind(param)
         if kind in ("required_parameter", "optional_parameter"):
-            pattern = _field(param, "pattern") or param
-            default = _field(param, "value")
-            annotation = _field(param, "type")
+            pattern = _by_id(param, self.fields.pattern) or param
+            default = _by_id(param, self.fields.value)
+            annotation = _by_id(param, self.fields.type)
             if annotation is not None:
                 match = re.match(r"\s*:?\s*([A-Za-z_$][\w$.]*)", self.text(annotation))
                 type_name = match.group(1) if match else ""
         if _kind(pattern) == "assignment_pattern":
-            default = _field(pattern, "right")
-            pattern = _field(pattern, "left") or pattern
+            default = _by_id(pattern, self.fields.right)
+            pattern = _by_id(pattern, self.fields.left) or pattern
         if _kind(pattern) == "rest_pattern" and _named(pattern):
             return pattern, "..." + self.text(_named(pattern)[0]), type_name, default
         return pattern, self.text(pattern), type_name, default
@@ -229,7 +229,7 @@ class Functions(State):
             ) = saved
 
     def body(self: Analyzer, node: Node) -> None:
-        body = _field(node, "body")
+        body = _by_id(node, self.fields.body)
         if body is None:
             return
         if _kind(body) == "statement_block":
@@ -263,7 +263,7 @@ class Functions(State):
         return Val("fn")
 
     def s_function_declaration(self: Analyzer, node: Node) -> Val:
-        name = _field(node, "name")
+        name = _by_id(node, self.fields.name)
         if name is None:
             return EMPTY
         v = self.defer(node, self.prefix() + self.text(name))
@@ -272,7 +272,7 @@ class Functions(State):
 
     # -- classes ----------------------------------------------------------------------------
     def s_class(self: Analyzer, node: Node, name: str | None = None) -> Val:
-        name_node = _field(node, "name")
+        name_node = _by_id(node, self.fields.name)
         if name is None:
             name = self.text(name_node) if name_node is not None else "default"
         worker = False
@@ -287,7 +287,7 @@ class Functions(State):
         v = Val("class", data=cls, fn=cls.qualname)
         if name_node is not None:
             self.scope.vars[name] = v
-        body = _field(node, "body")
+        body = _by_id(node, self.fields.body)
         if body is None:
             return v
         decorators: list[Node] = []
@@ -298,7 +298,7 @@ class Functions(State):
                 if kind == "decorator":
                     decorators.append(member)
                 elif kind == "method_definition":
-                    method = _field(member, "name")
+                    method = _by_id(member, self.fields.name)
                     if method is None:
                         continue
                     method_name = self.text(method)
@@ -308,8 +308,10 @@ class Functions(State):
                     self.decorate(decorators, qualname)
                     decorators = []
                 elif kind in ("public_field_definition", "field_definition"):
-                    field_name = _field(member, "name") or _field(member, "property")
-                    init = _field(member, "value")
+                    field_name = _by_id(member, self.fields.name) or _by_id(
+                        member, self.fields.property
+                    )
+                    init = _by_id(member, self.fields.value)
                     if field_name is None or init is None:
                         continue
                     key = self.text(field_name)

@@ -38,9 +38,6 @@ from slsreview.analysis.javascript.values import (
 )
 
 Node = ts.Node
-_kind = ts.kind
-_named = ts.named_children
-_field = ts.field
 
 if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer

@@ -8,9 +8,11 @@ records that wait for the end of the file (``Analyzer.finish``) before they beco
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import EntryPoint, FileFacts, Source, Value
+from slsreview.analysis.javascript.syntax import Fields
 from slsreview.analysis.javascript.values import (
     EMPTY,
     Catch,
@@ -28,7 +30,14 @@ Node = ts.Node
 class State:
     """What every part of the walk reads and updates (the mixins of ``Analyzer`` inherit it)."""
 
-    def __init__(self, path: str, tree: ts.SyntaxTree, facts: FileFacts) -> None:
+    def __init__(
+        self,
+        path: str,
+        tree: ts.SyntaxTree,
+        facts: FileFacts,
+        dispatch: list[Callable[[Any, Node], Val]],
+        fields: Fields,
+    ) -> None:
         self.path = path
         self.tree = tree
         self.facts = facts
@@ -68,4 +77,11 @@ class State:
         self.wrapped: set[str] = set()  # functions wrapped by middy/makeIdempotent
         self.module_refs: list[str] = []
         self.globals: dict[str, Val] = {}
-        self.text: Callable[[Node], str] = tree.text
+        # the file's own text and position readers (see SyntaxTree.readers)
+        self.text: Callable[[Node], str]
+        self.text_prefix: Callable[[Node, int], str]
+        self.loc: Callable[[Node], Location]
+        self.text, self.text_prefix, self.loc = tree.readers(path)
+        # the grammar's tables: node kind id -> the method that evaluates such a node, field ids
+        self.dispatch = dispatch
+        self.fields = fields

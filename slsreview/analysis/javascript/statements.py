@@ -29,7 +29,7 @@ from slsreview.analysis.javascript.values import (
 Node = ts.Node
 _kind = ts.kind
 _named = ts.named_children
-_field = ts.field
+_by_id = ts.field_by_id
 
 if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
@@ -40,8 +40,8 @@ class Statements(State):
 
     # -- statements -------------------------------------------------------------------------
     def s_declarator(self: Analyzer, node: Node) -> Val:
-        name = _field(node, "name")
-        value = _field(node, "value")
+        name = _by_id(node, self.fields.name)
+        value = _by_id(node, self.fields.value)
         if name is None:
             return EMPTY
         if value is None:
@@ -95,7 +95,7 @@ class Statements(State):
         if kind == "array":
             return "array"
         if kind == "new_expression":
-            ctor = _field(node, "constructor")
+            ctor = _by_id(node, self.fields.constructor)
             if ctor is not None and _kind(ctor) == "identifier":
                 name = self.text(ctor)
                 if name in ("Map", "Set", "WeakMap", "WeakSet"):
@@ -114,14 +114,17 @@ class Statements(State):
                     key = self.text(child)
                     self.scope.vars[key] = self.member(v, key, child)
                 elif ckind == "pair_pattern":
-                    key_node, target = _field(child, "key"), _field(child, "value")
+                    key_node, target = (
+                        _by_id(child, self.fields.key),
+                        _by_id(child, self.fields.value),
+                    )
                     if key_node is None or target is None:
                         continue
                     name = self.prop_name(key_node)
                     part = self.member(v, name, key_node) if name is not None else plain(v.sources)
                     self.bind_default(target, part)
                 elif ckind == "object_assignment_pattern":
-                    left, right = _field(child, "left"), _field(child, "right")
+                    left, right = _by_id(child, self.fields.left), _by_id(child, self.fields.right)
                     if left is None:
                         continue
                     part = self.member(v, self.text(left), left, default=True)
@@ -145,7 +148,7 @@ class Statements(State):
     def bind_default(self: Analyzer, pattern: Node, v: Val) -> None:
         kind = _kind(pattern)
         if kind == "assignment_pattern":
-            left, right = _field(pattern, "left"), _field(pattern, "right")
+            left, right = _by_id(pattern, self.fields.left), _by_id(pattern, self.fields.right)
             if left is not None:
                 fallback = self.visit(right) if right is not None else EMPTY
                 if v.env_read is not None:
@@ -155,7 +158,7 @@ class Statements(State):
             for inner in _named(pattern):
                 self.bind(inner, v)
         elif kind in ("required_parameter", "optional_parameter"):
-            nested = _field(pattern, "pattern")
+            nested = _by_id(pattern, self.fields.pattern)
             if nested is not None:
                 self.bind(nested, v)
         else:
@@ -210,9 +213,9 @@ class Statements(State):
         return EMPTY
 
     def s_if(self: Analyzer, node: Node) -> Val:
-        condition = _field(node, "condition")
-        consequence = _field(node, "consequence")
-        alternative = _field(node, "alternative")
+        condition = _by_id(node, self.fields.condition)
+        consequence = _by_id(node, self.fields.consequence)
+        alternative = _by_id(node, self.fields.alternative)
         cv = self.visit(condition) if condition is not None else EMPTY
         reads, negated = self.guard_of(cv)
         names = frozenset(r.name for r in reads)
@@ -242,7 +245,11 @@ class Statements(State):
         return False
 
     def s_for_in(self: Analyzer, node: Node) -> Val:
-        left, right, body = _field(node, "left"), _field(node, "right"), _field(node, "body")
+        left, right, body = (
+            _by_id(node, self.fields.left),
+            _by_id(node, self.fields.right),
+            _by_id(node, self.fields.body),
+        )
         rv = self.visit(right) if right is not None else EMPTY
         is_of = any(_kind(c) == "of" for c in ts.children(node))
         if left is not None:
@@ -252,8 +259,8 @@ class Statements(State):
         return EMPTY
 
     def s_try(self: Analyzer, node: Node) -> Val:
-        body, handler = _field(node, "body"), _field(node, "handler")
-        finalizer = _field(node, "finalizer")
+        body, handler = _by_id(node, self.fields.body), _by_id(node, self.fields.handler)
+        finalizer = _by_id(node, self.fields.finalizer)
         if handler is None:
             if body is not None:
                 self.visit(body)
@@ -275,10 +282,10 @@ class Statements(State):
         saved_catch = self.catch
         self.catch = self.throw_to = catch
         try:
-            parameter = _field(handler, "parameter")
+            parameter = _by_id(handler, self.fields.parameter)
             if parameter is not None:
                 self.bind(parameter, EMPTY)
-            handler_body = _field(handler, "body")
+            handler_body = _by_id(handler, self.fields.body)
             if handler_body is not None:
                 self.visit(handler_body)
         finally:
@@ -305,7 +312,7 @@ class Statements(State):
         return self.try_stack[-1] if self.try_stack else None
 
     def x_assignment(self: Analyzer, node: Node) -> Val:
-        left, right = _field(node, "left"), _field(node, "right")
+        left, right = _by_id(node, self.fields.left), _by_id(node, self.fields.right)
         if left is None or right is None:
             return self.generic(node)
         left = self.unwrap(left)
@@ -339,14 +346,14 @@ class Statements(State):
                 self.with_sources(v, union(old.sources, v.sources)) if old and old.sources else v
             )
         elif kind in ("member_expression", "subscript_expression"):
-            obj = _field(left, "object")
+            obj = _by_id(left, self.fields.object)
             self.container_write(obj, left)
             ov = self.visit(obj) if obj is not None else EMPTY
             if kind == "member_expression":
-                prop = _field(left, "property")
+                prop = _by_id(left, self.fields.property)
                 name = self.text(prop) if prop is not None else ""
             else:
-                index = _field(left, "index")
+                index = _by_id(left, self.fields.index)
                 iv = self.visit(index) if index is not None else EMPTY
                 name = iv.literal if iv.lit and isinstance(iv.literal, str) else ""
             if ov.kind == "obj" and ov.props is not None and name:
@@ -362,14 +369,14 @@ class Statements(State):
             self.bind(left, v)
 
     def x_augmented(self: Analyzer, node: Node) -> Val:
-        left, right = _field(node, "left"), _field(node, "right")
+        left, right = _by_id(node, self.fields.left), _by_id(node, self.fields.right)
         rv = self.visit(right) if right is not None else EMPTY
         if left is not None:
             lv = self.visit(left)
             if _kind(left) == "identifier":
                 self.assign(left, plain(union(lv.sources, rv.sources)))
             elif _kind(left) in ("member_expression", "subscript_expression"):
-                self.container_write(_field(left, "object"), left)
+                self.container_write(_by_id(left, self.fields.object), left)
         return rv
 
     def container_write(self: Analyzer, obj: Node | None, where: Node) -> None:

@@ -6,12 +6,9 @@ tree-sitter-typescript); the words of SDKs and platforms are in ``tables.py``.
 
 from __future__ import annotations
 
-from slsreview.analysis import treesitter as ts
+from functools import cache
 
-Node = ts.Node
-_kind = ts.kind
-_named = ts.named_children
-_field = ts.field
+from slsreview.analysis import treesitter as ts
 
 FUNCTION_TYPES = frozenset(
     {"arrow_function", "function_expression", "function", "generator_function"}
@@ -53,6 +50,27 @@ SKIPPED = frozenset(
     }
 )
 
+# Statements that only hold other statements and expressions: their value is never used, so the
+# walk visits what they hold without merging its sources (``Analyzer.s_block``)
+BLOCKS = frozenset(
+    {
+        "expression_statement",
+        "lexical_declaration",
+        "variable_declaration",
+        "statement_block",
+        "else_clause",
+        "finally_clause",
+        "for_statement",
+        "while_statement",
+        "do_statement",
+        "labeled_statement",
+        "switch_statement",
+        "switch_body",
+        "switch_case",
+        "switch_default",
+    }
+)
+
 UNWRAP = frozenset(
     {
         "parenthesized_expression",
@@ -71,3 +89,79 @@ LOGICAL = frozenset({"&&", "||", "??"})
 ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
 TEXT_LIMIT = 120
+
+
+class Fields:
+    """The field ids of one grammar, by name: ``_by_id(node, self.fields.body)``.
+
+    ``child_by_field_id`` looks a number up where ``child_by_field_name`` compares the name with
+    every field's; ids differ between the grammars, so each file's analyser holds its own.
+    A field a grammar lacks gets id 0, which finds nothing, as its name would.
+    """
+
+    __slots__ = (
+        "alias",
+        "alternative",
+        "argument",
+        "arguments",
+        "body",
+        "condition",
+        "consequence",
+        "constructor",
+        "declaration",
+        "finalizer",
+        "function",
+        "handler",
+        "index",
+        "key",
+        "left",
+        "name",
+        "object",
+        "operator",
+        "optional_chain",
+        "parameter",
+        "parameters",
+        "pattern",
+        "property",
+        "right",
+        "source",
+        "type",
+        "value",
+    )
+
+    alias: int
+    alternative: int
+    argument: int
+    arguments: int
+    body: int
+    condition: int
+    consequence: int
+    constructor: int
+    declaration: int
+    finalizer: int
+    function: int
+    handler: int
+    index: int
+    key: int
+    left: int
+    name: int
+    object: int
+    operator: int
+    optional_chain: int
+    parameter: int
+    parameters: int
+    pattern: int
+    property: int
+    right: int
+    source: int
+    type: int
+    value: int
+
+    def __init__(self, ids: dict[str, int]) -> None:
+        for name in self.__slots__:
+            setattr(self, name, ids.get(name, 0))
+
+
+@cache
+def fields_of(dialect: ts.Dialect) -> Fields:
+    return Fields(ts.grammar_tables(dialect)[1])

@@ -12,13 +12,6 @@ from __future__ import annotations
 
 import re
 
-from slsreview.analysis import treesitter as ts
-
-Node = ts.Node
-_kind = ts.kind
-_named = ts.named_children
-_field = ts.field
-
 # AWS SDK v3 packages -> vocabulary service. Other ``@aws-sdk/client-x`` packages map to ``x``.
 AWS_MODULE_SERVICES = {
     "@aws-sdk/client-dynamodb": "dynamodb",

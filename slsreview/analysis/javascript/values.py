@@ -22,9 +22,6 @@ from slsreview.analysis.javascript.tables import EVENT_ID_FIELDS, IDEMPOTENCY_HE
 from slsreview.location import Location
 
 Node = ts.Node
-_kind = ts.kind
-_named = ts.named_children
-_field = ts.field
 
 
 class PendingEnvRead:

@@ -45,7 +45,7 @@ from slsreview.analysis.javascript.values import (
 Node = ts.Node
 _kind = ts.kind
 _named = ts.named_children
-_field = ts.field
+_by_id = ts.field_by_id
 
 if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
@@ -62,7 +62,10 @@ class Workers(State):
             current = stack.pop()
             for child in _named(current):
                 if _kind(child) == "property_signature":
-                    name, annotation = _field(child, "name"), _field(child, "type")
+                    name, annotation = (
+                        _by_id(child, self.fields.name),
+                        _by_id(child, self.fields.type),
+                    )
                     if name is None or annotation is None:
                         continue
                     match = re.match(r"\s*:?\s*([A-Za-z_$][\w$]*)", self.text(annotation))
