@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from slsreview.analysis import treesitter as ts
@@ -226,7 +227,7 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statement
                 facts.functions.append(
                     FunctionDef(entry.qualname, entry.loc, (), False, refs, True)
                 )
-        position: Callable[[Any], tuple[int, int]] = lambda item: (item.loc.line, item.loc.column)  # noqa: E731
+        position = attrgetter("loc.line", "loc.column")
         for items in (
             facts.calls,
             facts.env_reads,

@@ -124,7 +124,9 @@ class Calls(State):
             if obj is None or prop_node is None:
                 return self.generic(node)
             prop = self.text(prop_node)
-            has_args = arguments is not None and bool(_named(arguments))
+            has_args = (
+                prop in ("promise", "catch") and arguments is not None and bool(_named(arguments))
+            )
             if prop == "promise" and not has_args:
                 inner = self.unwrap(obj)
                 rv = (

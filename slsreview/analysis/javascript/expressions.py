@@ -121,8 +121,11 @@ class Expressions(State):
                 if key_node is None or value is None:
                     continue
                 key = self.prop_name(key_node)
-                inner = self.unwrap(value)
-                if prefix is not None and key is not None and _kind(inner) in FUNCTION_TYPES:
+                if (
+                    prefix is not None
+                    and key is not None
+                    and _kind(inner := self.unwrap(value)) in FUNCTION_TYPES
+                ):
                     v = self.defer(inner, f"{prefix}.{key}" if prefix else key)
                 else:
                     v = self.visit(value)
