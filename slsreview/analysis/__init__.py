@@ -8,6 +8,13 @@ Analysers are pure functions of (path, text, language): they never touch the dis
 or run the code under review, and never raise for valid or invalid input (a syntax error becomes
 a ``SyntaxProblem``). That makes their results cacheable by content hash and safe to compute in a
 worker process. libcst and tree-sitter are imported only when a file of their language is read.
+
+Where to look: ``facts.py`` is what the analysers produce and rules read. ``python/`` (libcst) and
+``javascript/`` (tree-sitter) are one package per language, each split by concern; open their
+``calls.py`` first to see how a call becomes a ``Call`` fact (the package docstrings map the
+rest). The words both recognise (SDK operations, log sinks, bindings, event identifiers...) are
+in ``slsreview/vocabulary/``; logic both share is in ``common.py``. ``runner.py`` analyses many
+files, cached and in parallel.
 """
 
 from __future__ import annotations

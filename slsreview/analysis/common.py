@@ -1,0 +1,62 @@
+"""Logic both analyzers share: how a place in the invocation event is named as a ``Source``,
+and how much of a value's source text a ``Value`` keeps.
+
+    >>> def named(*path): return (s := event_source(path, Location("a.py"))).kind, s.name
+    >>> named("headers", "X-Api-Key")
+    ('event', 'headers.x-api-key')
+    >>> named("Records", "[]", "messageId"), named("Records", "[]", "s3", "object", "key")
+    (('event-id', 'messageId'), ('event-id', 's3.key'))
+
+The Python analyzer uses everything here. For the JavaScript analyzer (its own ``event_source``
+and ``TEXT_LIMIT`` in ``slsreview/analysis/javascript/``), these are the differences to settle
+before it switches, all recorded in ``slsreview/vocabulary/events.py`` and pinned by
+``tests/analysis/test_vocabulary_words.py``:
+
+- a path here is raw: subscripts and attributes as written, ``"[]"`` for an element of a list and
+  ``"*"`` for a key the analysis cannot read; the JavaScript analyzer builds normalised paths as
+  it goes (``records`` for ``Records``, header names lower-cased on the way);
+- one record of a batch (``Records[]``, ``records[]``, ``messages[]``) is named as if it were the
+  event (``body``, ``messageId``); JavaScript names it ``records.body``;
+- identifiers are recognised by their full path inside one record (``Sns.MessageId``,
+  ``kinesis.sequenceNumber``: ``events.python_event_ids()``); JavaScript takes the last field at
+  any depth (``MessageId``), and also ``x-idempotency-key``, ``eventId`` and ``receiptHandle``.
+
+Source unions are not shared: the Python analyzer keeps a value's sources in a ``frozenset``, the
+JavaScript analyzer in a tuple deduplicated by identity; both sort them the same way (by kind,
+name and position) when they become facts.
+"""
+
+from __future__ import annotations
+
+from slsreview.analysis.facts import Source
+from slsreview.location import Location
+from slsreview.vocabulary import events
+
+TEXT_LIMIT = 120  # Value.text: the source snippet, cut at this many characters
+
+_EVENT_IDS = events.python_event_ids()
+_RECORD_LISTS = events.RECORD_LISTS
+_HEADER_MAPS = events.HEADER_MAPS
+_S3_OBJECT_KEY = ".".join(events.S3_OBJECT_KEY)
+
+
+def event_source(path: tuple[str, ...], loc: Location) -> Source:
+    """The Source for a place in the event: ``("headers", "X-Key")`` -> event ``headers.x-key``."""
+    segments = path
+    whole = "event"
+    if segments and segments[0] in _RECORD_LISTS:
+        # one record of a batch: name what is inside it as if it were the event
+        if len(segments) == 1 or segments[1] not in ("[]", "*"):
+            return Source("event", "records", loc)
+        segments = segments[2:]
+        whole = "records"
+    parts: list[str] = []
+    previous = ""
+    for segment in segments:
+        if segment != "[]":
+            parts.append(segment.lower() if previous in _HEADER_MAPS else segment)
+        previous = segment
+    name = ".".join(parts) or whole
+    if name == _S3_OBJECT_KEY:
+        name = events.S3_KEY_NAME
+    return Source("event-id" if name in _EVENT_IDS else "event", name, loc)

@@ -1,0 +1,75 @@
+"""Powertools for AWS Lambda (Python): decorators and calls that change what a handler does
+(idempotency, batch processing, ``inject_lambda_context``), its logger, event handler resolvers,
+and parameters that are secrets.
+
+    >>> facts = analyze_python("a.py", "from aws_lambda_powertools.utilities.idempotency import idempotent\\n@idempotent(persistence_store=store)\\ndef handler(event, context):\\n    pass\\n")
+    >>> [(w.name, w.target) for w in facts.wrappers]
+    [('powertools.idempotent', 'handler')]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from slsreview.analysis.facts import Source, Value, Wrapper
+from slsreview.analysis.python.state import Site, State
+from slsreview.analysis.python.syntax import dotted_name, literal_value, text_literal
+from slsreview.analysis.python.tables import (
+    POWERTOOLS_CLASSES,
+    POWERTOOLS_DECORATORS,
+    POWERTOOLS_FUNCTIONS,
+    POWERTOOLS_READS,
+)
+from slsreview.analysis.python.values import NOTHING, Logger, Outcome, Resolver, Val
+from slsreview.vocabulary import powertools
+
+if TYPE_CHECKING:
+    from slsreview.analysis.python.analyzer import Analyzer
+
+
+class Wrappers(State):
+    def _decorator(self: Analyzer, decorator: cst.Decorator, target: str) -> None:
+        expr = decorator.decorator
+        self.last_site = None
+        val = self._expr(expr)
+        site = self.last_site if type(expr) is cst.Call else None
+        qual = (site.qual if site is not None else val.qual) or ""
+        last = dotted_name(expr).rsplit(".", 1)[-1]
+        name: str | None = None
+        if last == powertools.PYTHON_LOGGER_DECORATOR or qual.startswith(powertools.PYTHON_PACKAGE):
+            name = POWERTOOLS_DECORATORS.get(last)
+        if name is None:
+            return
+        args = self._wrapper_args(site) if site is not None else ()
+        self.facts.wrappers.append(Wrapper(name, target, self._loc(decorator), args))
+
+    def _wrapper_args(self: Analyzer, site: Site) -> tuple[tuple[str, Value], ...]:
+        args, kwargs = self._site_values(site)
+        return tuple((str(i), v) for i, v in enumerate(args)) + kwargs
+
+    def _powertools(self: Analyzer, site: Site, qual: str, last: str) -> Outcome | None:
+        if last == powertools.LOGGER_CLASS:
+            return "", [], Val(qual=qual, obj=Logger("powertools"))
+        if last in POWERTOOLS_FUNCTIONS:  # process_partial_response
+            self._wrapper(site, POWERTOOLS_FUNCTIONS[last], self.ctx.function)
+            return "", [], NOTHING
+        if last in POWERTOOLS_CLASSES:  # BatchProcessor
+            self._wrapper(site, POWERTOOLS_CLASSES[last], self.ctx.function)
+            return "", [], Val(qual=qual)
+        if last.endswith(powertools.PYTHON_RESOLVER_SUFFIX) or last == powertools.PYTHON_ROUTER:
+            return "", [], Val(qual=qual, obj=Resolver())
+        if powertools.PYTHON_PARAMETERS_MODULE in qual and last in POWERTOOLS_READS:
+            decrypt_key = POWERTOOLS_READS[last].decrypt
+            if decrypt_key is not None:  # a parameter is a secret when it is decrypted
+                decrypt = site.arg(None, decrypt_key)
+                if decrypt is None or literal_value(decrypt[0]) is False:
+                    return "", [], NOTHING
+            first = site.arg(0, "name") or site.arg(0, "path")
+            name = text_literal(*first) if first is not None else None
+            return "", [], Val(frozenset((Source("secret", name or "*", self._loc(site.node)),)))
+        return None
+
+    def _wrapper(self: Analyzer, site: Site, name: str, target: str | None) -> None:
+        self.facts.wrappers.append(Wrapper(name, target, self._loc(site.node), self._wrapper_args(site)))
