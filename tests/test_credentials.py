@@ -109,3 +109,40 @@ def test_fetch_handler_and_what_it_reaches() -> None:
     found = fetch_handler(facts)
     assert found is not None and found[0] == "default.fetch" and found[1].line == 2
     assert not does_work(facts.within(found[0]))  # what serves HTTP does not
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        (
+            "app.py",
+            """\
+            import requests
+
+            def load_rates():
+                return requests.get("https://rates.example.com", timeout=5).json()
+
+            RATES = load_rates()
+
+            def handler(event, context):
+                return RATES
+            """,
+        ),
+        (
+            "index.ts",
+            """\
+            import { Hono } from "hono";
+            const app = new Hono();
+            function verified() {
+              return async (c, next) => { await fetch("https://auth.example.com/check"); await next(); };
+            }
+            app.use("*", verified());
+            export default app;
+            """,
+        ),
+    ],
+)
+def test_functions_called_by_module_level_code_are_reachable(path: str, text: str) -> None:
+    entry = "handler" if path.endswith(".py") else "default"
+    facts = facts_of(path, text, entry)
+    assert [c.attr("client") for c in facts.calls("http.request")] in (["requests"], ["fetch"])

@@ -310,6 +310,32 @@ class RouteWithoutAuthorization(Rule):
             ),
             name="cloudflare-access-jwt-verified",
         ),
+        Example(
+            {
+            "wrangler.toml": 'name = "orders"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n' + _KV,
+            "src/index.ts": (
+                'import { Hono } from "hono";\n'
+                'import { requireSession } from "./auth";\n'
+                "\n"
+                "const app = new Hono<{ Bindings: Env }>();\n"
+                'app.use("/orders/*", requireSession());\n'
+                'app.get("/orders/:id", async (c) => c.text((await c.env.ORDERS.get(c.req.param("id"))) ?? ""));\n'
+                "export default app;\n"
+            ),
+            "src/auth.ts": (
+                'import { jwtVerify } from "jose";\n'
+                "\n"
+                "export function requireSession() {\n"
+                "  return async (c, next) => {\n"
+                '    const token = (c.req.header("cookie") ?? "").replace(/^session=/, "");\n'
+                "    await jwtVerify(token, new TextEncoder().encode(c.env.SESSION_KEY));\n"
+                "    await next();\n"
+                "  };\n"
+                "}\n"
+            ),
+            },
+            name="middleware-from-a-local-module",
+        ),
         Example(_worker("workers_dev = false\n" + _KV, _OPEN_WORKER), name="worker-not-reachable"),
         Example(
             _worker(

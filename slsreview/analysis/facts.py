@@ -387,6 +387,15 @@ class Facts:
                 graph[fn.qualname] = graph.get(fn.qualname, ()) + fn.calls
         seen: set[str | None] = {None}  # module-level code always runs
         stack = list(roots)
+        # ... and so do the local functions it calls: a middleware factory in `app.use(auth(...))`,
+        # a helper that builds a client at import time. Their callee is the qualname, or the local
+        # module's path then the qualname ("./auth.createProtectedRoute").
+        for file in self.files:
+            for call in file.calls:
+                if call.function is None:
+                    target = call.callee.rsplit(".", 1)[-1] if call.callee.startswith(".") else call.callee
+                    if target in graph:
+                        stack.append(target)
         while stack:
             name = stack.pop()
             if name in seen:
