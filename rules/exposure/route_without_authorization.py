@@ -336,6 +336,19 @@ class RouteWithoutAuthorization(Rule):
             },
             name="middleware-from-a-local-module",
         ),
+        Example(
+            _worker(
+                _KV,
+                "export default {\n"
+                "  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {\n"
+                "    const identity = await ctx.access?.getIdentity();  // set when Cloudflare Access let the request in\n"
+                '    if (!identity) return new Response("enable Cloudflare Access", { status: 401 });\n'
+                '    return new Response(await env.ORDERS.get(identity.email));\n'
+                "  },\n"
+                "};\n",
+            ),
+            name="cloudflare-access-identity-from-the-runtime",
+        ),
         Example(_worker("workers_dev = false\n" + _KV, _OPEN_WORKER), name="worker-not-reachable"),
         Example(
             _worker(

@@ -121,7 +121,8 @@ def credential_check(facts: Facts) -> Location | None:
 
 def _verifies(call: Call) -> bool:
     callee = call.callee
-    if callee in VERIFY_CALLEES or callee.rsplit(".", 1)[-1] in VERIFY_CALLEES:
+    parts = callee.split(".")
+    if callee in VERIFY_CALLEES or parts[-1] in VERIFY_CALLEES or ".".join(parts[-2:]) in VERIFY_CALLEES:
         return True
     return any(callee.startswith(module) for module in AUTH_MODULES)
 

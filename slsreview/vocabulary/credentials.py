@@ -91,6 +91,7 @@ VERIFY_CALLEES = frozenset(
         "verifyToken",
         "verify_signature",
         "verifySignature",
+        "access.getIdentity",  # Workers: ctx.access, set when Cloudflare Access authenticated the request
     }
 )
 # Modules whose use means the handler authenticates its callers (framework auth middleware,
