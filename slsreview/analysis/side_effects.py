@@ -1,0 +1,414 @@
+"""Side effects a second delivery repeats: what identifies each one, and what guards it.
+
+A redelivered message or a retried request runs the handler again. Whether that repeats a
+side effect depends on the side effect's *identity*: a DynamoDB item keyed by the message id is
+overwritten with itself, one keyed by ``uuid4()`` is written a second time; an SQS message with a
+deduplication id from the event is dropped by the FIFO queue, a Stripe charge without an
+idempotency key is made again. This module reads language-neutral facts and answers, for every
+call that changes something outside the function::
+
+    for effect in side_effects(facts):
+        effect.call        # the Call, where a finding points
+        effect.action      # "writes to DynamoDB"
+        effect.identity    # "fresh" | "missing" | "counter" | "stable" | "unknown"
+        effect.why         # "with a fresh uuid4 key"
+        effect.repeats     # True when a second run repeats it
+        guard_of(effect, facts)   # the Powertools wrapper / conditional write that makes it safe
+
+Identities:
+
+- ``fresh``: the key or identity is made by randomness or the clock, so every run differs;
+- ``missing``: the operation needs a key to be safe and none is given (a payment without an
+  idempotency key, an email or text message, which nothing downstream deduplicates);
+- ``counter``: an update that adds to what is there (``ADD``, ``SET n = n + :x``, ``list_append``);
+- ``stable``: derived from the event (message id, object key, idempotency header, a business id)
+  or constant: a repeat overwrites or is deduplicated;
+- ``unknown``: the facts do not say (a key built by a helper the analysis cannot see into).
+
+Guards, strongest first: Powertools idempotency on the handler (``@idempotent``,
+``makeIdempotent``, middy ``makeHandlerIdempotent``) or on the function doing the work
+(``@idempotent_function``); a *claim* earlier in the run, that is a write that fails or does
+nothing for a known identity (``ConditionExpression``, ``INSERT ... ON CONFLICT DO NOTHING``,
+``INSERT OR IGNORE``, a Durable Object named by the event); a *lookup* of the delivery's identity
+before the work (``get_item``/``KV.get`` keyed by the message id or ``Idempotency-Key``); and an
+in-memory seen-set, which SLS102 reports on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from slsreview.analysis.facts import Call, Facts, Source, Value
+
+Identity = Literal["fresh", "missing", "counter", "stable", "unknown"]
+
+# time sources whose value is a day, not an instant: a key built from them is the same all day
+_PERIOD_TIME = frozenset({"date.today"})
+_IDEMPOTENCY_HEADER = re.compile(r"idempotency[-_]?key|x-idempotency", re.IGNORECASE)
+_COUNTER_UPDATE = re.compile(
+    r"\bADD\b|list_append\s*\(|=\s*(?:if_not_exists\s*\([^)]*\)|[#\w.\[\]]+)\s*[+-]\s*[:\w]", re.IGNORECASE
+)
+_SQL_INSERT = re.compile(r"\bINSERT\b|\bREPLACE\s+INTO\b", re.IGNORECASE)
+_SQL_UPSERT = re.compile(r"\bON\s+CONFLICT\b|\bINSERT\s+OR\s+(?:IGNORE|REPLACE)\b|\bREPLACE\s+INTO\b", re.IGNORECASE)
+_SQL_IGNORE = re.compile(r"\bON\s+CONFLICT\b[^;]*\bDO\s+NOTHING\b|\bINSERT\s+OR\s+IGNORE\b", re.IGNORECASE)
+_SQL_COUNTER = re.compile(r"\bUPDATE\b.*\bSET\b.*?(\w+)\s*=\s*\1\s*[+-]", re.IGNORECASE | re.DOTALL)
+_SQL_SELECT = re.compile(r"^\s*SELECT\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class SideEffect:
+    call: Call
+    action: str  # "writes to DynamoDB", "sends an SQS message", ...
+    identity: Identity
+    why: str  # "with a fresh uuid4 key", "without an idempotency key", ...
+    repeat: str  # what a second run does: "writes a second item", "charges again"
+    fix: str
+    downstream_key: bool = False  # the call itself carries a key the receiver deduplicates on
+
+    @property
+    def repeats(self) -> bool:
+        return self.identity in ("fresh", "missing", "counter")
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    kind: Literal["powertools", "claim", "lookup", "memory"]
+    function: str | None  # the function it sits in (claims and lookups guard what runs after them)
+    line: int
+    path: str
+    description: str
+    targets: frozenset[str | None] | None = None  # Powertools: the functions it covers (None: all)
+
+
+def side_effects(facts: Facts) -> list[SideEffect]:
+    """Every reachable call that changes something outside the function, with its identity."""
+    out = []
+    for call in facts.calls():
+        effect = _assess(call)
+        if effect is not None:
+            out.append(effect)
+    return out
+
+
+def _assess(call: Call) -> SideEffect | None:
+    name = call.name
+    if name.startswith("aws.dynamodb."):
+        return _dynamodb(call)
+    if name in ("aws.sqs.SendMessage", "aws.sns.Publish"):
+        return _message(call)
+    if name == "aws.events.PutEvents":
+        return _with_body(call, call.kwarg("Entries"), "puts EventBridge events", "publishes the events again", _FIX_MESSAGE)
+    if name.startswith(("aws.ses.Send", "aws.sesv2.Send")):
+        return SideEffect(call, "sends an email", "missing", "and nothing records that it was sent", "sends it again", _FIX_GUARD)
+    if name == "payment.create":
+        return _payment(call)
+    if name == "http.request" and call.attr("method") == "POST":
+        return _http_post(call)
+    if name == "cf.d1.exec":
+        return _d1(call)
+    if name in ("cf.kv.put", "cf.r2.put"):
+        store = "Workers KV" if name == "cf.kv.put" else "R2"
+        return _keyed(call, call.args[0] if call.args else None, f"writes to {store}", "writes a second entry", _FIX_KEY)
+    if name == "aws.s3.PutObject":
+        key = call.kwarg("Key") or (call.args[2] if len(call.args) >= 3 else None)
+        return _keyed(call, key, "writes to S3", "writes a second object", _FIX_KEY)
+    if name in ("cf.queue.send", "cf.queue.sendBatch"):
+        return _with_body(call, call.args[0] if call.args else None, "sends a Queues message", "sends it again", _FIX_MESSAGE)
+    return None
+
+
+_FIX_KEY = (
+    "Derive the key from the event's identity (record['messageId'], the S3 object key, the Idempotency-Key "
+    "header or a business id) so that a repeat overwrites, or guard the handler with Powertools idempotency."
+)
+_FIX_DYNAMODB = (
+    "Derive the key from the message (record['messageId'] or a business id) and write with "
+    "ConditionExpression='attribute_not_exists(pk)', or use Powertools @idempotent / makeIdempotent."
+)
+_FIX_COUNTER = (
+    "Record the message id in the same transaction (TransactWriteItems with a ConditionExpression on a "
+    "per-message item) or guard the handler with Powertools idempotency, so that a repeat does not add twice."
+)
+_FIX_MESSAGE = (
+    "Carry a stable identity instead of a fresh one (the event's id or a business id), set "
+    "MessageDeduplicationId on FIFO queues/topics, or guard the handler with Powertools idempotency."
+)
+_FIX_PAYMENT = (
+    "Pass an idempotency key derived from the event (idempotency_key= in Python, {idempotencyKey} in "
+    "JavaScript), such as the message id or the order id."
+)
+_FIX_HTTP = "Send an Idempotency-Key header derived from the event (the message id or a business id), not a fresh one."
+_FIX_SQL = "Insert with a key derived from the event and INSERT ... ON CONFLICT DO NOTHING (or INSERT OR IGNORE)."
+_FIX_GUARD = (
+    "Record that this event was handled before acting (a conditional write keyed by the message id, "
+    "or Powertools idempotency), so that a repeat stops there."
+)
+
+
+def _freshness(value: Value | None) -> Source | None:
+    """The random or clock source that makes a value differ on every run, if any."""
+    if value is None:
+        return None
+    for source in value.sources:
+        if source.kind == "random":
+            return source
+    for source in value.sources:
+        if source.kind == "time" and source.name not in _PERIOD_TIME:
+            return source
+    return None
+
+
+def _random(value: Value | None) -> Source | None:
+    if value is None:
+        return None
+    return next((s for s in value.sources if s.kind == "random"), None)
+
+
+def _fresh_why(source: Source, what: str = "key") -> str:
+    if source.kind == "random":
+        return f"with a fresh {source.name} {what}"
+    return f"with a {what} taken from the clock ({source.name})"
+
+
+def _known(value: Value | None) -> bool:
+    """True when the facts say where a value comes from: a literal or a tracked source."""
+    return value is not None and (value.is_literal or any(s.kind in ("event", "event-id") for s in value.sources))
+
+
+def _dynamodb(call: Call) -> SideEffect | None:
+    operation = call.name.rsplit(".", 1)[-1]
+    if operation == "PutItem":
+        item = call.kwarg("Item")
+        fresh = _random(item)
+        if fresh is not None:
+            return SideEffect(call, "writes to DynamoDB", "fresh", _fresh_why(fresh), "writes a second item", _FIX_DYNAMODB)
+        return SideEffect(call, "writes to DynamoDB", "stable" if _known(item) else "unknown", "", "", _FIX_DYNAMODB)
+    if operation == "BatchWriteItem":
+        items = call.kwarg("RequestItems")
+        fresh = _random(items)
+        if fresh is not None:
+            return SideEffect(call, "batch-writes to DynamoDB", "fresh", _fresh_why(fresh), "writes second items", _FIX_DYNAMODB)
+        return SideEffect(call, "batch-writes to DynamoDB", "stable" if _known(items) else "unknown", "", "", _FIX_DYNAMODB)
+    if operation == "TransactWriteItems":
+        token = call.kwarg("ClientRequestToken")
+        if token is not None:
+            fresh = _freshness(token)
+            if fresh is not None:
+                return SideEffect(call, "writes a DynamoDB transaction", "fresh", _fresh_why(fresh, "ClientRequestToken"), "writes it again", _FIX_DYNAMODB, True)
+            return SideEffect(call, "writes a DynamoDB transaction", "stable", "", "", _FIX_DYNAMODB, True)
+        items = call.kwarg("TransactItems")
+        fresh = _random(items)
+        if fresh is not None:
+            return SideEffect(call, "writes a DynamoDB transaction", "fresh", _fresh_why(fresh), "writes second items", _FIX_DYNAMODB)
+        return SideEffect(call, "writes a DynamoDB transaction", "stable" if _known(items) else "unknown", "", "", _FIX_DYNAMODB)
+    if operation == "UpdateItem":
+        key = call.kwarg("Key")
+        fresh = _random(key)
+        if fresh is not None:
+            return SideEffect(call, "writes to DynamoDB", "fresh", _fresh_why(fresh), "writes a second item", _FIX_DYNAMODB)
+        expression = call.kwarg("UpdateExpression")
+        text = expression.literal if expression is not None and isinstance(expression.literal, str) else None
+        if text is not None and call.kwarg("ConditionExpression") is None and _COUNTER_UPDATE.search(text):
+            return SideEffect(call, "updates DynamoDB", "counter", f"with an update that adds to what is stored ({text.strip()})", "adds it twice", _FIX_COUNTER)
+        return SideEffect(call, "updates DynamoDB", "stable" if _known(key) else "unknown", "", "", _FIX_DYNAMODB)
+    return None
+
+
+def _message(call: Call) -> SideEffect:
+    what = "sends an SQS message" if call.name == "aws.sqs.SendMessage" else "publishes to SNS"
+    dedup = call.kwarg("MessageDeduplicationId")
+    if dedup is not None:
+        fresh = _freshness(dedup)
+        if fresh is not None:
+            return SideEffect(call, what, "fresh", _fresh_why(fresh, "deduplication id"), "sends it again", _FIX_MESSAGE, True)
+        return SideEffect(call, what, "stable", "", "", _FIX_MESSAGE, True)
+    if call.name == "aws.sns.Publish" and call.kwarg("PhoneNumber") is not None:
+        return SideEffect(call, "sends a text message", "missing", "and nothing records that it was sent", "texts again", _FIX_GUARD)
+    body = call.kwarg("MessageBody") or call.kwarg("Message")
+    # a FIFO queue or topic (MessageGroupId) without an explicit id deduplicates on the body's hash
+    fifo = call.kwarg("MessageGroupId") is not None
+    effect = _with_body(call, body, what, "sends it again", _FIX_MESSAGE)
+    if fifo and effect.identity != "fresh":
+        return SideEffect(call, what, "stable", "", "", _FIX_MESSAGE, True)
+    return effect
+
+
+def _with_body(call: Call, body: Value | None, what: str, repeat: str, fix: str) -> SideEffect:
+    """Deliveries without a key of their own: only a fresh id inside the payload is certain to
+    defeat a receiver's deduplication (a payload from the event carries the event's identity)."""
+    fresh = _random(body)
+    if fresh is not None:
+        return SideEffect(call, what, "fresh", _fresh_why(fresh, "id in the payload"), repeat, fix)
+    return SideEffect(call, what, "stable" if _known(body) else "unknown", "", "", fix)
+
+
+def _payment(call: Call) -> SideEffect:
+    key = call.kwarg("idempotency_key")
+    resource = call.attr("resource") or "payment"
+    what = f"creates a Stripe {_singular(resource)}"
+    if key is None:
+        return SideEffect(call, what, "missing", "without an idempotency key", "charges again", _FIX_PAYMENT)
+    fresh = _freshness(key)
+    if fresh is not None:
+        return SideEffect(call, what, "fresh", _fresh_why(fresh, "idempotency key"), "charges again", _FIX_PAYMENT, True)
+    return SideEffect(call, what, "stable", "", "", _FIX_PAYMENT, True)
+
+
+def _singular(resource: str) -> str:
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", resource).lower().split()
+    if words and words[-1].endswith("s"):
+        words[-1] = words[-1][:-1]
+    return " ".join(words) or "payment"
+
+
+def _http_post(call: Call) -> SideEffect:
+    headers = call.kwarg("headers")
+    if headers is not None and any(_IDEMPOTENCY_HEADER.search(k) for k in headers.keys):
+        fresh = _freshness(headers)
+        if fresh is not None:
+            return SideEffect(call, "sends a POST request", "fresh", _fresh_why(fresh, "Idempotency-Key"), "sends it again", _FIX_HTTP, True)
+        return SideEffect(call, "sends a POST request", "stable", "", "", _FIX_HTTP, True)
+    body = call.kwarg("json") or call.kwarg("body") or call.kwarg("data") or (call.args[1] if len(call.args) >= 2 else None)
+    return _with_body(call, body, "sends a POST request", "sends it again", _FIX_HTTP)
+
+
+def _d1(call: Call) -> SideEffect | None:
+    sql = call.attr("sql")
+    if not isinstance(sql, str):
+        return None
+    binds = call.args[1:]
+    if _SQL_COUNTER.search(sql):
+        return SideEffect(call, "updates D1", "counter", "with an update that adds to what is stored", "adds it twice", _FIX_COUNTER)
+    if not _SQL_INSERT.search(sql):
+        return None
+    fresh = next((f for f in (_random(v) for v in binds) if f is not None), None)
+    if fresh is not None and not _SQL_UPSERT.search(sql):
+        return SideEffect(call, "inserts into D1", "fresh", _fresh_why(fresh), "inserts a second row", _FIX_SQL)
+    known = all(_known(v) or not v.sources for v in binds)
+    return SideEffect(call, "inserts into D1", "stable" if known else "unknown", "", "", _FIX_SQL, bool(_SQL_UPSERT.search(sql)))
+
+
+def _keyed(call: Call, key: Value | None, what: str, repeat: str, fix: str) -> SideEffect:
+    fresh = _freshness(key)
+    if fresh is not None:
+        return SideEffect(call, what, "fresh", _fresh_why(fresh), repeat, fix)
+    return SideEffect(call, what, "stable" if _known(key) else "unknown", "", "", fix)
+
+
+# -- guards -------------------------------------------------------------------------------------
+
+
+def guards(facts: Facts) -> list[Guard]:
+    """What makes a repeat safe in this handler (see the module docstring)."""
+    out: list[Guard] = []
+    entry = facts.entry()
+    handler_names = {entry.qualname, entry.symbol} if entry is not None else set()
+    for wrapper in facts.wrappers("powertools.idempotent", "powertools.idempotent_function"):
+        if wrapper.name == "powertools.idempotent" or wrapper.target in handler_names:
+            out.append(Guard("powertools", None, wrapper.loc.line, wrapper.loc.path, "Powertools idempotency", None))
+        elif wrapper.target is not None:
+            out.append(Guard("powertools", None, wrapper.loc.line, wrapper.loc.path, "Powertools idempotency", frozenset(_reach(facts, wrapper.target))))
+    for call in facts.calls():
+        description = _claim(call)
+        if description is not None:
+            out.append(Guard("claim", call.function, call.loc.line, call.loc.path, description))
+            continue
+        description = _lookup(call)
+        if description is not None:
+            out.append(Guard("lookup", call.function, call.loc.line, call.loc.path, description))
+    for state in facts.module_state():
+        if is_seen_set(state.name, facts):
+            out.append(Guard("memory", None, state.loc.line, state.loc.path, f"the in-memory {state.name}"))
+    return out
+
+
+def guard_of(effect: SideEffect, facts: Facts, all_guards: Iterable[Guard] | None = None) -> Guard | None:
+    """The guard that stops a repeat of this side effect, or None."""
+    call = effect.call
+    for guard in guards(facts) if all_guards is None else all_guards:
+        if guard.kind in ("powertools", "memory"):
+            if guard.targets is None or call.function in guard.targets:
+                return guard
+            continue
+        # a claim or a lookup guards what runs after it; in another function, what it calls
+        if (guard.path, guard.line) == (call.loc.path, call.loc.line):
+            continue
+        if guard.function == call.function and guard.path == call.loc.path and call.loc.line < guard.line:
+            continue
+        return guard
+    return None
+
+
+def _claim(call: Call) -> str | None:
+    """A write that fails, or does nothing, when the event's identity was seen before."""
+    name = call.name
+    if name in ("aws.dynamodb.PutItem", "aws.dynamodb.UpdateItem"):
+        condition = call.kwarg("ConditionExpression")
+        key = call.kwarg("Item") if name.endswith("PutItem") else call.kwarg("Key")
+        if condition is not None and key is not None and _random(key) is None:
+            return "a conditional write"
+    if name == "cf.d1.exec":
+        sql = call.attr("sql")
+        binds = call.args[1:]
+        if isinstance(sql, str) and _SQL_IGNORE.search(sql) and not any(_random(v) for v in binds):
+            return "an INSERT that ignores a known key"
+    if name == "cf.do.idFromName" and call.args and _from_event(call.args[0]):
+        return "a Durable Object named by the event"
+    return None
+
+
+def _lookup(call: Call) -> str | None:
+    """A read of the delivery's own identity before the work: a check for an earlier run."""
+    name = call.name
+    if name == "aws.dynamodb.GetItem" and _event_id(call.kwarg("Key")):
+        return "a lookup of the event's id"
+    if name == "cf.kv.get" and call.args and _event_id(call.args[0]):
+        return "a KV lookup of the event's id"
+    if name == "cf.d1.exec":
+        sql = call.attr("sql")
+        if isinstance(sql, str) and _SQL_SELECT.search(sql) and any(_event_id(v) for v in call.args[1:]):
+            return "a lookup of the event's id"
+    return None
+
+
+def is_seen_set(name: str, facts: Facts) -> bool:
+    """A module-level container checked for a delivery's identity and written with it: the
+    in-memory idempotency store (``if id in seen: return`` ... ``seen.add(id)``)."""
+    checked = written = False
+    for call in facts.calls():
+        owner, _, method = call.callee.rpartition(".")
+        if owner != name or not call.args or not _event_id(call.args[0]):
+            continue
+        if method in ("has", "get", "__contains__"):
+            checked = True
+        elif method in ("add", "set", "setdefault"):
+            written = True
+    return checked and written
+
+
+def _from_event(value: Value | None) -> bool:
+    return value is not None and any(s.kind in ("event", "event-id") for s in value.sources)
+
+
+def _event_id(value: Value | None) -> bool:
+    return value is not None and any(s.kind == "event-id" for s in value.sources)
+
+
+def _reach(facts: Facts, root: str) -> set[str | None]:
+    graph: dict[str, tuple[str, ...]] = {}
+    for file in facts.files:
+        for fn in file.functions:
+            graph[fn.qualname] = graph.get(fn.qualname, ()) + fn.calls
+    seen: set[str | None] = set()
+    stack = [root]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        stack.extend(graph.get(name, ()))
+        stack.extend(q for q in graph if q.startswith(name + ".") and q not in seen)
+    return seen

@@ -1,0 +1,175 @@
+"""What delivers work to a function more than once: its at-least-once triggers.
+
+Every asynchronous or polled source retries: SQS and the other pollers redeliver a message whose
+batch failed or timed out, SNS/EventBridge/S3 and every asynchronous invoke retry a failed
+invocation, Workers Queues redeliver an unacknowledged message, and HTTP clients and webhook
+providers resend a request whose answer they did not see. Rules that ask "what happens when
+this runs twice for one event" start here::
+
+    for trigger in at_least_once(fn, project, facts):
+        trigger.noun      # "SQS message (Payments)", "POST /orders request"
+        trigger.retry     # "a redelivered message", "a retried request"
+
+HTTP triggers count only for methods that create or change something (POST, PUT, PATCH, and
+ANY); a function URL or an ``ANY`` route counts unless the handler code compares the request
+method only with read methods. A Worker's ``fetch`` counts the same way, its methods read from the
+code: comparisons on ``request.method`` and router registrations such as ``app.post("/x", ...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from slsreview.analysis.facts import Facts
+    from slsreview.model.project import Event, Function, Project, Worker
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+_ROUTER_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "all"})
+
+# event type -> (noun, what a retry is). Every one of these delivers at least once.
+_EVENT_NOUNS: dict[str, tuple[str, str]] = {
+    "SQS": ("SQS message", "a redelivered message"),
+    "SNS": ("SNS notification", "a redelivered notification"),
+    "EventBridgeRule": ("EventBridge event", "a redelivered event"),
+    "CloudWatchEvent": ("EventBridge event", "a redelivered event"),
+    "Schedule": ("scheduled run", "a retried run"),
+    "ScheduleV2": ("scheduled run", "a retried run"),
+    "S3": ("S3 notification", "a redelivered notification"),
+    "Kinesis": ("Kinesis record", "a retried batch"),
+    "DynamoDB": ("DynamoDB stream record", "a retried batch"),
+    "MSK": ("Kafka record", "a retried batch"),
+    "SelfManagedKafka": ("Kafka record", "a retried batch"),
+    "MQ": ("MQ message", "a redelivered message"),
+    "DocumentDB": ("DocumentDB change event", "a retried batch"),
+    "IoTRule": ("IoT rule invoke", "a retried invoke"),
+    "CloudWatchLogs": ("CloudWatch Logs batch", "a retried invoke"),
+    "EventSourceMapping": ("polled record", "a retried batch"),
+}
+
+# AWS::Lambda::Permission principals of services that invoke asynchronously (and so retry).
+_ASYNC_PRINCIPALS: dict[str, str] = {
+    "s3.amazonaws.com": "S3 notification",
+    "sns.amazonaws.com": "SNS notification",
+    "events.amazonaws.com": "EventBridge event",
+    "iot.amazonaws.com": "IoT rule invoke",
+    "logs.amazonaws.com": "CloudWatch Logs batch",
+    "ses.amazonaws.com": "SES receipt",
+    "config.amazonaws.com": "AWS Config invoke",
+    "codecommit.amazonaws.com": "CodeCommit trigger",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One way work reaches the function again: an event, a route, a queue consumer."""
+
+    noun: str  # "SQS message (Payments)": what one delivery is, named as the configuration names it
+    retry: str  # "a redelivered message": what the second delivery is called
+    at: Any  # the Event, Binding, Located value or Resource that declares it
+    http: bool = False
+
+
+def at_least_once(fn: Function, project: Project, facts: Facts | None) -> list[Trigger]:
+    """The function's triggers that may deliver the same work twice, in template order."""
+    out: list[Trigger] = []
+    code_methods = methods_in_code(facts)
+    for event in fn.events:
+        trigger = _event_trigger(event, code_methods)
+        if trigger is not None:
+            out.append(trigger)
+    url = fn.function_url
+    if url is not None and _accepts_writes(None, code_methods):
+        out.append(Trigger("function URL request", "a retried request", url, http=True))
+    for permission in project.permissions_for(fn):
+        principal = permission.properties.get("Principal")
+        noun = _ASYNC_PRINCIPALS.get(principal) if isinstance(principal, str) else None
+        if noun is not None:
+            out.append(Trigger(f"{noun} ({permission.logical_id})", "a retried invoke", permission))
+    if not out:
+        config = project.event_invoke_config_of(fn)
+        if config is not None:
+            out.append(Trigger("asynchronous invoke", "a retried invoke", config))
+    return out
+
+
+def worker_at_least_once(worker: Worker, facts: Facts | None) -> list[Trigger]:
+    """A Worker's queue consumers (with a ``queue`` handler) and its ``fetch`` when it takes writes."""
+    out: list[Trigger] = []
+    entry = facts.entry() if facts is not None else None
+    handlers = set(entry.methods) if entry is not None else set()
+    if "queue" in handlers:
+        for binding in worker.bindings_of("queue-consumer"):
+            out.append(Trigger(f"Queues message ({binding.name})", "a redelivered message", binding))
+    if "fetch" in handlers:
+        code_methods = methods_in_code(facts)
+        if _accepts_writes(None, code_methods):
+            verbs = sorted(code_methods & WRITE_METHODS) if code_methods else []
+            noun = f"{'/'.join(verbs)} request" if verbs else "request"
+            out.append(Trigger(noun, "a retried request", entry, http=True))
+    return out
+
+
+def methods_in_code(facts: Facts | None) -> set[str]:
+    """HTTP methods the handler code tells apart: literals compared with the request method
+    (``request.method === "POST"``, ``event["httpMethod"] == "POST"``, ``routeKey == "POST /x"``)
+    and router registrations (``app.post("/orders", ...)``). Empty when the code says nothing."""
+    if facts is None:
+        return set()
+    found: set[str] = set()
+    for comparison in facts.comparisons():
+        for side, other in ((comparison.left, comparison.right), (comparison.right, comparison.left)):
+            if not isinstance(other.literal, str):
+                continue
+            names = {s.name.lower() for s in side.sources if s.kind == "event"}
+            if any(n == "method" or n.endswith("method") for n in names):
+                found.add(other.literal.upper())
+            elif any(n.endswith("routekey") for n in names):
+                found.add(other.literal.split(" ", 1)[0].upper())
+    for call in facts.calls_to(""):
+        verb = call.callee.rsplit(".", 1)[-1]
+        if "." in call.callee and verb in _ROUTER_VERBS and len(call.args) >= 2:
+            path = call.args[0].literal
+            if isinstance(path, str) and path.startswith("/"):
+                found.add("ANY" if verb == "all" else verb.upper())
+    return {m for m in found if m.isalpha()}
+
+
+def _event_trigger(event: Event, code_methods: set[str]) -> Trigger | None:
+    if event.type in ("Api", "HttpApi"):
+        method = event.properties.get("Method")
+        path = event.properties.get("Path")
+        if not _accepts_writes(method, code_methods):
+            return None
+        verb = method.upper() if isinstance(method, str) else "ANY"
+        route = f"{verb} {path}" if isinstance(path, str) else verb
+        noun = f"{route} request" if verb != "ANY" else f"request to {route}"
+        return Trigger(f"{noun} ({event.name})", "a retried request", event, http=True)
+    nouns = _EVENT_NOUNS.get(event.type)
+    if nouns is None:
+        return None
+    return Trigger(f"{nouns[0]} ({event.name})", nouns[1], event)
+
+
+def _accepts_writes(method: Any, code_methods: set[str]) -> bool:
+    """A route takes writes when its method is POST/PUT/PATCH, or when it takes any method
+    (ANY, a function URL, an HttpApi catch-all) and the code does not limit it to reads."""
+    if isinstance(method, str) and method.lower() not in ("any", "x-amazon-apigateway-any-method"):
+        return method.upper() in WRITE_METHODS
+    if not code_methods:
+        return True
+    return bool(code_methods & (WRITE_METHODS | {"ANY"})) or not code_methods <= READ_METHODS
+
+
+def describe(triggers: Iterable[Trigger]) -> tuple[str, str]:
+    """("SQS message (Payments) and POST /orders request (Create)", "a redelivery or retry")."""
+    items = list(triggers)
+    nouns = [t.noun for t in items]
+    text = nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + " and " + nouns[-1]
+    retries = {t.retry for t in items}
+    retry = items[0].retry if len(retries) == 1 else "a redelivery or retry"
+    return text, retry
+
