@@ -312,11 +312,11 @@ def guards(facts: Facts) -> list[Guard]:
         elif wrapper.target is not None:
             out.append(Guard("powertools", None, wrapper.loc.line, wrapper.loc.path, "Powertools idempotency", frozenset(_reach(facts, wrapper.target))))
     for call in facts.calls():
-        description = _claim(call)
+        description = claim_of(call)
         if description is not None:
             out.append(Guard("claim", call.function, call.loc.line, call.loc.path, description))
             continue
-        description = _lookup(call)
+        description = lookup_of(call)
         if description is not None:
             out.append(Guard("lookup", call.function, call.loc.line, call.loc.path, description))
     for state in facts.module_state():
@@ -342,7 +342,7 @@ def guard_of(effect: SideEffect, facts: Facts, all_guards: Iterable[Guard] | Non
     return None
 
 
-def _claim(call: Call) -> str | None:
+def claim_of(call: Call) -> str | None:
     """A write that fails, or does nothing, when the event's identity was seen before."""
     name = call.name
     if name in ("aws.dynamodb.PutItem", "aws.dynamodb.UpdateItem"):
@@ -360,7 +360,7 @@ def _claim(call: Call) -> str | None:
     return None
 
 
-def _lookup(call: Call) -> str | None:
+def lookup_of(call: Call) -> str | None:
     """A read of the delivery's own identity before the work: a check for an earlier run."""
     name = call.name
     if name == "aws.dynamodb.GetItem" and _event_id(call.kwarg("Key")):
