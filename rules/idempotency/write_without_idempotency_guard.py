@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slsreview.analysis.facts import Facts
-from slsreview.analysis.side_effects import guard_of, guards, side_effects
+from slsreview.analysis.side_effects import repeated_side_effects
 from slsreview.analysis.triggers import Trigger, at_least_once, describe, worker_at_least_once
 from slsreview.model.project import Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
@@ -586,15 +586,11 @@ class WriteWithoutIdempotencyGuard(Rule):
 
 
 def _reports(unit: str, triggers: list[Trigger], facts: Facts) -> Iterator[Report]:
-    if not triggers:
-        return
-    found = guards(facts)
-    what, retry = describe(triggers)
-    for effect in side_effects(facts):
-        if not effect.repeats or guard_of(effect, facts, found) is not None:
-            continue
+    for effect in repeated_side_effects(triggers, facts):
+        what, retry = describe(triggers)
         yield Report(
             effect.call,
             f"{unit} {effect.action} for every {what} {effect.why}; {retry} {effect.repeat}",
             fix=effect.fix,
         )
+

@@ -37,11 +37,12 @@ in-memory seen-set, which SLS102 reports on its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from slsreview.analysis.facts import Call, Facts, Source, Value
+from slsreview.analysis.triggers import Trigger
 
 Identity = Literal["fresh", "missing", "counter", "stable", "unknown"]
 
@@ -61,16 +62,25 @@ _SQL_SELECT = re.compile(r"^\s*SELECT\b", re.IGNORECASE)
 @dataclass(frozen=True, slots=True)
 class SideEffect:
     call: Call
+    kind: Literal["store", "delivery", "update"]  # writes under a key / sends something / changes in place
     action: str  # "writes to DynamoDB", "sends an SQS message", ...
     identity: Identity
-    why: str  # "with a fresh uuid4 key", "without an idempotency key", ...
-    repeat: str  # what a second run does: "writes a second item", "charges again"
-    fix: str
-    downstream_key: bool = False  # the call itself carries a key the receiver deduplicates on
+    why: str = ""  # "with a fresh uuid4 key", "without an idempotency key", ...
+    repeat: str = ""  # what a second run does: "writes a second item", "charges again"
+    fix: str = ""
+    key: Value | None = None  # what identifies it: the item, the object key, the deduplication id...
+    downstream_key: bool = False  # the call carries a key the receiver deduplicates on
 
     @property
     def repeats(self) -> bool:
         return self.identity in ("fresh", "missing", "counter")
+
+    @property
+    def keyed_by_event(self) -> bool:
+        """Its identity comes from the request or message (a client-supplied id, the message id)."""
+        return self.identity == "stable" and self.key is not None and _from_event(self.key) and (
+            self.kind == "store" or self.downstream_key
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,33 +101,6 @@ def side_effects(facts: Facts) -> list[SideEffect]:
         if effect is not None:
             out.append(effect)
     return out
-
-
-def _assess(call: Call) -> SideEffect | None:
-    name = call.name
-    if name.startswith("aws.dynamodb."):
-        return _dynamodb(call)
-    if name in ("aws.sqs.SendMessage", "aws.sns.Publish"):
-        return _message(call)
-    if name == "aws.events.PutEvents":
-        return _with_body(call, call.kwarg("Entries"), "puts EventBridge events", "publishes the events again", _FIX_MESSAGE)
-    if name.startswith(("aws.ses.Send", "aws.sesv2.Send")):
-        return SideEffect(call, "sends an email", "missing", "and nothing records that it was sent", "sends it again", _FIX_GUARD)
-    if name == "payment.create":
-        return _payment(call)
-    if name == "http.request" and call.attr("method") == "POST":
-        return _http_post(call)
-    if name == "cf.d1.exec":
-        return _d1(call)
-    if name in ("cf.kv.put", "cf.r2.put"):
-        store = "Workers KV" if name == "cf.kv.put" else "R2"
-        return _keyed(call, call.args[0] if call.args else None, f"writes to {store}", "writes a second entry", _FIX_KEY)
-    if name == "aws.s3.PutObject":
-        key = call.kwarg("Key") or (call.args[2] if len(call.args) >= 3 else None)
-        return _keyed(call, key, "writes to S3", "writes a second object", _FIX_KEY)
-    if name in ("cf.queue.send", "cf.queue.sendBatch"):
-        return _with_body(call, call.args[0] if call.args else None, "sends a Queues message", "sends it again", _FIX_MESSAGE)
-    return None
 
 
 _FIX_KEY = (
@@ -146,6 +129,33 @@ _FIX_GUARD = (
     "Record that this event was handled before acting (a conditional write keyed by the message id, "
     "or Powertools idempotency), so that a repeat stops there."
 )
+
+
+def _assess(call: Call) -> SideEffect | None:
+    name = call.name
+    if name.startswith("aws.dynamodb."):
+        return _dynamodb(call)
+    if name in ("aws.sqs.SendMessage", "aws.sns.Publish"):
+        return _message(call)
+    if name == "aws.events.PutEvents":
+        return _delivery(call, call.kwarg("Entries"), "puts EventBridge events", "publishes the events again", _FIX_MESSAGE)
+    if name.startswith(("aws.ses.Send", "aws.sesv2.Send")):
+        return SideEffect(call, "delivery", "sends an email", "missing", "and nothing records that it was sent", "sends it again", _FIX_GUARD)
+    if name == "payment.create":
+        return _payment(call)
+    if name == "http.request" and call.attr("method") == "POST":
+        return _http_post(call)
+    if name == "cf.d1.exec":
+        return _d1(call)
+    if name in ("cf.kv.put", "cf.r2.put"):
+        store = "Workers KV" if name == "cf.kv.put" else "R2"
+        return _store(call, call.args[0] if call.args else None, f"writes to {store}", "writes a second entry", _FIX_KEY)
+    if name == "aws.s3.PutObject":
+        key = call.kwarg("Key") or (call.args[2] if len(call.args) >= 3 else None)
+        return _store(call, key, "writes to S3", "writes a second object", _FIX_KEY)
+    if name in ("cf.queue.send", "cf.queue.sendBatch"):
+        return _delivery(call, call.args[0] if call.args else None, "sends a Queues message", "sends it again", _FIX_MESSAGE)
+    return None
 
 
 def _freshness(value: Value | None) -> Source | None:
@@ -178,42 +188,61 @@ def _known(value: Value | None) -> bool:
     return value is not None and (value.is_literal or any(s.kind in ("event", "event-id") for s in value.sources))
 
 
+def _stable(known: bool) -> Identity:
+    return "stable" if known else "unknown"
+
+
+def _store(call: Call, key: Value | None, what: str, repeat: str, fix: str, clock: bool = True) -> SideEffect:
+    """A write under a key: a fresh key writes a second copy, a stable one overwrites. With
+    ``clock`` False only randomness counts: a whole item carries timestamps beside its key."""
+    fresh = _freshness(key) if clock else _random(key)
+    if fresh is not None:
+        return SideEffect(call, "store", what, "fresh", _fresh_why(fresh), repeat, fix, key)
+    return SideEffect(call, "store", what, _stable(_known(key)), fix=fix, key=key)
+
+
+def _delivery(call: Call, body: Value | None, what: str, repeat: str, fix: str) -> SideEffect:
+    """Deliveries without a key of their own: only a fresh id inside the payload is certain to
+    defeat a receiver's deduplication (a payload from the event carries the event's identity)."""
+    fresh = _random(body)
+    if fresh is not None:
+        return SideEffect(call, "delivery", what, "fresh", _fresh_why(fresh, "id in the payload"), repeat, fix, body)
+    return SideEffect(call, "delivery", what, _stable(_known(body)), fix=fix, key=body)
+
+
+def _keyed_delivery(call: Call, key: Value, what: str, key_name: str, repeat: str, fix: str) -> SideEffect:
+    """A delivery with a key the receiver deduplicates on: safe unless the key is made fresh."""
+    fresh = _freshness(key)
+    if fresh is not None:
+        return SideEffect(call, "delivery", what, "fresh", _fresh_why(fresh, key_name), repeat, fix, key, True)
+    return SideEffect(call, "delivery", what, "stable", fix=fix, key=key, downstream_key=True)
+
+
 def _dynamodb(call: Call) -> SideEffect | None:
     operation = call.name.rsplit(".", 1)[-1]
     if operation == "PutItem":
         item = call.kwarg("Item")
-        fresh = _random(item)
-        if fresh is not None:
-            return SideEffect(call, "writes to DynamoDB", "fresh", _fresh_why(fresh), "writes a second item", _FIX_DYNAMODB)
-        return SideEffect(call, "writes to DynamoDB", "stable" if _known(item) else "unknown", "", "", _FIX_DYNAMODB)
+        return _store(call, item, "writes to DynamoDB", "writes a second item", _FIX_DYNAMODB, clock=False)
     if operation == "BatchWriteItem":
         items = call.kwarg("RequestItems")
-        fresh = _random(items)
-        if fresh is not None:
-            return SideEffect(call, "batch-writes to DynamoDB", "fresh", _fresh_why(fresh), "writes second items", _FIX_DYNAMODB)
-        return SideEffect(call, "batch-writes to DynamoDB", "stable" if _known(items) else "unknown", "", "", _FIX_DYNAMODB)
+        return _store(call, items, "batch-writes to DynamoDB", "writes second items", _FIX_DYNAMODB, clock=False)
     if operation == "TransactWriteItems":
         token = call.kwarg("ClientRequestToken")
         if token is not None:
-            fresh = _freshness(token)
-            if fresh is not None:
-                return SideEffect(call, "writes a DynamoDB transaction", "fresh", _fresh_why(fresh, "ClientRequestToken"), "writes it again", _FIX_DYNAMODB, True)
-            return SideEffect(call, "writes a DynamoDB transaction", "stable", "", "", _FIX_DYNAMODB, True)
+            return _keyed_delivery(call, token, "writes a DynamoDB transaction", "ClientRequestToken", "writes it again", _FIX_DYNAMODB)
         items = call.kwarg("TransactItems")
-        fresh = _random(items)
-        if fresh is not None:
-            return SideEffect(call, "writes a DynamoDB transaction", "fresh", _fresh_why(fresh), "writes second items", _FIX_DYNAMODB)
-        return SideEffect(call, "writes a DynamoDB transaction", "stable" if _known(items) else "unknown", "", "", _FIX_DYNAMODB)
+        return _store(call, items, "writes a DynamoDB transaction", "writes second items", _FIX_DYNAMODB, clock=False)
     if operation == "UpdateItem":
         key = call.kwarg("Key")
         fresh = _random(key)
         if fresh is not None:
-            return SideEffect(call, "writes to DynamoDB", "fresh", _fresh_why(fresh), "writes a second item", _FIX_DYNAMODB)
+            return SideEffect(call, "store", "writes to DynamoDB", "fresh", _fresh_why(fresh), "writes a second item", _FIX_DYNAMODB, key)
         expression = call.kwarg("UpdateExpression")
         text = expression.literal if expression is not None and isinstance(expression.literal, str) else None
         if text is not None and call.kwarg("ConditionExpression") is None and _COUNTER_UPDATE.search(text):
-            return SideEffect(call, "updates DynamoDB", "counter", f"with an update that adds to what is stored ({text.strip()})", "adds it twice", _FIX_COUNTER)
-        return SideEffect(call, "updates DynamoDB", "stable" if _known(key) else "unknown", "", "", _FIX_DYNAMODB)
+            why = f"with an update that adds to what is stored ({text.strip()})"
+            return SideEffect(call, "update", "updates DynamoDB", "counter", why, "adds it twice", _FIX_COUNTER, key)
+        return SideEffect(call, "update", "updates DynamoDB", _stable(_known(key)), fix=_FIX_DYNAMODB, key=key)
     return None
 
 
@@ -221,28 +250,15 @@ def _message(call: Call) -> SideEffect:
     what = "sends an SQS message" if call.name == "aws.sqs.SendMessage" else "publishes to SNS"
     dedup = call.kwarg("MessageDeduplicationId")
     if dedup is not None:
-        fresh = _freshness(dedup)
-        if fresh is not None:
-            return SideEffect(call, what, "fresh", _fresh_why(fresh, "deduplication id"), "sends it again", _FIX_MESSAGE, True)
-        return SideEffect(call, what, "stable", "", "", _FIX_MESSAGE, True)
+        return _keyed_delivery(call, dedup, what, "deduplication id", "sends it again", _FIX_MESSAGE)
     if call.name == "aws.sns.Publish" and call.kwarg("PhoneNumber") is not None:
-        return SideEffect(call, "sends a text message", "missing", "and nothing records that it was sent", "texts again", _FIX_GUARD)
+        return SideEffect(call, "delivery", "sends a text message", "missing", "and nothing records that it was sent", "texts again", _FIX_GUARD)
     body = call.kwarg("MessageBody") or call.kwarg("Message")
+    effect = _delivery(call, body, what, "sends it again", _FIX_MESSAGE)
     # a FIFO queue or topic (MessageGroupId) without an explicit id deduplicates on the body's hash
-    fifo = call.kwarg("MessageGroupId") is not None
-    effect = _with_body(call, body, what, "sends it again", _FIX_MESSAGE)
-    if fifo and effect.identity != "fresh":
-        return SideEffect(call, what, "stable", "", "", _FIX_MESSAGE, True)
+    if call.kwarg("MessageGroupId") is not None and effect.identity != "fresh":
+        return SideEffect(call, "delivery", what, "stable", fix=_FIX_MESSAGE, key=body, downstream_key=True)
     return effect
-
-
-def _with_body(call: Call, body: Value | None, what: str, repeat: str, fix: str) -> SideEffect:
-    """Deliveries without a key of their own: only a fresh id inside the payload is certain to
-    defeat a receiver's deduplication (a payload from the event carries the event's identity)."""
-    fresh = _random(body)
-    if fresh is not None:
-        return SideEffect(call, what, "fresh", _fresh_why(fresh, "id in the payload"), repeat, fix)
-    return SideEffect(call, what, "stable" if _known(body) else "unknown", "", "", fix)
 
 
 def _payment(call: Call) -> SideEffect:
@@ -250,11 +266,8 @@ def _payment(call: Call) -> SideEffect:
     resource = call.attr("resource") or "payment"
     what = f"creates a Stripe {_singular(resource)}"
     if key is None:
-        return SideEffect(call, what, "missing", "without an idempotency key", "charges again", _FIX_PAYMENT)
-    fresh = _freshness(key)
-    if fresh is not None:
-        return SideEffect(call, what, "fresh", _fresh_why(fresh, "idempotency key"), "charges again", _FIX_PAYMENT, True)
-    return SideEffect(call, what, "stable", "", "", _FIX_PAYMENT, True)
+        return SideEffect(call, "delivery", what, "missing", "without an idempotency key", "charges again", _FIX_PAYMENT)
+    return _keyed_delivery(call, key, what, "idempotency key", "charges again", _FIX_PAYMENT)
 
 
 def _singular(resource: str) -> str:
@@ -267,12 +280,9 @@ def _singular(resource: str) -> str:
 def _http_post(call: Call) -> SideEffect:
     headers = call.kwarg("headers")
     if headers is not None and any(_IDEMPOTENCY_HEADER.search(k) for k in headers.keys):
-        fresh = _freshness(headers)
-        if fresh is not None:
-            return SideEffect(call, "sends a POST request", "fresh", _fresh_why(fresh, "Idempotency-Key"), "sends it again", _FIX_HTTP, True)
-        return SideEffect(call, "sends a POST request", "stable", "", "", _FIX_HTTP, True)
+        return _keyed_delivery(call, headers, "sends a POST request", "Idempotency-Key", "sends it again", _FIX_HTTP)
     body = call.kwarg("json") or call.kwarg("body") or call.kwarg("data") or (call.args[1] if len(call.args) >= 2 else None)
-    return _with_body(call, body, "sends a POST request", "sends it again", _FIX_HTTP)
+    return _delivery(call, body, "sends a POST request", "sends it again", _FIX_HTTP)
 
 
 def _d1(call: Call) -> SideEffect | None:
@@ -281,21 +291,34 @@ def _d1(call: Call) -> SideEffect | None:
         return None
     binds = call.args[1:]
     if _SQL_COUNTER.search(sql):
-        return SideEffect(call, "updates D1", "counter", "with an update that adds to what is stored", "adds it twice", _FIX_COUNTER)
+        return SideEffect(call, "update", "updates D1", "counter", "with an update that adds to what is stored", "adds it twice", _FIX_COUNTER)
     if not _SQL_INSERT.search(sql):
         return None
+    key = next((v for v in binds if _from_event(v) or _random(v)), binds[0] if binds else None)
+    upsert = bool(_SQL_UPSERT.search(sql))
     fresh = next((f for f in (_random(v) for v in binds) if f is not None), None)
-    if fresh is not None and not _SQL_UPSERT.search(sql):
-        return SideEffect(call, "inserts into D1", "fresh", _fresh_why(fresh), "inserts a second row", _FIX_SQL)
+    if fresh is not None and not upsert:
+        return SideEffect(call, "store", "inserts into D1", "fresh", _fresh_why(fresh), "inserts a second row", _FIX_SQL, key)
     known = all(_known(v) or not v.sources for v in binds)
-    return SideEffect(call, "inserts into D1", "stable" if known else "unknown", "", "", _FIX_SQL, bool(_SQL_UPSERT.search(sql)))
+    # a plain INSERT has no identity of its own (an autoincrement row); an upsert has its conflict key
+    return SideEffect(call, "store" if upsert else "delivery", "inserts into D1", _stable(known), fix=_FIX_SQL, key=key, downstream_key=upsert)
 
 
-def _keyed(call: Call, key: Value | None, what: str, repeat: str, fix: str) -> SideEffect:
-    fresh = _freshness(key)
-    if fresh is not None:
-        return SideEffect(call, what, "fresh", _fresh_why(fresh), repeat, fix)
-    return SideEffect(call, what, "stable" if _known(key) else "unknown", "", "", fix)
+def repeated_side_effects(triggers: list[Trigger], facts: Facts) -> list[SideEffect]:
+    """The unguarded side effects a second delivery repeats. When every trigger is an HTTP route,
+    an email or text message without a key is left to SLS105: the retry comes from a client that
+    may never send it, and the fix is the API's contract (an Idempotency-Key)."""
+    if not triggers:
+        return []
+    http_only = all(t.http for t in triggers)
+    found = guards(facts)
+    return [
+        effect
+        for effect in side_effects(facts)
+        if effect.repeats
+        and not (http_only and effect.identity == "missing" and effect.call.name != "payment.create")
+        and guard_of(effect, facts, found) is None
+    ]
 
 
 # -- guards -------------------------------------------------------------------------------------
@@ -374,19 +397,37 @@ def lookup_of(call: Call) -> str | None:
     return None
 
 
-def is_seen_set(name: str, facts: Facts) -> bool:
+def is_seen_set(name: str, facts: Facts) -> str | None:
     """A module-level container checked for a delivery's identity and written with it: the
-    in-memory idempotency store (``if id in seen: return`` ... ``seen.add(id)``)."""
-    checked = written = False
+    in-memory idempotency store (``if id in seen: return`` ... ``seen.add(id)``). Returns what it
+    remembers ("message ids", "Idempotency-Key headers"), or None."""
+    checked: set[str] = set()
+    written = False
     for call in facts.calls():
         owner, _, method = call.callee.rpartition(".")
-        if owner != name or not call.args or not _event_id(call.args[0]):
+        if owner != name or not call.args:
+            continue
+        ids = [s.name for s in call.args[0].sources if s.kind == "event-id"]
+        if not ids:
             continue
         if method in ("has", "get", "__contains__"):
-            checked = True
+            checked.update(ids)
         elif method in ("add", "set", "setdefault"):
             written = True
-    return checked and written
+    if not (checked and written):
+        return None
+    return " and ".join(sorted({_identity_noun(n) for n in checked}))
+
+
+def _identity_noun(name: str) -> str:
+    if name.startswith("headers."):
+        header = name.split(".", 1)[1]
+        return "Idempotency-Key headers" if header == "idempotency-key" else f"{header} headers"
+    if name.endswith(("messageId", "eventID")) or name == "id":
+        return "message ids" if name.endswith("messageId") else "event ids"
+    if name.endswith("key"):
+        return "object keys"
+    return f"{name} values"
 
 
 def _from_event(value: Value | None) -> bool:
@@ -412,3 +453,25 @@ def _reach(facts: Facts, root: str) -> set[str | None]:
         stack.extend(graph.get(name, ()))
         stack.extend(q for q in graph if q.startswith(name + ".") and q not in seen)
     return seen
+
+
+def reads_idempotency_key(facts: Facts) -> bool:
+    """True when the handler reads an idempotency key from the request (``Idempotency-Key``,
+    ``X-Idempotency-Key``): anywhere it flows, is compared, passed or returned."""
+    return any(s.kind == "event-id" and _IDEMPOTENCY_HEADER.search(s.name) for s in _sources_read(facts))
+
+
+def _sources_read(facts: Facts) -> Iterator[Source]:
+    for call in facts.calls():
+        for value in call.args:
+            yield from value.sources
+        for _, value in call.kwargs:
+            yield from value.sources
+    for comparison in facts.comparisons():
+        yield from comparison.left.sources
+        yield from comparison.right.sources
+    for flow in facts.flows():
+        yield flow.source
+    for returned in facts.returns():
+        if returned.value is not None:
+            yield from returned.value.sources

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from slsreview.model.resources import async_permissions
+
 if TYPE_CHECKING:
     from slsreview.analysis.facts import Facts
     from slsreview.model.project import Event, Function, Project, Worker
@@ -50,19 +52,6 @@ _EVENT_NOUNS: dict[str, tuple[str, str]] = {
     "EventSourceMapping": ("polled record", "a retried batch"),
 }
 
-# AWS::Lambda::Permission principals of services that invoke asynchronously (and so retry).
-_ASYNC_PRINCIPALS: dict[str, str] = {
-    "s3.amazonaws.com": "S3 notification",
-    "sns.amazonaws.com": "SNS notification",
-    "events.amazonaws.com": "EventBridge event",
-    "iot.amazonaws.com": "IoT rule invoke",
-    "logs.amazonaws.com": "CloudWatch Logs batch",
-    "ses.amazonaws.com": "SES receipt",
-    "config.amazonaws.com": "AWS Config invoke",
-    "codecommit.amazonaws.com": "CodeCommit trigger",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """One way work reaches the function again: an event, a route, a queue consumer."""
@@ -71,6 +60,11 @@ class Trigger:
     retry: str  # "a redelivered message": what the second delivery is called
     at: Any  # the Event, Binding, Located value or Resource that declares it
     http: bool = False
+    methods: frozenset[str] = frozenset()  # HTTP: the write methods it takes (POST, PUT, PATCH) or ANY
+
+    @property
+    def takes_post(self) -> bool:
+        return bool(self.methods & {"POST", "ANY"})
 
 
 def at_least_once(fn: Function, project: Project, facts: Facts | None) -> list[Trigger]:
@@ -83,12 +77,9 @@ def at_least_once(fn: Function, project: Project, facts: Facts | None) -> list[T
             out.append(trigger)
     url = fn.function_url
     if url is not None and _accepts_writes(None, code_methods):
-        out.append(Trigger("function URL request", "a retried request", url, http=True))
-    for permission in project.permissions_for(fn):
-        principal = permission.properties.get("Principal")
-        noun = _ASYNC_PRINCIPALS.get(principal) if isinstance(principal, str) else None
-        if noun is not None:
-            out.append(Trigger(f"{noun} ({permission.logical_id})", "a retried invoke", permission))
+        out.append(Trigger("function URL request", "a retried request", url, True, _write_methods(code_methods)))
+    for permission, service in async_permissions(fn, project.resources):
+        out.append(Trigger(f"asynchronous {service} invoke ({permission.logical_id})", "a retried invoke", permission))
     if not out:
         config = project.event_invoke_config_of(fn)
         if config is not None:
@@ -102,14 +93,15 @@ def worker_at_least_once(worker: Worker, facts: Facts | None) -> list[Trigger]:
     entry = facts.entry() if facts is not None else None
     handlers = set(entry.methods) if entry is not None else set()
     if "queue" in handlers:
-        for binding in worker.bindings_of("queue-consumer"):
-            out.append(Trigger(f"Queues message ({binding.name})", "a redelivered message", binding))
+        for consumer in worker.queue_consumers:
+            if not consumer.pull:
+                out.append(Trigger(f"Queues message ({consumer.queue})", "a redelivered message", consumer.binding))
     if "fetch" in handlers:
         code_methods = methods_in_code(facts)
         if _accepts_writes(None, code_methods):
             verbs = sorted(code_methods & WRITE_METHODS) if code_methods else []
             noun = f"{'/'.join(verbs)} request" if verbs else "request"
-            out.append(Trigger(noun, "a retried request", entry, http=True))
+            out.append(Trigger(noun, "a retried request", entry, True, _write_methods(code_methods)))
     return out
 
 
@@ -144,14 +136,25 @@ def _event_trigger(event: Event, code_methods: set[str]) -> Trigger | None:
         path = event.properties.get("Path")
         if not _accepts_writes(method, code_methods):
             return None
-        verb = method.upper() if isinstance(method, str) else "ANY"
-        route = f"{verb} {path}" if isinstance(path, str) else verb
-        noun = f"{route} request" if verb != "ANY" else f"request to {route}"
-        return Trigger(f"{noun} ({event.name})", "a retried request", event, http=True)
+        verb = method.upper() if isinstance(method, str) and method.upper() in WRITE_METHODS else "ANY"
+        where = path if isinstance(path, str) else ""
+        if verb == "ANY":
+            noun = f"request to {where}" if where else "request"
+            methods = _write_methods(code_methods)
+        else:
+            noun = f"{verb} {where} request" if where else f"{verb} request"
+            methods = frozenset({verb})
+        return Trigger(f"{noun} ({event.name})", "a retried request", event, True, methods)
     nouns = _EVENT_NOUNS.get(event.type)
     if nouns is None:
         return None
     return Trigger(f"{nouns[0]} ({event.name})", nouns[1], event)
+
+
+def _write_methods(code_methods: set[str]) -> frozenset[str]:
+    """The write methods a route that takes any method serves, as far as the code tells."""
+    named = code_methods & (WRITE_METHODS | {"ANY"})
+    return frozenset(named) if named else frozenset({"ANY"})
 
 
 def _accepts_writes(method: Any, code_methods: set[str]) -> bool:
