@@ -9,6 +9,7 @@ from slsreview.analysis.side_effects import (
     reads_idempotency_key,
     repeated_side_effects,
     side_effects,
+    triggers_running,
 )
 from slsreview.analysis.triggers import Trigger, at_least_once, describe, worker_at_least_once
 from slsreview.model.project import Function, Worker
@@ -321,7 +322,7 @@ def _reports(unit: str, triggers: list[Trigger], facts: Facts) -> Iterator[Repor
     if repeated_side_effects(triggers, facts):
         return  # SLS101 reports the repeated write itself: one root cause, one finding
     found = guards(facts)
-    effects = [e for e in side_effects(facts) if guard_of(e, facts, found) is None]
+    effects = [e for e in side_effects(facts) if guard_of(e, facts, found) is None and triggers_running(e.call, posts, facts)]
     if any(e.keyed_by_event for e in effects):
         return  # what it creates is identified by the client: a retry finds it
     creations = [e for e in effects if e.kind == "delivery" and not e.downstream_key and e.identity != "unknown"]

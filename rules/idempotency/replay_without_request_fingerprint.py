@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slsreview.analysis.facts import Call, Comparison, Facts, Return
-from slsreview.analysis.side_effects import lookup_of, side_effects
+from slsreview.analysis.side_effects import lookup_of, side_effects, triggers_running
 from slsreview.analysis.triggers import Trigger, at_least_once, worker_at_least_once
 from slsreview.model.project import Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
@@ -127,9 +127,9 @@ class ReplayWithoutRequestFingerprint(Rule):
                     "src/app.py",
                     13,
                     9,
-                    "CreateOrderFunction answers a known Idempotency-Key from what it stored (looked up on line 11) "
-                    "without comparing the request with the one that stored it: a reused key with a different "
-                    "payload gets the first request's response",
+                    "CreateOrderFunction answers a known Idempotency-Key as a repeat (looked up on line 11) without "
+                    "comparing the request with the one that first used it: a different payload sent with a reused "
+                    "key gets the first request's answer",
                 )
             ],
             name="python-dynamodb-replay-on-key-alone",
@@ -160,9 +160,9 @@ class ReplayWithoutRequestFingerprint(Rule):
                     "src/index.js",
                     8,
                     14,
-                    "orders answers a known Idempotency-Key from what it stored (looked up on line 6) without "
-                    "comparing the request with the one that stored it: a reused key with a different payload gets "
-                    "the first request's response",
+                    "orders answers a known Idempotency-Key as a repeat (looked up on line 6) without comparing the "
+                    "request with the one that first used it: a different payload sent with a reused key gets the "
+                    "first request's answer",
                 )
             ],
             name="js-worker-kv-replay-on-key-alone",
@@ -246,20 +246,21 @@ class ReplayWithoutRequestFingerprint(Rule):
 
 
 def _reports(unit: str, triggers: list[Trigger], facts: Facts) -> Iterator[Report]:
-    if not any(t.http for t in triggers):
+    http = [t for t in triggers if t.http]
+    if not http:
         return
     writes = [e.call for e in side_effects(facts)]
     for lookup in facts.calls():
-        if lookup_of(lookup) is None or not _keyed_by_idempotency_key(lookup):
+        if lookup_of(lookup) is None or not _keyed_by_idempotency_key(lookup) or not triggers_running(lookup, http, facts):
             continue
         replay = _replay_after(lookup, facts, writes)
         if replay is None or _fingerprint_compared(lookup.function, facts):
             continue
         yield Report(
             replay,
-            f"{unit} answers a known Idempotency-Key from what it stored (looked up on line {lookup.loc.line}) "
-            "without comparing the request with the one that stored it: a reused key with a different payload "
-            "gets the first request's response",
+            f"{unit} answers a known Idempotency-Key as a repeat (looked up on line {lookup.loc.line}) without "
+            "comparing the request with the one that first used it: a different payload sent with a reused key "
+            "gets the first request's answer",
         )
 
 

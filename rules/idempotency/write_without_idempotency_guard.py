@@ -586,8 +586,8 @@ class WriteWithoutIdempotencyGuard(Rule):
 
 
 def _reports(unit: str, triggers: list[Trigger], facts: Facts) -> Iterator[Report]:
-    for effect in repeated_side_effects(triggers, facts):
-        what, retry = describe(triggers)
+    for effect, reaching in repeated_side_effects(triggers, facts):
+        what, retry = describe(reaching)
         yield Report(
             effect.call,
             f"{unit} {effect.action} for every {what} {effect.why}; {retry} {effect.repeat}",

@@ -90,7 +90,7 @@ class Guard:
     line: int
     path: str
     description: str
-    targets: frozenset[str | None] | None = None  # Powertools: the functions it covers (None: all)
+    targets: frozenset[str | None] | None = None  # the functions it can cover (None: all of them)
 
 
 def side_effects(facts: Facts) -> list[SideEffect]:
@@ -304,21 +304,31 @@ def _d1(call: Call) -> SideEffect | None:
     return SideEffect(call, "store" if upsert else "delivery", "inserts into D1", _stable(known), fix=_FIX_SQL, key=key, downstream_key=upsert)
 
 
-def repeated_side_effects(triggers: list[Trigger], facts: Facts) -> list[SideEffect]:
-    """The unguarded side effects a second delivery repeats. When every trigger is an HTTP route,
-    an email or text message without a key is left to SLS105: the retry comes from a client that
-    may never send it, and the fix is the API's contract (an Idempotency-Key)."""
+def repeated_side_effects(triggers: list[Trigger], facts: Facts) -> list[tuple[SideEffect, list[Trigger]]]:
+    """The unguarded side effects a second delivery repeats, each with the triggers whose handler
+    runs it (a Worker's ``queue`` and ``fetch`` are different handlers). When every such trigger
+    is an HTTP route, an email or text message without a key is left to SLS105: the retry comes
+    from a client that may never send it, and the fix is the API's contract (an Idempotency-Key)."""
     if not triggers:
         return []
-    http_only = all(t.http for t in triggers)
     found = guards(facts)
-    return [
-        effect
-        for effect in side_effects(facts)
-        if effect.repeats
-        and not (http_only and effect.identity == "missing" and effect.call.name != "payment.create")
-        and guard_of(effect, facts, found) is None
-    ]
+    out = []
+    for effect in side_effects(facts):
+        if not effect.repeats or guard_of(effect, facts, found) is not None:
+            continue
+        reaching = triggers_running(effect.call, triggers, facts)
+        if not reaching:
+            continue
+        if all(t.http for t in reaching) and effect.identity == "missing" and effect.call.name != "payment.create":
+            continue
+        out.append((effect, reaching))
+    return out
+
+
+def triggers_running(call: Call, triggers: list[Trigger], facts: Facts) -> list[Trigger]:
+    """The triggers whose handler runs this call (all of them for a Lambda function)."""
+    graph = _call_graph(facts)
+    return [t for t in triggers if t.handler is None or call.function in _reach(graph, t.handler)]
 
 
 # -- guards -------------------------------------------------------------------------------------
@@ -327,24 +337,31 @@ def repeated_side_effects(triggers: list[Trigger], facts: Facts) -> list[SideEff
 def guards(facts: Facts) -> list[Guard]:
     """What makes a repeat safe in this handler (see the module docstring)."""
     out: list[Guard] = []
+    graph = _call_graph(facts)
     entry = facts.entry()
     handler_names = {entry.qualname, entry.symbol} if entry is not None else set()
     for wrapper in facts.wrappers("powertools.idempotent", "powertools.idempotent_function"):
         if wrapper.name == "powertools.idempotent" or wrapper.target in handler_names:
             out.append(Guard("powertools", None, wrapper.loc.line, wrapper.loc.path, "Powertools idempotency", None))
         elif wrapper.target is not None:
-            out.append(Guard("powertools", None, wrapper.loc.line, wrapper.loc.path, "Powertools idempotency", frozenset(_reach(facts, wrapper.target))))
+            covered = frozenset(_reach(graph, wrapper.target))
+            out.append(Guard("powertools", None, wrapper.loc.line, wrapper.loc.path, "Powertools idempotency", covered))
+    found: list[tuple[Literal["claim", "lookup", "memory"], Call, str]] = []
     for call in facts.calls():
         description = claim_of(call)
         if description is not None:
-            out.append(Guard("claim", call.function, call.loc.line, call.loc.path, description))
+            found.append(("claim", call, description))
             continue
         description = lookup_of(call)
         if description is not None:
-            out.append(Guard("lookup", call.function, call.loc.line, call.loc.path, description))
+            found.append(("lookup", call, description))
     for state in facts.module_state():
-        if is_seen_set(state.name, facts):
-            out.append(Guard("memory", None, state.loc.line, state.loc.path, f"the in-memory {state.name}"))
+        for check in seen_set_checks(state.name, facts):
+            found.append(("memory", check, f"the in-memory {state.name}"))
+    for kind, call, description in found:
+        # it guards what its function runs, and the functions that call it (a claim in a helper)
+        callers = {f for f in graph if call.function in _reach(graph, f)}
+        out.append(Guard(kind, call.function, call.loc.line, call.loc.path, description, frozenset(_reach(graph, call.function) | callers)))
     return out
 
 
@@ -352,11 +369,11 @@ def guard_of(effect: SideEffect, facts: Facts, all_guards: Iterable[Guard] | Non
     """The guard that stops a repeat of this side effect, or None."""
     call = effect.call
     for guard in guards(facts) if all_guards is None else all_guards:
-        if guard.kind in ("powertools", "memory"):
-            if guard.targets is None or call.function in guard.targets:
-                return guard
-            continue
-        # a claim or a lookup guards what runs after it; in another function, what it calls
+        if guard.targets is not None and call.function not in guard.targets:
+            continue  # not a sibling handler: a Worker's fetch does not guard its queue
+        if guard.kind == "powertools":
+            return guard
+        # a claim, a lookup or a seen-set check guards what runs after it
         if (guard.path, guard.line) == (call.loc.path, call.loc.line):
             continue
         if guard.function == call.function and guard.path == call.loc.path and call.loc.line < guard.line:
@@ -401,22 +418,27 @@ def is_seen_set(name: str, facts: Facts) -> str | None:
     """A module-level container checked for a delivery's identity and written with it: the
     in-memory idempotency store (``if id in seen: return`` ... ``seen.add(id)``). Returns what it
     remembers ("message ids", "Idempotency-Key headers"), or None."""
-    checked: set[str] = set()
+    checks = seen_set_checks(name, facts)
+    if not checks:
+        return None
+    ids = {s.name for call in checks for s in call.args[0].sources if s.kind == "event-id"}
+    return " and ".join(sorted({_identity_noun(n) for n in ids}))
+
+
+def seen_set_checks(name: str, facts: Facts) -> list[Call]:
+    """The checks of a module-level container for a delivery's identity, when the container is
+    also written with one (else it is a cache of something else, and this returns [])."""
+    checks: list[Call] = []
     written = False
     for call in facts.calls():
         owner, _, method = call.callee.rpartition(".")
-        if owner != name or not call.args:
-            continue
-        ids = [s.name for s in call.args[0].sources if s.kind == "event-id"]
-        if not ids:
+        if owner != name or not call.args or not _event_id(call.args[0]):
             continue
         if method in ("has", "get", "__contains__"):
-            checked.update(ids)
+            checks.append(call)
         elif method in ("add", "set", "setdefault"):
             written = True
-    if not (checked and written):
-        return None
-    return " and ".join(sorted({_identity_noun(n) for n in checked}))
+    return checks if written else []
 
 
 def _identity_noun(name: str) -> str:
@@ -438,20 +460,28 @@ def _event_id(value: Value | None) -> bool:
     return value is not None and any(s.kind == "event-id" for s in value.sources)
 
 
-def _reach(facts: Facts, root: str) -> set[str | None]:
-    graph: dict[str, tuple[str, ...]] = {}
+def _call_graph(facts: Facts) -> dict[str | None, tuple[str, ...]]:
+    graph: dict[str | None, tuple[str, ...]] = {None: ()}
     for file in facts.files:
         for fn in file.functions:
             graph[fn.qualname] = graph.get(fn.qualname, ()) + fn.calls
+    return graph
+
+
+def _reach(graph: dict[str | None, tuple[str, ...]], root: str | None) -> set[str | None]:
+    """The functions a function runs: itself, what it calls, its nested functions. Module-level
+    code (None) runs before everything."""
+    if root is None:
+        return set(graph)
     seen: set[str | None] = set()
-    stack = [root]
+    stack: list[str] = [root]
     while stack:
         name = stack.pop()
         if name in seen:
             continue
         seen.add(name)
         stack.extend(graph.get(name, ()))
-        stack.extend(q for q in graph if q.startswith(name + ".") and q not in seen)
+        stack.extend(q for q in graph if q is not None and q.startswith(name + ".") and q not in seen)
     return seen
 
 

@@ -61,6 +61,7 @@ class Trigger:
     at: Any  # the Event, Binding, Located value or Resource that declares it
     http: bool = False
     methods: frozenset[str] = frozenset()  # HTTP: the write methods it takes (POST, PUT, PATCH) or ANY
+    handler: str | None = None  # the function it runs, when not the unit's only one (a Worker's queue)
 
     @property
     def takes_post(self) -> bool:
@@ -92,16 +93,18 @@ def worker_at_least_once(worker: Worker, facts: Facts | None) -> list[Trigger]:
     out: list[Trigger] = []
     entry = facts.entry() if facts is not None else None
     handlers = set(entry.methods) if entry is not None else set()
-    if "queue" in handlers:
+    if entry is not None and "queue" in handlers:
         for consumer in worker.queue_consumers:
             if not consumer.pull:
-                out.append(Trigger(f"Queues message ({consumer.queue})", "a redelivered message", consumer.binding))
-    if "fetch" in handlers:
+                noun = f"Queues message ({consumer.queue})"
+                out.append(Trigger(noun, "a redelivered message", consumer.binding, handler=f"{entry.qualname}.queue"))
+    if entry is not None and "fetch" in handlers:
         code_methods = methods_in_code(facts)
         if _accepts_writes(None, code_methods):
             verbs = sorted(code_methods & WRITE_METHODS) if code_methods else []
             noun = f"{'/'.join(verbs)} request" if verbs else "request"
-            out.append(Trigger(noun, "a retried request", entry, True, _write_methods(code_methods)))
+            methods = _write_methods(code_methods)
+            out.append(Trigger(noun, "a retried request", entry, True, methods, f"{entry.qualname}.fetch"))
     return out
 
 

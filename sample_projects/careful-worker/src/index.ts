@@ -2,23 +2,29 @@
 export interface Env {
   WEBHOOK_SECRET: string;
   ALLOWED_ORIGIN: string;
-  IDEMPOTENCY_KV: KVNamespace;
+  IDEMPOTENCY_DB: D1Database;
   ORDERS_LIMITER: RateLimit;
 }
 
-const DAY_SECONDS = 86400;
+const RETENTION_MS = 24 * 60 * 60 * 1000;
 const encoder = new TextEncoder();
 
 function json(body: unknown, status: number, env: Env): Response {
   return Response.json(body, { status, headers: { "access-control-allow-origin": env.ALLOWED_ORIGIN } });
 }
 
+async function sha256(text: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", encoder.encode(text));
+}
+
 async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(given)),
-    crypto.subtle.digest("SHA-256", encoder.encode(expected)),
-  ]);
+  const [a, b] = await Promise.all([sha256(given), sha256(expected)]);
   return crypto.subtle.timingSafeEqual(a, b);
+}
+
+async function fingerprintOf(body: string): Promise<string> {
+  const digest = new Uint8Array(await sha256(body));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 export default {
@@ -39,22 +45,41 @@ export default {
     if (!key) {
       return json({ error: "idempotency_key_required" }, 400, env);
     }
-    const existing = await env.IDEMPOTENCY_KV.get(key, "json");
-    if (existing) {
-      return json({ ...(existing as object), replay: true }, 200, env);
-    }
+    const raw = await request.text();
     let body: { amount?: unknown; currency?: unknown };
     try {
-      body = await request.json();
+      body = JSON.parse(raw);
     } catch {
       return json({ error: "invalid_json" }, 400, env);
     }
     if (typeof body.amount !== "number" || body.amount <= 0 || typeof body.currency !== "string") {
       return json({ error: "invalid_order" }, 400, env);
     }
+    const fingerprint = await fingerprintOf(raw);
     const accepted = { orderId: key, status: "accepted", amount: body.amount, currency: body.currency };
-    await env.IDEMPOTENCY_KV.put(key, JSON.stringify(accepted), { expirationTtl: DAY_SECONDS });
+    // The primary key makes the claim atomic: of two concurrent deliveries, one inserts, one does nothing.
+    const claim = await env.IDEMPOTENCY_DB.prepare(
+      "INSERT INTO idempotency_keys (key, fingerprint, response, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO NOTHING",
+    )
+      .bind(key, fingerprint, JSON.stringify(accepted), Date.now())
+      .run();
+    if (claim.meta.changes === 0) {
+      const stored = await env.IDEMPOTENCY_DB.prepare("SELECT fingerprint, response FROM idempotency_keys WHERE key = ?1")
+        .bind(key)
+        .first<{ fingerprint: string; response: string }>();
+      if (!stored || stored.fingerprint !== fingerprint) {
+        return json({ error: "idempotency_key_reused" }, 422, env);
+      }
+      return json({ ...JSON.parse(stored.response), replay: true }, 200, env);
+    }
     console.log(JSON.stringify({ message: "order.accepted", orderId: key }));
     return json(accepted, 202, env);
+  },
+
+  // Idempotency keys are only needed while a client may still retry: forget them after a day.
+  async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    await env.IDEMPOTENCY_DB.prepare("DELETE FROM idempotency_keys WHERE created_at < ?1")
+      .bind(controller.scheduledTime - RETENTION_MS)
+      .run();
   },
 };

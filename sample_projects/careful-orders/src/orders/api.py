@@ -1,5 +1,6 @@
 """POST /orders: validate, store once per idempotency key, queue for fulfilment."""
 
+import hashlib
 import json
 import logging
 import os
@@ -30,8 +31,10 @@ def handler(event, context):
     if not key:
         return response(400, {"error": "idempotency_key_required"})
 
+    raw = event.get("body") or ""
+    fingerprint = hashlib.sha256(raw.encode()).hexdigest()
     try:
-        order = json.loads(event.get("body") or "")
+        order = json.loads(raw)
     except json.JSONDecodeError:
         return response(400, {"error": "invalid_json"})
     amount = order.get("amount")
@@ -44,6 +47,7 @@ def handler(event, context):
         "status": "accepted",
         "amount": amount,
         "currency": currency,
+        "fingerprint": fingerprint,
         "expires_at": int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
     }
     try:
@@ -52,6 +56,8 @@ def handler(event, context):
         if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
             raise
         stored = table.get_item(Key={"pk": item["pk"]})["Item"]
+        if stored["fingerprint"] != fingerprint:
+            return response(422, {"error": "idempotency_key_reused"})
         logger.info(json.dumps({"message": "order.replay", "request_id": context.aws_request_id}))
         return response(200, {"orderId": key, "status": stored["status"], "replay": True})
 
