@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from slsreview.analysis.facts import Call, Facts, Source, Value
+from slsreview.analysis.memo import answer_once
 from slsreview.analysis.triggers import Trigger
 
 Identity = Literal["fresh", "missing", "counter", "stable", "unknown"]
@@ -95,12 +96,8 @@ class Guard:
 
 def side_effects(facts: Facts) -> list[SideEffect]:
     """Every reachable call that changes something outside the function, with its identity."""
-    out = []
-    for call in facts.calls():
-        effect = _assess(call)
-        if effect is not None:
-            out.append(effect)
-    return out
+    return list(answer_once(facts, "side_effects", lambda: [e for e in map(_assess, facts.calls()) if e is not None]))
+
 
 
 _FIX_KEY = (
@@ -336,6 +333,10 @@ def triggers_running(call: Call, triggers: list[Trigger], facts: Facts) -> list[
 
 def guards(facts: Facts) -> list[Guard]:
     """What makes a repeat safe in this handler (see the module docstring)."""
+    return list(answer_once(facts, "guards", lambda: _guards(facts)))
+
+
+def _guards(facts: Facts) -> list[Guard]:
     out: list[Guard] = []
     graph = _call_graph(facts)
     entry = facts.entry()
@@ -461,11 +462,14 @@ def _event_id(value: Value | None) -> bool:
 
 
 def _call_graph(facts: Facts) -> dict[str | None, tuple[str, ...]]:
-    graph: dict[str | None, tuple[str, ...]] = {None: ()}
-    for file in facts.files:
-        for fn in file.functions:
-            graph[fn.qualname] = graph.get(fn.qualname, ()) + fn.calls
-    return graph
+    def build() -> dict[str | None, tuple[str, ...]]:
+        graph: dict[str | None, tuple[str, ...]] = {None: ()}
+        for file in facts.files:
+            for fn in file.functions:
+                graph[fn.qualname] = graph.get(fn.qualname, ()) + fn.calls
+        return graph
+
+    return dict(answer_once(facts, "call_graph", build))
 
 
 def _reach(graph: dict[str | None, tuple[str, ...]], root: str | None) -> set[str | None]:

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from slsreview.analysis.memo import answer_once
 from slsreview.model.resources import async_permissions
 
 if TYPE_CHECKING:
@@ -114,6 +115,10 @@ def methods_in_code(facts: Facts | None) -> set[str]:
     and router registrations (``app.post("/orders", ...)``). Empty when the code says nothing."""
     if facts is None:
         return set()
+    return set(answer_once(facts, "methods_in_code", lambda: _methods_in_code(facts)))
+
+
+def _methods_in_code(facts: Facts) -> set[str]:
     found: set[str] = set()
     for comparison in facts.comparisons():
         for side, other in ((comparison.left, comparison.right), (comparison.right, comparison.left)):
