@@ -72,8 +72,9 @@ class CorsOpenToEveryOrigin(Rule):
     - SAM HTTP APIs: `CorsConfiguration: true` or `AllowOrigins` containing `*`, on an
       `AWS::Serverless::HttpApi` or in `Globals.HttpApi`, and `AWS::ApiGatewayV2::Api` `CorsConfiguration`;
     - function URLs: `Cors.AllowOrigins` containing `*` in `FunctionUrlConfig` or on an `AWS::Lambda::Url`;
-    - handler code that answers with `Access-Control-Allow-Origin: *` (a literal headers object, or
-      `headers.set(...)`), or copies the request's `Origin` header into it, which allows every
+    - handler code that answers with `Access-Control-Allow-Origin: *` (a literal headers object
+      returned or given to a `Response`, a JavaScript constant holding one, or `headers.set(...)`),
+      or copies the request's `Origin` header into it, which allows every
       origin as surely as `*` does.
 
     Combined with credentials (`AllowCredentials: true`, `Access-Control-Allow-Credentials: true`)
@@ -202,8 +203,10 @@ class CorsOpenToEveryOrigin(Rule):
             _code(
                 {
                     "src/app.py": (
+                        "import json\n"
+                        "\n"
                         "def handler(event, context):\n"
-                        '    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": "*"}, "body": "[]"}\n'
+                        '    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": "*"}, "body": json.dumps([])}\n'
                     )
                 },
                 "python3.13",
@@ -212,8 +215,8 @@ class CorsOpenToEveryOrigin(Rule):
             expect=[
                 Expect(
                     "src/app.py",
-                    2,
-                    5,
+                    4,
+                    43,
                     "OrdersFunction answers with Access-Control-Allow-Origin: *: any website can read its "
                     "responses from a visitor's browser. A person must decide which origins may",
                 )
@@ -443,8 +446,13 @@ def _code_wildcards(facts: Facts) -> Iterator[tuple[Location, str]]:
                 yield call.loc, "wildcard"
                 break
     for ret in facts.returns():
-        if ret.value is not None and _literal_header(ret.value.literal, ACAO, "*"):
-            yield ret.loc, "wildcard"
+        for part in (ret.headers, ret.value):
+            if part is not None and _literal_header(part.literal, ACAO, "*"):
+                yield part.loc, "wildcard"
+                break
+            if part is not None and part is ret.headers and any(s.name == "headers.origin" for s in request_sources(part)):
+                yield part.loc, "reflected"
+                break
 
 
 def _allows_credentials(facts: Facts) -> bool:
@@ -454,7 +462,11 @@ def _allows_credentials(facts: Facts) -> bool:
             return True
         if any(_literal_header(v.literal, ACAC, "true") for v in call.args):
             return True
-    return any(r.value is not None and _literal_header(r.value.literal, ACAC, "true") for r in facts.returns())
+    return any(
+        part is not None and _literal_header(part.literal, ACAC, "true")
+        for r in facts.returns()
+        for part in (r.headers, r.value)
+    )
 
 
 def _is_header(value: Value, name: str) -> bool:

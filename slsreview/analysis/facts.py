@@ -74,7 +74,7 @@ from typing import Any, Literal
 
 from slsreview.location import Location, fast_init
 
-FACTS_VERSION = 1  # bump when the shape of any fact changes: the cache keys on it
+FACTS_VERSION = 2  # bump when the shape of any fact changes: the cache keys on it
 
 
 def _compact_pickle(cls: Any) -> Any:
@@ -196,6 +196,7 @@ class Return:
     value: Value | None
     keys: tuple[str, ...] = ()  # top-level keys of a dict/object literal ({"batchItemFailures": ...})
     body: Value | None = None  # the body part (statusCode dicts' "body", Response's first argument)
+    headers: Value | None = None  # the headers part (statusCode dicts' "headers", a Response init's headers)
 
 
 @_compact_pickle

@@ -82,6 +82,11 @@ def _batch_failures(f: Facts) -> None:
     assert any(kind == "event-id" and name == "messageId" for kind, name in sources_of(put.kwarg("Item")))
 
 
+def _response_headers(f: Facts) -> None:
+    headers = [r.headers.literal for r in f.returns() if r.headers is not None]
+    assert headers == [{"Access-Control-Allow-Origin": "*"}]
+
+
 def _status_codes(f: Facts) -> None:
     assert sorted(r.status for r in f.returns() if r.status is not None) == [202, 400]
 
@@ -561,6 +566,31 @@ PAIRS = [
           await stripe.paymentIntents.create({ amount: 100, currency: "usd" }, { idempotencyKey: key });
         };
         """,
+    ),
+    Pair(
+        "response-headers-beside-a-computed-body",
+        _response_headers,
+        python="""
+        import json
+
+        def handler(event, context):
+            return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": "*"}, "body": json.dumps(event)}
+        """,
+        javascript="""
+        export const handler = async (event) => ({
+          statusCode: 200,
+          headers: { "Access-Control-Allow-Origin": "*" },
+          body: JSON.stringify(event),
+        });
+        """,
+        typescript="""
+        export default {
+          async fetch(request: Request): Promise<Response> {
+            return Response.json({ url: request.url }, { headers: { "Access-Control-Allow-Origin": "*" } });
+          },
+        };
+        """,
+        entries={"typescript": "default"},
     ),
     Pair(
         "configured-entry-point-absent",

@@ -184,6 +184,7 @@ class Statements(State):
         props = v.props if v.kind == "obj" and v.props else {}
         status_pair = props.get("statusCode") or props.get("status")
         body_pair = props.get("body")
+        headers_pair = props.get("headers")
         keys = tuple(props)
         ret = Return(
             self.loc(node),
@@ -192,6 +193,7 @@ class Statements(State):
             self.value(node, v),
             keys,
             self.value(*body_pair) if body_pair else None,
+            self.value(*headers_pair) if headers_pair else None,
         )
         self.facts.returns.append(ret)
         if self.frame.entry or "statusCode" in props:

@@ -182,9 +182,11 @@ class Workers(State):
         if callee != "Response":
             self.add_call(node, "", callee, args)
         status: int | None = RESPONSE_HELPERS.get(helper, 200)
+        headers = None
         if len(args) >= 2:
             init = args[1][1]
             if init.kind == "obj":
+                headers = (init.props or {}).get("headers")
                 found = (init.props or {}).get("status")
                 status = literal_status(found[1]) if found is not None else status
             else:
@@ -198,6 +200,7 @@ class Workers(State):
             self.value(node, plain(sources)),
             tuple(body[1].props or ()) if body and body[1].kind == "obj" else (),
             self.value(*body) if body else None,
+            self.value(*headers) if headers else None,
         )
         self.facts.returns.append(ret)
         self.flows(sources, "response", ret.loc, None)

@@ -214,13 +214,16 @@ class Entries(State):
         loc = self._loc(node)
         value = self._value(value_node, val) if value_node is not None and val is not None else None
         keys: tuple[str, ...] = ()
-        body = None
+        body = headers = None
         if val is not None and val.items is not None:
             keys = tuple(val.items)
             if "body" in val.items:
                 body_node, body_val = val.items["body"]
                 body = self._value(body_node, body_val)
-        self.facts.returns.append(Return(loc, ctx.function, status, value, keys, body))
+            if "headers" in val.items:
+                headers_node, headers_val = val.items["headers"]
+                headers = self._value(headers_node, headers_val)
+        self.facts.returns.append(Return(loc, ctx.function, status, value, keys, body, headers))
         if val is not None and val.sources and (ctx.entry or "statusCode" in keys):
             for src in sorted(val.sources):
                 self.facts.flows.append(Flow(src, "response", loc, ctx.function))

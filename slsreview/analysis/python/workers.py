@@ -145,11 +145,17 @@ class Workers(State):
             status = workers.REDIRECT_STATUS
         body = site.arg(0)
         body_value = self._value(body[0], body[1]) if body is not None else None
+        headers = site.arg(None, "headers")
+        if headers is None:
+            init = site.arg(1)
+            if init is not None and init[1].items is not None:
+                headers = init[1].items.get("headers")
+        headers_value = self._value(headers[0], headers[1]) if headers is not None else None
         loc = self._loc(site.node)
         function = self.ctx.function
         result = Val(qual=site.qual, obj=Response())
         self.facts.returns.append(
-            Return(loc, function, status, self._value(site.node, Val(site.all_sources())), (), body_value)
+            Return(loc, function, status, self._value(site.node, Val(site.all_sources())), (), body_value, headers_value)
         )
         if body is not None:
             for src in sorted(body[1].sources):
