@@ -11,6 +11,7 @@ _HOW = {
     "requests": "pass timeout=(3.05, N) on every call (a requests Session has no default timeout)",
     "urllib": "pass timeout=N to urlopen",
     "urllib3": "pass timeout=urllib3.Timeout(...) to the PoolManager or the call",
+    "http.client": "pass timeout=N to HTTPSConnection(...)",
     "aiohttp": "give the session a ClientTimeout(total=N)",
     "httpx": "leave httpx's 5 s default on or pass timeout=N",
     "fetch": "pass signal: AbortSignal.timeout(ms)",
@@ -214,6 +215,29 @@ class OutboundCallWithoutTimeout(Rule):
                 )
             ],
             name="python-timeout-switched-off",
+        ),
+        Example(
+            {
+                "template.yaml": _template(10, "quote.handler"),
+                "src/quote.py": (
+                    "import http.client\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    conn = http.client.HTTPSConnection("rates.example.com")\n'
+                    '    conn.request("GET", "/v1/quote")\n'
+                    "    return conn.getresponse().read()\n"
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/quote.py",
+                    5,
+                    5,
+                    "http.client.HTTPSConnection.request(...) sets no timeout: if the server stops answering, "
+                    "QuoteFunction waits until Lambda ends it at 10 s and the failure is never handled",
+                )
+            ],
+            name="python-standard-library-connection",
         ),
     ]
     good = [

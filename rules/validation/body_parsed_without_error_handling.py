@@ -60,9 +60,9 @@ class BodyParsedWithoutErrorHandling(Rule):
     (`json.loads(json.dumps(record))`, a common way to turn floats into `Decimal`) cannot fail and
     is not reported.
 
-    Not yet seen (and so not reported): Powertools' `app.current_event.json_body` and
-    `JSON.parse(await request.text())`; the analysis does not yet record them as parses of the
-    body.
+    Not yet seen (and so not reported): Powertools' `app.current_event.json_body`, which the
+    analysis does not record as a parse of the body (its resolver's `exception_handler` would
+    then decide whether it is handled).
 
     ## Why is this bad?
     A client's malformed request is the client's error: it deserves a 400 that says so. Unhandled,

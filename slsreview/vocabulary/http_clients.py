@@ -57,6 +57,10 @@ PYTHON_HTTP_SESSIONS = {
     "urllib3.ProxyManager": "urllib3",
     "urllib3.HTTPConnectionPool": "urllib3",
     "urllib3.HTTPSConnectionPool": "urllib3",
+    # the standard library's connection: conn.request("GET", path) sends, and waits forever
+    # unless the connection was given a timeout
+    "http.client.HTTPConnection": "http.client",
+    "http.client.HTTPSConnection": "http.client",
 }
 # Functions that send a request themselves -> (client, the method it stands for)
 PYTHON_HTTP_FUNCTIONS = {

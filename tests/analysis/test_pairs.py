@@ -87,6 +87,11 @@ def _response_headers(f: Facts) -> None:
     assert headers == [{"Access-Control-Allow-Origin": "*"}]
 
 
+def _standard_library_request_without_timeout(f: Facts) -> None:
+    (call,) = f.calls("http.request")
+    assert (call.attr("method"), call.attr("has_timeout"), call.attr("timeout_seconds")) == ("GET", False, None)
+
+
 def _status_codes(f: Facts) -> None:
     assert sorted(r.status for r in f.returns() if r.status is not None) == [202, 400]
 
@@ -591,6 +596,24 @@ PAIRS = [
         };
         """,
         entries={"typescript": "default"},
+    ),
+    Pair(
+        "standard-library-request-without-timeout",
+        _standard_library_request_without_timeout,
+        python="""
+        import http.client
+
+        def handler(event, context):
+            conn = http.client.HTTPSConnection("rates.example.com")
+            conn.request("GET", "/v1/daily")
+            return conn.getresponse().read()
+        """,
+        javascript="""
+        import https from "node:https";
+
+        export const handler = async () =>
+          new Promise((resolve) => https.get("https://rates.example.com/v1/daily", resolve));
+        """,
     ),
     Pair(
         "configured-entry-point-absent",
