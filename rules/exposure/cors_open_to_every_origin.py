@@ -79,7 +79,7 @@ class CorsOpenToEveryOrigin(Rule):
 
     Combined with credentials (`AllowCredentials: true`, `Access-Control-Allow-Credentials: true`)
     the finding blocks. One finding per configuration place (an API's `Cors` serves all its
-    routes) and per line of code. Code-level headers of a function whose every route is on an HTTP
+    routes) and per function in code (however many of its responses repeat the headers). Code-level headers of a function whose every route is on an HTTP
     API with `CorsConfiguration` are not reported: API Gateway replaces them.
 
     ## Why is this bad?
@@ -224,6 +224,35 @@ class CorsOpenToEveryOrigin(Rule):
             name="python-literal-response-headers",
         ),
         Example(
+            _code(
+                {
+                    "src/app.mjs": (
+                        'const CORS = { "Access-Control-Allow-Origin": "*" };\n'
+                        "\n"
+                        "export const handler = async (event) => {\n"
+                        "  if (!event.pathParameters?.id) {\n"
+                        '    return { statusCode: 400, headers: CORS, body: JSON.stringify({ error: "id" }) };\n'
+                        "  }\n"
+                        "  return { statusCode: 200, headers: CORS, body: JSON.stringify({ id: event.pathParameters.id }) };\n"
+                        "};\n"
+                    )
+                },
+                "nodejs24.x",
+                "app.handler",
+            ),
+            expect=[
+                Expect(
+                    "src/app.mjs",
+                    5,
+                    40,
+                    "OrdersFunction answers with Access-Control-Allow-Origin: * (here and in 1 more response of the "
+                    "same function): any website can read its responses from a visitor's browser. A person must "
+                    "decide which origins may",
+                )
+            ],
+            name="javascript-one-policy-many-responses",
+        ),
+        Example(
             {
                 "wrangler.toml": 'name = "orders"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n',
                 "src/index.ts": (
@@ -342,7 +371,9 @@ class CorsOpenToEveryOrigin(Rule):
         )
 
     def _code(self, ctx: Context) -> Iterator[Report]:
-        sites: dict[Location, tuple[str, bool, list[Function | Worker]]] = {}
+        # one finding per function and kind: a handler answering every route with the same
+        # headers has one CORS policy, however many return statements repeat it
+        sites: dict[tuple[str, str | None, str], tuple[list[Location], bool, list[Function | Worker]]] = {}
         units: list[Function | Worker] = [*ctx.project.functions, *ctx.project.workers]
         for unit in units:
             if isinstance(unit, Function) and _cors_replaced_by_api(unit, ctx):
@@ -351,16 +382,22 @@ class CorsOpenToEveryOrigin(Rule):
             if facts is None:
                 continue
             credentials = _allows_credentials(facts)
-            for loc, kind in _code_wildcards(facts):
-                sites.setdefault(loc, (kind, credentials, []))[2].append(unit)
-        for loc, (kind, credentials, owners) in sites.items():
+            for loc, kind, function in _code_wildcards(facts):
+                places, _, owners = sites.setdefault((loc.path, function, kind), ([], credentials, []))
+                if loc not in places:
+                    places.append(loc)
+                if unit not in owners:
+                    owners.append(unit)
+        for (_, _, kind), (places, credentials, owners) in sites.items():
+            loc = min(places)
             names = sorted({u.name if isinstance(u, Function) else u.display_name for u in owners})
             who = " and ".join(names)
+            more = f" (here and in {len(places) - 1} more response{'s' if len(places) > 2 else ''} of the same function)" if len(places) > 1 else ""
             subject = owners[0] if len(owners) == 1 else None
             if kind == "reflected" and credentials:
                 yield Report(
                     loc,
-                    f"{who} copies the request's Origin header into Access-Control-Allow-Origin and allows "
+                    f"{who} copies the request's Origin header into Access-Control-Allow-Origin{more} and allows "
                     "credentials: every website can read responses made with the visitor's credentials",
                     tier="blocking",
                     subject=subject,
@@ -368,15 +405,16 @@ class CorsOpenToEveryOrigin(Rule):
             elif kind == "reflected":
                 yield Report(
                     loc,
-                    f"{who} copies the request's Origin header into Access-Control-Allow-Origin, which allows "
+                    f"{who} copies the request's Origin header into Access-Control-Allow-Origin{more}, which allows "
                     "every website to read its responses. A person must decide which origins may",
                     subject=subject,
                 )
             else:
+                refused = " and allows credentials, which browsers refuse" if credentials else ""
                 yield Report(
                     loc,
-                    f"{who} answers with Access-Control-Allow-Origin: *{' and allows credentials, which browsers refuse' if credentials else ''}: "
-                    "any website can read its responses from a visitor's browser. A person must decide which origins may",
+                    f"{who} answers with Access-Control-Allow-Origin: *{more}{refused}: any website can read its "
+                    "responses from a visitor's browser. A person must decide which origins may",
                     tier="blocking" if credentials else None,
                     subject=subject,
                 )
@@ -431,27 +469,28 @@ def _cors_replaced_by_api(fn: Function, ctx: Context) -> bool:
     return all(api is not None and api.prop("CorsConfiguration") is not None for _, api in routes)
 
 
-def _code_wildcards(facts: Facts) -> Iterator[tuple[Location, str]]:
+def _code_wildcards(facts: Facts) -> Iterator[tuple[Location, str, str | None]]:
+    """(where, "wildcard" or "reflected", the enclosing function) of each response header."""
     for call in facts.calls():
         method = call.callee.rsplit(".", 1)[-1]
         if method in _HEADER_SETTERS and len(call.args) >= 2 and _is_header(call.args[0], ACAO):
             value = call.args[1]
             if value.is_literal and isinstance(value.literal, str) and _wild(value.literal):
-                yield call.loc, "wildcard"
+                yield call.loc, "wildcard", call.function
             elif any(s.name == "headers.origin" for s in request_sources(value)):
-                yield call.loc, "reflected"
+                yield call.loc, "reflected", call.function
             continue
         for value in (*call.args, *(v for _, v in call.kwargs)):
             if _literal_header(value.literal, ACAO, "*"):
-                yield call.loc, "wildcard"
+                yield call.loc, "wildcard", call.function
                 break
     for ret in facts.returns():
         for part in (ret.headers, ret.value):
             if part is not None and _literal_header(part.literal, ACAO, "*"):
-                yield part.loc, "wildcard"
+                yield part.loc, "wildcard", ret.function
                 break
             if part is not None and part is ret.headers and any(s.name == "headers.origin" for s in request_sources(part)):
-                yield part.loc, "reflected"
+                yield part.loc, "reflected", ret.function
                 break
 
 
