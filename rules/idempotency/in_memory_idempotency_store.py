@@ -165,6 +165,41 @@ class InMemoryIdempotencyStore(Rule):
             ],
             name="worker-map-of-idempotency-keys",
         ),
+        Example(
+            {
+                "template.yaml": _sam("app.handler", "python3.13"),
+                "src/app.py": (
+                    "import json\n"
+                    "import os\n"
+                    "\n"
+                    "import boto3\n"
+                    "\n"
+                    'table = boto3.resource("dynamodb").Table(os.environ["LEDGER_TABLE"])\n'
+                    "_handled = {}\n"
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    for record in event["Records"]:\n'
+                    '        if record["messageId"] in _handled:\n'
+                    "            continue\n"
+                    '        payment = json.loads(record["body"])\n'
+                    '        table.update_item(Key={"pk": payment["account"]}, UpdateExpression="ADD balance :a",\n'
+                    '                          ExpressionAttributeValues={":a": payment["amount"]})\n'
+                    '        _handled[record["messageId"]] = True\n'
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/app.py",
+                    7,
+                    1,
+                    "LedgerWriterFunction remembers handled message ids in the module-level dict _handled: it is "
+                    "empty after every cold start and not shared between instances, so a duplicate that reaches "
+                    "another instance is handled again",
+                )
+            ],
+            name="python-dict-of-message-ids",
+        ),
     ]
     good = [
         Example(
@@ -212,6 +247,31 @@ class InMemoryIdempotencyStore(Rule):
                 ),
             },
             name="worker-page-cache-by-path",
+        ),
+        Example(
+            {
+                "template.yaml": _sam("app.handler", "python3.13"),
+                "src/app.py": (
+                    "import json\n"
+                    "\n"
+                    "import boto3\n"
+                    "\n"
+                    "_tables = {}\n"
+                    "\n"
+                    "\n"
+                    "def table_for(region):\n"
+                    "    if region not in _tables:\n"
+                    '        _tables[region] = boto3.resource("dynamodb", region_name=region).Table("ledger")\n'
+                    "    return _tables[region]\n"
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    for record in event["Records"]:\n'
+                    '        payment = json.loads(record["body"])\n'
+                    '        table_for(payment["region"]).put_item(Item={"pk": record["messageId"]})\n'
+                ),
+            },
+            name="python-table-cache-per-region",
         ),
     ]
 

@@ -330,6 +330,36 @@ class WriteWithoutIdempotencyGuard(Rule):
             ],
             name="worker-webhook-clock-key",
         ),
+        Example(
+            {
+                "template.yaml": _sam(_SQS, handler="index.handler", runtime="nodejs22.x", extra=_QUEUES),
+                "src/index.ts": (
+                    'import { DynamoDBClient } from "@aws-sdk/client-dynamodb";\n'
+                    'import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";\n'
+                    'import type { SQSEvent } from "aws-lambda";\n'
+                    "\n"
+                    "const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));\n"
+                    "\n"
+                    "export async function handler(event: SQSEvent): Promise<void> {\n"
+                    "  for (const record of event.Records) {\n"
+                    "    const payment = JSON.parse(record.body);\n"
+                    "    const entry = { pk: `account#${payment.account}`, sk: `entry#${Date.now()}`, amount: payment.amount };\n"
+                    "    await doc.send(new PutCommand({ TableName: process.env.LEDGER_TABLE, Item: entry }));\n"
+                    "  }\n"
+                    "}\n"
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/index.ts",
+                    11,
+                    11,
+                    "LedgerWriterFunction writes to DynamoDB for every SQS message (Payments) with a key taken from "
+                    "the clock (Date.now); a redelivered message writes a second item",
+                )
+            ],
+            name="typescript-sort-key-from-the-clock",
+        ),
     ]
     good = [
         Example(
@@ -560,6 +590,27 @@ class WriteWithoutIdempotencyGuard(Rule):
                 ),
             },
             name="worker-fetch-that-only-serves-get",
+        ),
+        Example(
+            {
+                "template.yaml": _sam(_SQS, extra=_QUEUES),
+                "src/app.py": (
+                    "import json\n"
+                    "import os\n"
+                    "import time\n"
+                    "\n"
+                    "import boto3\n"
+                    "\n"
+                    'table = boto3.resource("dynamodb").Table(os.environ["LEDGER_TABLE"])\n'
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    for record in event["Records"]:\n'
+                    '        payment = json.loads(record["body"])\n'
+                    '        table.put_item(Item={"pk": payment["paymentId"], "amount": payment["amount"], "createdAt": int(time.time())})\n'
+                ),
+            },
+            name="python-timestamp-beside-a-key-from-the-body",
         ),
     ]
 

@@ -110,6 +110,16 @@ class Value:
     is_literal: bool = False
     sources: tuple[Source, ...] = ()  # every tracked source reaching this value, sorted
     keys: tuple[str, ...] = ()  # top-level keys when the value is a dict/object literal
+    # what reaches each top-level key of a dict/object literal, also through a name that holds
+    # one: ``{"pk": str(uuid4()), "at": time.time()}`` -> (("pk", (random,)), ("at", (time,)))
+    fields: tuple[tuple[str, tuple[Source, ...]], ...] = ()
+
+    def field(self, key: str) -> tuple[Source, ...] | None:
+        """The sources of one top-level key, or None when the value has no such key."""
+        for name, sources in self.fields:
+            if name == key:
+                return sources
+        return None
 
 
 @_compact_pickle
@@ -241,6 +251,19 @@ class Wrapper:
 
 @_compact_pickle
 @dataclass(frozen=True, slots=True)
+class StateAccess:
+    """A module-level container checked or written with a key inside a function:
+    ``key in seen`` / ``seen.get(key)`` / ``seen.has(key)`` (check), ``seen.add(key)`` /
+    ``seen[key] = ...`` / ``seen.set(key, ...)`` (write)."""
+
+    op: Literal["check", "write"]
+    key: Value
+    function: str | None
+    loc: Location
+
+
+@_compact_pickle
+@dataclass(frozen=True, slots=True)
 class ModuleState:
     """A mutable container created at module level and written inside a function."""
 
@@ -248,6 +271,7 @@ class ModuleState:
     kind: Literal["dict", "set", "list", "Map", "Set", "object", "array"]
     loc: Location
     writes: tuple[tuple[str, Location], ...] = ()  # (function, where) of each write
+    accesses: tuple[StateAccess, ...] = ()  # the keyed checks and writes, in source order
 
 
 @_compact_pickle

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from slsreview.analysis.facts import Call, Facts, Source, Value
+from slsreview.analysis.facts import Call, Facts, Source, StateAccess, Value
 from slsreview.analysis.memo import answer_once
 from slsreview.analysis.triggers import Trigger
 
@@ -49,6 +49,8 @@ Identity = Literal["fresh", "missing", "counter", "stable", "unknown"]
 
 # time sources whose value is a day, not an instant: a key built from them is the same all day
 _PERIOD_TIME = frozenset({"date.today"})
+# attribute names that are (part of) an item's key, where a timestamp makes every write new
+_KEY_ATTRIBUTE = re.compile(r"^(?:pk|sk|PK|SK|id|Id|ID|key|Key|KEY)$|.(?:_id|Id|ID|_key|Key)$")
 _IDEMPOTENCY_HEADER = re.compile(r"idempotency[-_]?key|x-idempotency", re.IGNORECASE)
 _COUNTER_UPDATE = re.compile(
     r"\bADD\b|list_append\s*\(|=\s*(?:if_not_exists\s*\([^)]*\)|[#\w.\[\]]+)\s*[+-]\s*[:\w]", re.IGNORECASE
@@ -168,6 +170,24 @@ def _freshness(value: Value | None) -> Source | None:
     return None
 
 
+def _item_freshness(item: Value | None) -> Source | None:
+    """Randomness anywhere in an item, or the clock in one of its key attributes (``pk``, ``sk``,
+    ``id``, ``orderId``...); without per-attribute facts, randomness anywhere."""
+    if item is None:
+        return None
+    if not item.fields:
+        return _random(item)
+    random = next((s for _, sources in item.fields for s in sources if s.kind == "random"), None)
+    if random is not None:
+        return random
+    for name, sources in item.fields:
+        if _KEY_ATTRIBUTE.search(name):
+            clock = next((s for s in sources if s.kind == "time" and s.name not in _PERIOD_TIME), None)
+            if clock is not None:
+                return clock
+    return None
+
+
 def _random(value: Value | None) -> Source | None:
     if value is None:
         return None
@@ -189,10 +209,11 @@ def _stable(known: bool) -> Identity:
     return "stable" if known else "unknown"
 
 
-def _store(call: Call, key: Value | None, what: str, repeat: str, fix: str, clock: bool = True) -> SideEffect:
-    """A write under a key: a fresh key writes a second copy, a stable one overwrites. With
-    ``clock`` False only randomness counts: a whole item carries timestamps beside its key."""
-    fresh = _freshness(key) if clock else _random(key)
+def _store(call: Call, key: Value | None, what: str, repeat: str, fix: str, item: bool = False) -> SideEffect:
+    """A write under a key: a fresh key writes a second copy, a stable one overwrites. For a
+    whole ``item`` (a DynamoDB item), the clock counts only in its key attributes: items carry
+    timestamps (``createdAt``) beside a key from the event."""
+    fresh = _item_freshness(key) if item else _freshness(key)
     if fresh is not None:
         return SideEffect(call, "store", what, "fresh", _fresh_why(fresh), repeat, fix, key)
     return SideEffect(call, "store", what, _stable(_known(key)), fix=fix, key=key)
@@ -219,16 +240,16 @@ def _dynamodb(call: Call) -> SideEffect | None:
     operation = call.name.rsplit(".", 1)[-1]
     if operation == "PutItem":
         item = call.kwarg("Item")
-        return _store(call, item, "writes to DynamoDB", "writes a second item", _FIX_DYNAMODB, clock=False)
+        return _store(call, item, "writes to DynamoDB", "writes a second item", _FIX_DYNAMODB, item=True)
     if operation == "BatchWriteItem":
         items = call.kwarg("RequestItems")
-        return _store(call, items, "batch-writes to DynamoDB", "writes second items", _FIX_DYNAMODB, clock=False)
+        return _store(call, items, "batch-writes to DynamoDB", "writes second items", _FIX_DYNAMODB, item=True)
     if operation == "TransactWriteItems":
         token = call.kwarg("ClientRequestToken")
         if token is not None:
             return _keyed_delivery(call, token, "writes a DynamoDB transaction", "ClientRequestToken", "writes it again", _FIX_DYNAMODB)
         items = call.kwarg("TransactItems")
-        return _store(call, items, "writes a DynamoDB transaction", "writes second items", _FIX_DYNAMODB, clock=False)
+        return _store(call, items, "writes a DynamoDB transaction", "writes second items", _FIX_DYNAMODB, item=True)
     if operation == "UpdateItem":
         key = call.kwarg("Key")
         fresh = _random(key)
@@ -347,7 +368,7 @@ def _guards(facts: Facts) -> list[Guard]:
         elif wrapper.target is not None:
             covered = frozenset(_reach(graph, wrapper.target))
             out.append(Guard("powertools", None, wrapper.loc.line, wrapper.loc.path, "Powertools idempotency", covered))
-    found: list[tuple[Literal["claim", "lookup", "memory"], Call, str]] = []
+    found: list[tuple[Literal["claim", "lookup", "memory"], Call | StateAccess, str]] = []
     for call in facts.calls():
         description = claim_of(call)
         if description is not None:
@@ -359,10 +380,11 @@ def _guards(facts: Facts) -> list[Guard]:
     for state in facts.module_state():
         for check in seen_set_checks(state.name, facts):
             found.append(("memory", check, f"the in-memory {state.name}"))
-    for kind, call, description in found:
+    for kind, where, description in found:
         # it guards what its function runs, and the functions that call it (a claim in a helper)
-        callers = {f for f in graph if call.function in _reach(graph, f)}
-        out.append(Guard(kind, call.function, call.loc.line, call.loc.path, description, frozenset(_reach(graph, call.function) | callers)))
+        function = where.function
+        runs = _reach(graph, function) | {f for f in graph if function in _reach(graph, f)}
+        out.append(Guard(kind, function, where.loc.line, where.loc.path, description, frozenset(runs)))
     return out
 
 
@@ -422,24 +444,20 @@ def is_seen_set(name: str, facts: Facts) -> str | None:
     checks = seen_set_checks(name, facts)
     if not checks:
         return None
-    ids = {s.name for call in checks for s in call.args[0].sources if s.kind == "event-id"}
+    ids = {s.name for check in checks for s in check.key.sources if s.kind == "event-id"}
     return " and ".join(sorted({_identity_noun(n) for n in ids}))
 
 
-def seen_set_checks(name: str, facts: Facts) -> list[Call]:
+def seen_set_checks(name: str, facts: Facts) -> list[StateAccess]:
     """The checks of a module-level container for a delivery's identity, when the container is
     also written with one (else it is a cache of something else, and this returns [])."""
-    checks: list[Call] = []
-    written = False
-    for call in facts.calls():
-        owner, _, method = call.callee.rpartition(".")
-        if owner != name or not call.args or not _event_id(call.args[0]):
+    for state in facts.module_state():
+        if state.name != name:
             continue
-        if method in ("has", "get", "__contains__"):
-            checks.append(call)
-        elif method in ("add", "set", "setdefault"):
-            written = True
-    return checks if written else []
+        keyed = [a for a in state.accesses if _event_id(a.key) and facts.reachable(a.function)]
+        if any(a.op == "write" for a in keyed):
+            return [a for a in keyed if a.op == "check"]
+    return []
 
 
 def _identity_noun(name: str) -> str:

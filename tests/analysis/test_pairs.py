@@ -114,6 +114,24 @@ def _module_state(f: Facts) -> None:
     assert state.writes and state.writes[0][0] == "handler"
 
 
+def _seen_set(f: Facts) -> None:
+    (state,) = f.module_state()
+    assert [(a.op, a.function) for a in state.accesses] == [("check", "handler"), ("write", "handler")]
+    for access in state.accesses:
+        assert ("event-id", "messageId") in sources_of(access.key)
+
+
+def _item_fields(f: Facts) -> None:
+    (put,) = f.calls("aws.dynamodb.PutItem")
+    item = put.kwarg("Item")
+    assert item is not None
+    assert [name for name, _ in item.fields] == ["pk", "createdAt", "amount"]
+    assert {s.kind for s in item.field("pk") or ()} == {"random"}
+    assert {s.kind for s in item.field("createdAt") or ()} == {"time"}
+    assert {s.kind for s in item.field("amount") or ()} == {"event"}
+    assert item.field("missing") is None
+
+
 def _json_unguarded(f: Facts) -> None:
     (parse,) = f.parses()
     assert not parse.guarded
@@ -430,6 +448,70 @@ PAIRS = [
 
         export const handler = async (event) => {
           seen.add(event.id);
+        };
+        """,
+    ),
+    Pair(
+        "module-level-seen-set-checked-and-written-with-the-message-id",
+        _seen_set,
+        python="""
+        seen = set()
+
+        def handler(event, context):
+            for record in event["Records"]:
+                if record["messageId"] in seen:
+                    continue
+                seen.add(record["messageId"])
+        """,
+        javascript="""
+        const seen = new Set();
+
+        export const handler = async (event) => {
+          for (const record of event.Records) {
+            if (seen.has(record.messageId)) continue;
+            seen.add(record.messageId);
+          }
+        };
+        """,
+        typescript="""
+        import type { SQSEvent } from "aws-lambda";
+
+        const seen = new Map<string, boolean>();
+
+        export async function handler(event: SQSEvent): Promise<void> {
+          for (const record of event.Records) {
+            if (seen.get(record.messageId)) continue;
+            seen.set(record.messageId, true);
+          }
+        }
+        """,
+    ),
+    Pair(
+        "item-fields-through-a-name",
+        _item_fields,
+        python="""
+        import json
+        import time
+        import uuid
+        import boto3
+
+        table = boto3.resource("dynamodb").Table("ledger")
+
+        def handler(event, context):
+            for record in event["Records"]:
+                item = {"pk": str(uuid.uuid4()), "createdAt": int(time.time()), "amount": json.loads(record["body"])["amount"]}
+                table.put_item(Item=item)
+        """,
+        javascript="""
+        import { randomUUID } from "node:crypto";
+        import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+        const doc = DynamoDBDocumentClient.from(client);
+
+        export const handler = async (event) => {
+          for (const record of event.Records) {
+            const item = { pk: randomUUID(), createdAt: Date.now(), amount: JSON.parse(record.body).amount };
+            await doc.send(new PutCommand({ TableName: "ledger", Item: item }));
+          }
         };
         """,
     ),

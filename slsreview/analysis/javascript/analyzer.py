@@ -78,7 +78,9 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statement
         sources = v.sources
         if len(sources) > 1:
             sources = sorted_sources(sources)
-        keys = tuple(v.props) if v.kind == "obj" and v.props else ()
+        props = v.props if v.kind == "obj" else None
+        keys = tuple(props) if props else ()
+        fields = tuple((key, sorted_sources(item.sources)) for key, (_, item) in props.items()) if props else ()
         return Value(
             self.text_prefix(node, TEXT_LIMIT),
             self.loc(node),
@@ -86,6 +88,7 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statement
             v.lit,
             sources,
             keys,
+            fields,
         )
 
     # -- dispatch ---------------------------------------------------------------------------
@@ -216,7 +219,8 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statement
             facts.wrappers.append(Wrapper(name, target, loc, args))
         for name, writes in self.container_writes.items():
             kind, loc = self.containers[name]
-            facts.module_state.append(ModuleState(name, kind, loc, tuple(writes)))  # type: ignore[arg-type]
+            accesses = tuple(self.container_accesses.get(name, ()))
+            facts.module_state.append(ModuleState(name, kind, loc, tuple(writes), accesses))  # type: ignore[arg-type]
         facts.entry_points.extend(self.entries.values())
         defined = {f.qualname for f in facts.functions}
         for entry in self.entries.values():

@@ -33,6 +33,7 @@ from slsreview.analysis.javascript.syntax import FUNCTION_TYPES, TEXT_LIMIT
 from slsreview.analysis.javascript.tables import (
     BINDING_METHODS,
     CONSTANT_TIME,
+    CONTAINER_ACCESSES,
     CONTAINER_WRITES,
     FAILURE_RECORDS,
     GLOBAL_BINDING,
@@ -380,7 +381,10 @@ class Calls(State):
         # anything else: a method outside the vocabulary
         callee = self.callee_text(rv, obj, prop)
         then_roles: list[Val | None] | None = [rv] if prop in ("then", "finally") else None
-        return self.plain_call(node, callee, rv, arguments, awaited, roles=then_roles)
+        result = self.plain_call(node, callee, rv, arguments, awaited, roles=then_roles)
+        if prop in CONTAINER_ACCESSES:
+            self.container_access(obj, node, CONTAINER_ACCESSES[prop])
+        return result
 
     def callee_text(self: Analyzer, rv: Val, obj: Node, prop: str) -> str:
         if rv.kind == "mod":

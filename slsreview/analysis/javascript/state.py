@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slsreview.analysis import treesitter as ts
-from slsreview.analysis.facts import EntryPoint, FileFacts, Source, Value
+from slsreview.analysis.facts import EntryPoint, FileFacts, Source, StateAccess, Value
 from slsreview.analysis.javascript.syntax import Fields
 from slsreview.analysis.javascript.values import (
     EMPTY,
@@ -70,6 +70,7 @@ class State:
         self.wrappers: list[tuple[str, str | None, Location, tuple[tuple[str, Value], ...]]] = []
         self.containers: dict[str, tuple[str, Location]] = {}
         self.container_writes: dict[str, list[tuple[str, Location]]] = {}
+        self.container_accesses: dict[str, list[StateAccess]] = {}
         self.entries: dict[str, EntryPoint] = {}
         self.entry_refs: dict[str, list[str]] = {}  # synthetic FunctionDefs for default objects
         self.entry_qualnames: set[str] = set()

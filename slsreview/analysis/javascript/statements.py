@@ -9,10 +9,10 @@ failure, log only, swallow); ``return`` records a ``Return`` and, from an entry 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from slsreview.analysis import treesitter as ts
-from slsreview.analysis.facts import Return, TryBlock
+from slsreview.analysis.facts import Return, StateAccess, TryBlock
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.syntax import CLASS_TYPES, FUNCTION_TYPES
 from slsreview.analysis.javascript.values import (
@@ -380,6 +380,22 @@ class Statements(State):
             elif _kind(left) in ("member_expression", "subscript_expression"):
                 self.container_write(_by_id(left, self.fields.object), left)
         return rv
+
+    def container_access(self: Analyzer, obj: Node, where: Node, op: Literal["check", "write"]) -> None:
+        """``seen.has(key)`` / ``seen.set(key, ...)`` on a module-level Map or Set inside a
+        function: the key it is checked or written with (the call just recorded holds it)."""
+        target = self.unwrap(obj)
+        if _kind(target) != "identifier" or self.at_module_level():
+            return
+        name = self.text(target)
+        if name not in self.containers or self.scope.owner(name) is not self.module_scope:
+            return
+        calls = self.facts.calls
+        call = calls[-1] if calls else None
+        if call is None or call.loc != self.loc(where) or not call.args:
+            return
+        access = StateAccess(op, call.args[0], call.function, call.loc)
+        self.container_accesses.setdefault(name, []).append(access)
 
     def container_write(self: Analyzer, obj: Node | None, where: Node) -> None:
         """A write to ``obj``: module state when obj is a module-level container."""

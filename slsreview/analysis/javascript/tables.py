@@ -11,6 +11,7 @@ level). The walk reads them; nothing here knows about syntax trees.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 # AWS SDK v3 packages -> vocabulary service. Other ``@aws-sdk/client-x`` packages map to ``x``.
 AWS_MODULE_SERVICES = {
@@ -400,6 +401,9 @@ ARRAY_CALLBACK_METHODS = frozenset(
 CONTAINER_WRITES = frozenset(
     {"set", "add", "push", "unshift", "splice", "delete", "clear", "pop", "shift", "fill"}
 )
+
+# Map/Set methods that check or write one key: a module-level seen-set's vocabulary
+CONTAINER_ACCESSES: dict[str, Literal["check", "write"]] = {"has": "check", "get": "check", "set": "write", "add": "write"}
 
 FAILURE_RECORDS = frozenset({"push", "unshift", "add", "retry", "retryAll", "concat"})
 

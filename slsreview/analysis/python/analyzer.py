@@ -163,7 +163,8 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Statements, Expressi
         for name, (kind, loc) in self.state.items():
             writes = self.state_writes.get(name)
             if writes:
-                facts.module_state.append(ModuleState(name, kind, loc, tuple(writes)))
+                accesses = tuple(self.state_accesses.get(name, ()))
+                facts.module_state.append(ModuleState(name, kind, loc, tuple(writes), accesses))
 
         # in source order, whatever order the walk found them in (function bodies come last)
         lists: list[list[Any]] = [

@@ -54,6 +54,7 @@ from slsreview.analysis.python.tables import (
     POWERTOOLS_LOG_METHODS,
     RANDOM,
     RESPONSES,
+    STATE_ACCESSES,
     STRIPE_CLIENTS,
     TIME,
     TIMEOUT_SIGNALS,
@@ -196,6 +197,10 @@ class Calls(State):
         if method is not None and receiver is not None:
             if method in LOG_LEVELS and dotted_name(receiver).rsplit(".", 1)[-1] in LOGGER_NAMES:
                 return self._log(site, "logging", method)
+            if method in STATE_ACCESSES:
+                first = site.arg(0)
+                if first is not None:
+                    self._state_access(receiver, STATE_ACCESSES[method], first[0], first[1], site.node)
             if method in MUTATORS:
                 self._mutate(root_name(receiver), site.all_sources(), site.node)
                 if method in ("append", "add", "extend") and self._records_failure(site, receiver):

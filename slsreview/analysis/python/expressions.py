@@ -137,12 +137,18 @@ class Expressions(State):
             sources = frozenset(s for s in sources if s.name != shallow.name or s.kind != shallow.kind)
         return sources | {src}
 
-    def _index(self: Analyzer, node: cst.Subscript) -> tuple[Any, bool]:
-        """Evaluate a subscript's index; (its literal key, whether it is a single index)."""
+    def _index(self: Analyzer, node: cst.Subscript, write: cst.CSTNode | None = None) -> tuple[Any, bool]:
+        """Evaluate a subscript's index; (its literal key, whether it is a single index). With
+        ``write``, the subscript is assigned (``seen[key] = True``): a keyed write of module state."""
         first = node.slice[0].slice
         if len(node.slice) == 1 and type(first) is cst.Index:
             key = literal_value(first.value)
-            return (self._expr(first.value).const if key is UNSET else key), True
+            if key is UNSET or write is not None:
+                val = self._expr(first.value)
+                if write is not None:
+                    self._state_access(node.value, "write", first.value, val, write)
+                return (val.const if key is UNSET else key), True
+            return key, True
         for element in node.slice:
             inner = element.slice
             if type(inner) is cst.Index:
@@ -306,6 +312,8 @@ class Expressions(State):
                 name = text_literal(left_node, left)
                 if name is not None:  # "X" in os.environ: a presence check
                     self._env_read(name, node, "os.environ", guarded=True)
+            elif operator in (cst.In, cst.NotIn):
+                self._state_access(right_node, "check", left_node, left, node)
             left_node, left = right_node, right
         return NOTHING
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Literal
 
 import libcst as cst
 
 from slsreview.analysis.common import TEXT_LIMIT
-from slsreview.analysis.facts import FileFacts, Source, Value
+from slsreview.analysis.facts import FileFacts, Source, StateAccess, Value
 from slsreview.analysis.python.positions import NEWLINE, Spans
 from slsreview.analysis.python.syntax import dict_keys, literal_value
 from slsreview.analysis.python.values import (
@@ -144,6 +145,7 @@ class State:
         self.parses: list[tuple[Location, str | None, tuple[Source, ...], tuple[int, ...]]] = []
         self.state: dict[str, tuple[StateKind, Location]] = {}  # module containers by name
         self.state_writes: dict[str, list[tuple[str, Location]]] = {}
+        self.state_accesses: dict[str, list[StateAccess]] = {}
         self.bindings: set[str] = set()  # env names used as Workers bindings
         self.returns_obj: dict[str, Val] = {}  # what kind of object each local function returns
         self.handlers: list[tuple[str, Location]] = []  # top-level (event, context) functions
@@ -175,6 +177,7 @@ class State:
         end = self.ends.get(id(node), 0)
         literal = literal_value(node)
         is_literal = literal is not UNSET
+        items = val.items
         return Value(
             self.text[start : min(end, start + TEXT_LIMIT)],
             self._span_loc(start, end),
@@ -182,6 +185,7 @@ class State:
             is_literal,
             tuple(sorted(val.sources)),
             dict_keys(node) if type(node) is cst.Dict else (),
+            tuple((key, tuple(sorted(item.sources))) for key, (_, item) in items.items()) if items else (),
         )
 
     def _site_values(self, site: Site) -> tuple[tuple[Value, ...], tuple[tuple[str, Value], ...]]:
@@ -232,6 +236,19 @@ class State:
         function = self.ctx.function
         if scope is self.module_scope and function is not None and name in self.state:
             self.state_writes.setdefault(name, []).append((function, self._loc(node)))
+
+    def _state_access(
+        self, container: cst.BaseExpression | None, op: Literal["check", "write"], key: cst.BaseExpression, val: Val, node: cst.CSTNode
+    ) -> None:
+        """``key in seen``, ``seen.add(key)``, ``seen[key] = ...`` inside a function, when ``seen``
+        is a module-level container: what a seen-set is checked and written with."""
+        function = self.ctx.function
+        if function is None or type(container) is not cst.Name or container.value not in self.state:
+            return
+        if self._scope_of(container.value) is not self.module_scope:
+            return
+        access = StateAccess(op, self._value(key, val), function, self._loc(node))
+        self.state_accesses.setdefault(container.value, []).append(access)
 
     def _note(self, what: str) -> None:
         """Record in every enclosing except clause that its body raises/returns/logs..."""

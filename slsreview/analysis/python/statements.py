@@ -163,7 +163,7 @@ class Statements(State):
             self._target(target.value, val)
         elif type(target) is cst.Subscript:
             self._expr(target.value)
-            self._index(target)
+            self._index(target, write=target)
             self._mutate(root_name(target), val.sources, target)
         elif type(target) is cst.Attribute:
             owner = self._expr(target.value)

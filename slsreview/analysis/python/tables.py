@@ -9,6 +9,7 @@ the AWS tables the generated botocore table is to replace, and Python's own buil
 from __future__ import annotations
 
 import sys
+from typing import Literal
 
 from slsreview.analysis.python.values import StateKind
 from slsreview.vocabulary import (
@@ -133,6 +134,14 @@ STRIPE_CLIENTS = frozenset(payments.STRIPE_CLIENT.python)
 OPAQUE_BUILTINS = {"len", "bool", "isinstance", "issubclass", "hasattr", "callable", "id", "type", "hash"}
 # builtins whose result holds the elements of their argument (for loops keep the event path)
 ITERATING_BUILTINS = {"enumerate", "sorted", "list", "reversed", "iter", "tuple", "set", "filter"}
+# Methods of a dict/set that check or write one key: a module-level seen-set's vocabulary
+STATE_ACCESSES: dict[str, Literal["check", "write"]] = {
+    "get": "check",
+    "__contains__": "check",
+    "add": "write",
+    "setdefault": "write",
+}
+
 MUTATORS = {
     "add",
     "append",
