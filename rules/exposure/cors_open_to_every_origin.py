@@ -394,10 +394,11 @@ class CorsOpenToEveryOrigin(Rule):
             who = " and ".join(names)
             more = f" (here and in {len(places) - 1} more response{'s' if len(places) > 2 else ''} of the same function)" if len(places) > 1 else ""
             subject = owners[0] if len(owners) == 1 else None
+            copies, answers = ("copies", "answers") if len(names) == 1 else ("copy", "answer")
             if kind == "reflected" and credentials:
                 yield Report(
                     loc,
-                    f"{who} copies the request's Origin header into Access-Control-Allow-Origin{more} and allows "
+                    f"{who} {copies} the request's Origin header into Access-Control-Allow-Origin{more} and allows "
                     "credentials: every website can read responses made with the visitor's credentials",
                     tier="blocking",
                     subject=subject,
@@ -405,7 +406,7 @@ class CorsOpenToEveryOrigin(Rule):
             elif kind == "reflected":
                 yield Report(
                     loc,
-                    f"{who} copies the request's Origin header into Access-Control-Allow-Origin{more}, which allows "
+                    f"{who} {copies} the request's Origin header into Access-Control-Allow-Origin{more}, which allows "
                     "every website to read its responses. A person must decide which origins may",
                     subject=subject,
                 )
@@ -413,7 +414,7 @@ class CorsOpenToEveryOrigin(Rule):
                 refused = " and allows credentials, which browsers refuse" if credentials else ""
                 yield Report(
                     loc,
-                    f"{who} answers with Access-Control-Allow-Origin: *{more}{refused}: any website can read its "
+                    f"{who} {answers} with Access-Control-Allow-Origin: *{more}{refused}: any website can read its "
                     "responses from a visitor's browser. A person must decide which origins may",
                     tier="blocking" if credentials else None,
                     subject=subject,
