@@ -134,6 +134,7 @@ class Call:
     attrs: tuple[tuple[str, Any], ...] = ()  # vocabulary details: method, binding, sql, level...
     try_id: int | None = None  # the innermost enclosing TryBlock.id, if inside a try
     awaited: bool = False
+    loops: tuple[str, ...] = ()  # enclosing loops in its function, outermost first (see TryBlock)
 
     def kwarg(self, name: str) -> Value | None:
         for key, value in self.kwargs:
@@ -193,6 +194,16 @@ class TryBlock:
     function: str | None
     on_error: Literal["reraise", "return-error", "record-failure", "swallow", "log-only"]
     handler_loc: Location  # the except/catch clause
+    # The loops around the try in its own function, outermost first: for each, what it iterates,
+    # named like an event Source ("records" for event.Records / event["Records"], "messages" for
+    # a Workers batch.messages), or "" for anything else (a counter, a retry loop, a local list).
+    # Iteration callbacks (records.forEach(r => ...), [f(r) for r in records]) are loops too.
+    loops: tuple[str, ...] = ()
+    broad: bool = True  # the handler it reports catches every error (except Exception, catch)
+    # When that handler completes normally, more statements of the try's own block run after it
+    # (the handler does not end in return/raise/continue/break and the try is not its block's
+    # last statement): the code goes on with a fallback, as in `try: x = f() except: x = None`.
+    continues: bool = False
 
 
 @_compact_pickle

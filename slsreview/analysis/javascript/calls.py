@@ -185,11 +185,19 @@ class Calls(State):
         arguments: Node | None,
         awaited: bool,
         roles: list[Val | None] | None = None,
+        iterates: str | None = None,
     ) -> Val:
         """A call outside the vocabulary: recorded with name "", its result carries the
         sources of what it was given, its receiver's too (``key.trim()``) unless awaited:
-        ``await connection.query(sql)`` is I/O, not the connection's configuration."""
-        args = self.args(arguments, roles)
+        ``await connection.query(sql)`` is I/O, not the connection's configuration.
+        ``iterates``: the call runs its callback once per element of that (``records.map``)."""
+        if iterates is not None:
+            self.loops.append(iterates)
+        try:
+            args = self.args(arguments, roles)
+        finally:
+            if iterates is not None:
+                self.loops.pop()
         self.add_call(node, "", callee, args, awaited=awaited)
         sources = receiver.sources if receiver is not None and not awaited else ()
         for _, v in args:
@@ -221,6 +229,7 @@ class Calls(State):
             attrs,
             self.try_stack[-1] if self.try_stack else None,
             awaited,
+            tuple(self.loops),
         )
         self.facts.calls.append(call)
         catch = self.catch
@@ -567,7 +576,7 @@ class Calls(State):
         finally:
             self.catch, self.throw_to, self.hint = saved
         if handler is not None:
-            self.close_try(try_id, node, handler, catch)
+            self.close_try(try_id, node, handler, catch, self.followed(node))
         return rv if rv.kind != "awsreq" else rv.data
 
     def call_signal_timeout(

@@ -190,6 +190,7 @@ class Functions(State):
             self.scope,
             self.frame,
             self.try_stack,
+            self.loops,
             self.catch,
             self.throw_to,
             self.guards,
@@ -198,7 +199,7 @@ class Functions(State):
         )
         self.scope = Scope(scope)
         self.frame = Frame(qualname, entry=qualname in self.entry_qualnames)
-        self.try_stack, self.catch, self.throw_to, self.guards = [], None, None, frozenset()
+        self.try_stack, self.loops, self.catch, self.throw_to, self.guards = [], [], None, None, frozenset()
         self.hint = None
         if cls is not None:
             self.this = Val("this", data=cls)
@@ -221,6 +222,7 @@ class Functions(State):
                 self.scope,
                 self.frame,
                 self.try_stack,
+                self.loops,
                 self.catch,
                 self.throw_to,
                 self.guards,

@@ -46,6 +46,7 @@ class State:
         self.module = Frame(None, entry=False)
         self.frame = self.module
         self.try_stack: list[int] = []
+        self.loops: list[str] = []  # what each enclosing loop of this function iterates
         self.catch: Catch | None = None  # the catch body being walked: calls, logs, returns
         self.throw_to: Catch | None = None  # where a `throw` goes (None inside a try body)
         self.guards: frozenset[str] = frozenset()  # env names tested for presence around here

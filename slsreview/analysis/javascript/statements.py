@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
 
 
+_EXITS = frozenset({"return_statement", "throw_statement", "continue_statement", "break_statement"})
+_BLOCKS = frozenset({"statement_block", "program", "switch_case", "switch_default"})
+
 class Statements(State):
     """Declarations, assignments, control flow, tries and returns."""
 
@@ -257,8 +260,26 @@ class Statements(State):
         if left is not None:
             self.bind(left, self.element(rv) if is_of else EMPTY)
         if body is not None:
-            self.visit(body)
+            self.loops.append(self.iterated(rv) if is_of else "")
+            try:
+                self.visit(body)
+            finally:
+                self.loops.pop()
         return EMPTY
+
+    def s_loop(self: Analyzer, node: Node) -> Val:
+        """``for (;;)``, ``while``, ``do``: a loop over nothing the facts can name."""
+        self.loops.append("")
+        try:
+            return self.generic(node)
+        finally:
+            self.loops.pop()
+
+    def iterated(self: Analyzer, v: Val) -> str:
+        """What a loop over ``v`` iterates, for ``TryBlock.loops``: an event path or ""."""
+        if v.kind == "event":
+            return ".".join(v.path) if v.path else "event"
+        return ""
 
     def s_try(self: Analyzer, node: Node) -> Val:
         body, handler = _by_id(node, self.fields.body), _by_id(node, self.fields.handler)
@@ -292,12 +313,34 @@ class Statements(State):
                 self.visit(handler_body)
         finally:
             self.catch, self.throw_to = saved_catch, saved_throw
-        self.close_try(try_id, node, handler, catch)
+        self.close_try(try_id, node, handler, catch, self.continues_after(node, handler))
         if finalizer is not None:
             self.visit(finalizer)
         return EMPTY
 
-    def close_try(self: Analyzer, try_id: int, node: Node, handler: Node, catch: Catch) -> None:
+    def continues_after(self: Analyzer, node: Node, handler: Node) -> bool:
+        """Whether code after the try runs when its catch completes (``TryBlock.continues``)."""
+        body = _field(handler, "body")
+        statements = [c for c in _named(body) if _kind(c) != "comment"] if body is not None else []
+        if statements and _kind(statements[-1]) in _EXITS:
+            return False
+        return self.followed(node)
+
+    def followed(self: Analyzer, node: Node) -> bool:
+        """Whether another statement follows the statement ``node`` is (or is part of) in its block."""
+        statement: Node | None = node
+        while statement is not None and statement.parent is not None and _kind(statement.parent) not in _BLOCKS:
+            statement = statement.parent
+        if statement is None or statement.parent is None:
+            return False
+        sibling = statement.next_named_sibling
+        while sibling is not None and _kind(sibling) == "comment":
+            sibling = sibling.next_named_sibling
+        return sibling is not None
+
+    def close_try(
+        self: Analyzer, try_id: int, node: Node, handler: Node, catch: Catch, continues: bool = False
+    ) -> None:
         on_error = catch.on_error()
         if on_error == "reraise" and self.throw_to is not None:
             self.throw_to.throws = True
@@ -307,7 +350,15 @@ class Statements(State):
             self.catch.returns |= catch.returns
         self.try_outcomes[try_id] = on_error
         self.facts.tries.append(
-            TryBlock(try_id, self.loc(node), self.frame.qualname, on_error, self.loc(handler))
+            TryBlock(
+                try_id,
+                self.loc(node),
+                self.frame.qualname,
+                on_error,
+                self.loc(handler),
+                tuple(self.loops),
+                continues=continues,
+            )
         )
 
     def current_try(self: Analyzer) -> int | None:

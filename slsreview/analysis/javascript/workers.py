@@ -257,7 +257,8 @@ class Workers(State):
             roles = [None, self.element(rv)]
         elif prop in ARRAY_CALLBACK_METHODS:
             roles = [self.element(rv)]
-        return self.plain_call(node, callee, rv, arguments, awaited, roles=roles)
+        iterates = self.iterated(rv) if roles is not None else None
+        return self.plain_call(node, callee, rv, arguments, awaited, roles=roles, iterates=iterates)
 
     def call_router(
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
