@@ -199,7 +199,9 @@ class TryBlock:
     # a Workers batch.messages), or "" for anything else (a counter, a retry loop, a local list).
     # Iteration callbacks (records.forEach(r => ...), [f(r) for r in records]) are loops too.
     loops: tuple[str, ...] = ()
-    broad: bool = True  # the handler it reports catches every error (except Exception, catch)
+    # The exception types the handler it reports names (short names: "ValueError",
+    # "ClientError"); empty when it catches everything by syntax (a bare except, a JS catch).
+    catches: tuple[str, ...] = ()
     # When that handler completes normally, more statements of the try's own block run after it
     # (the handler does not end in return/raise/continue/break and the try is not its block's
     # last statement): the code goes on with a fallback, as in `try: x = f() except: x = None`.
