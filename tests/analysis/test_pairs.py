@@ -174,6 +174,35 @@ def _entry_missing(f: Facts) -> None:
     assert f.defines("other")
 
 
+def _loops_around_tries(f: Facts) -> None:
+    fallback, per_record, retry = sorted(f.tries(), key=lambda t: t.loc.line)
+    assert per_record.loops == ("records",) and per_record.on_error == "log-only" and not per_record.continues
+    assert retry.loops == ("records", "") and retry.on_error == "swallow"
+    assert fallback.loops == ("records",) and fallback.continues  # the loop body goes on after it
+    (helper,) = [c for c in f.calls() if c.callee.rsplit(".", 1)[-1] in ("fulfil_one", "fulfilOne")]
+    assert helper.loops == ("records",) and helper.try_id is None
+    (mapped,) = [c for c in f.calls() if c.callee.rsplit(".", 1)[-1] == "audit"]
+    assert mapped.loops == ("records",)  # a comprehension / .map callback runs per record
+
+
+def _queue_messages_loop(f: Facts) -> None:
+    (block,) = f.tries()
+    assert block.loops in (("messages",), ("records",))  # Python names a Workers batch like a Lambda one
+    assert block.on_error == "log-only" and block.catches in ((), ("Exception",))
+
+
+def _narrow_and_broad_catches(f: Facts) -> None:
+    narrow, broad = sorted(f.tries(), key=lambda t: t.loc.line)
+    assert narrow.on_error == "swallow" and broad.on_error == "record-failure"
+    assert broad.catches in (("Exception",), ())  # a JavaScript catch names no type
+    assert narrow.catches in (("ConditionalCheckFailedException",), ())
+
+
+def _batch_failures_set_key_by_key(f: Facts) -> None:
+    (ret,) = f.returns()
+    assert "batchItemFailures" in ret.keys
+
+
 PAIRS = [
     Pair(
         "dynamodb-put-with-random-key",
@@ -706,6 +735,148 @@ PAIRS = [
         """,
         javascript="""
         export const other = async () => null;
+        """,
+    ),
+    Pair(
+        "loops-around-tries-and-calls",
+        _loops_around_tries,
+        python="""
+        import logging
+
+        log = logging.getLogger()
+
+        def handler(event, context):
+            for record in event["Records"]:
+                try:
+                    extra = lookup(record["body"])
+                except Exception:
+                    extra = None
+                try:
+                    fulfil(record["body"], extra)
+                except Exception:
+                    log.exception("failed")
+            for record in event["Records"]:
+                for attempt in range(3):
+                    try:
+                        notify(record["body"])
+                        break
+                    except Exception:
+                        pass
+                fulfil_one(record)
+            return [audit(r) for r in event["Records"]]
+        """,
+        javascript="""
+        export const handler = async (event) => {
+          for (const record of event.Records) {
+            let extra;
+            try {
+              extra = await lookup(record.body);
+            } catch {
+              extra = null;
+            }
+            try {
+              await fulfil(record.body, extra);
+            } catch (err) {
+              console.error("failed", err);
+            }
+          }
+          for (const record of event.Records) {
+            for (let attempt = 0; attempt < 3; attempt++) {
+              try {
+                await notify(record.body);
+                break;
+              } catch {}
+            }
+            await fulfilOne(record);
+          }
+          return event.Records.map((r) => audit(r));
+        };
+        """,
+    ),
+    Pair(
+        "workers-queue-messages-loop",
+        _queue_messages_loop,
+        entry="default",
+        python="""
+        from workers import WorkerEntrypoint
+
+        class Default(WorkerEntrypoint):
+            async def queue(self, batch, env, ctx):
+                for message in batch.messages:
+                    try:
+                        await env.DB.prepare("INSERT INTO t VALUES (?)").bind(message.body).run()
+                    except Exception as exc:
+                        print("failed", exc)
+        """,
+        typescript="""
+        export default {
+          async queue(batch: MessageBatch, env: Env): Promise<void> {
+            for (const message of batch.messages) {
+              try {
+                await env.DB.prepare("INSERT INTO t VALUES (?)").bind(message.body).run();
+              } catch (err) {
+                console.error("failed", err);
+              }
+            }
+          },
+        };
+        """,
+    ),
+    Pair(
+        "narrow-and-broad-catches",
+        _narrow_and_broad_catches,
+        python="""
+        import boto3
+
+        table = boto3.resource("dynamodb").Table("orders")
+
+        def handler(event, context):
+            failures = []
+            for record in event["Records"]:
+                try:
+                    table.put_item(Item={"pk": record["messageId"]}, ConditionExpression="attribute_not_exists(pk)")
+                except table.meta.client.exceptions.ConditionalCheckFailedException:
+                    continue
+                try:
+                    ship(record)
+                except Exception:
+                    failures.append({"itemIdentifier": record["messageId"]})
+            return {"batchItemFailures": failures}
+        """,
+        javascript="""
+        export const handler = async (event) => {
+          const failures = [];
+          for (const record of event.Records) {
+            try {
+              await put(record);
+            } catch (err) {
+              continue;
+            }
+            try {
+              await ship(record);
+            } catch (err) {
+              failures.push({ itemIdentifier: record.messageId });
+            }
+          }
+          return { batchItemFailures: failures };
+        };
+        """,
+    ),
+    Pair(
+        "partial-batch-response-built-key-by-key",
+        _batch_failures_set_key_by_key,
+        python="""
+        def handler(event, context):
+            response = {}
+            response["batchItemFailures"] = []
+            return response
+        """,
+        javascript="""
+        export const handler = async (event) => {
+          const response = {};
+          response.batchItemFailures = [];
+          return response;
+        };
         """,
     ),
 ]

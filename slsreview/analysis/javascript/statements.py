@@ -320,7 +320,7 @@ class Statements(State):
 
     def continues_after(self: Analyzer, node: Node, handler: Node) -> bool:
         """Whether code after the try runs when its catch completes (``TryBlock.continues``)."""
-        body = _field(handler, "body")
+        body = _by_id(handler, self.fields.body)
         statements = [c for c in _named(body) if _kind(c) != "comment"] if body is not None else []
         if statements and _kind(statements[-1]) in _EXITS:
             return False

@@ -138,6 +138,7 @@ class Calls(State):
             tuple(attrs),
             ctx.tries[-1] if ctx.tries else None,
             site.awaited,
+            tuple(ctx.loops),
         )
         self.facts.calls.append(call)
         if not name:

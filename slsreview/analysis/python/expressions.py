@@ -278,8 +278,12 @@ class Expressions(State):
 
     def _comprehension(self: Analyzer, node: cst.BaseComp) -> Val:
         comp: cst.CompFor | None = node.for_in
+        loops = self.ctx.loops
+        depth = len(loops)
         while comp is not None:
-            self._target(comp.target, self._element(self._expr(comp.iter), comp.iter))
+            iterable = self._expr(comp.iter)
+            self._target(comp.target, self._element(iterable, comp.iter))
+            loops.append(self._iterated(iterable, comp.iter))  # [f(r) for r in records] runs f per record
             for condition in comp.ifs:
                 self._expr(condition.test)
             comp = comp.inner_for_in
@@ -289,6 +293,7 @@ class Expressions(State):
             sources = self._expr(node.elt).sources
         else:
             sources = NO_SOURCES
+        del loops[depth:]
         return Val(sources) if sources else NOTHING
 
     def _comparison(self: Analyzer, node: cst.Comparison) -> Val:

@@ -65,6 +65,7 @@ class Ctx:
     entry: bool = False  # a handler: what it returns is a response
     calls: dict[str, None] = field(default_factory=dict)
     tries: list[int] = field(default_factory=list)  # enclosing try bodies, innermost last
+    loops: list[str] = field(default_factory=list)  # what each enclosing loop iterates (TryBlock.loops)
     handlers: list[Handler] = field(default_factory=list)  # enclosing except clauses
     guards: list[set[str]] = field(default_factory=list)  # env names checked by enclosing ifs
     globals: set[str] = field(default_factory=set)
@@ -141,6 +142,7 @@ class State:
         self.pending: deque[Pending] = deque()
         self.workers = False  # the module imports the Python Workers runtime
         self.next_try = 1
+        self.followed = False  # another statement follows the one being walked, in its block
         self.try_handlers: dict[int, list[tuple[bool, OnError]]] = {}  # id -> (catches JSON errors, on_error)
         self.parses: list[tuple[Location, str | None, tuple[Source, ...], tuple[int, ...]]] = []
         self.state: dict[str, tuple[StateKind, Location]] = {}  # module containers by name

@@ -46,7 +46,9 @@ class Statements(State):
 
     def _suite(self: Analyzer, suite: cst.BaseSuite) -> None:
         if type(suite) is cst.IndentedBlock:
-            for stmt in suite.body:
+            last = len(suite.body) - 1
+            for index, stmt in enumerate(suite.body):
+                self.followed = index < last
                 self._stmt(stmt)
         elif type(suite) is cst.SimpleStatementSuite:
             for small in suite.body:
@@ -93,7 +95,7 @@ class Statements(State):
             return
         val = self._constant(value, self._expr(value))
         for target in targets:
-            self._target(target, val)
+            self._target(target, val, value)
         if self.ctx.function is None and self.ctx.cls is None and len(targets) == 1:
             self._module_container(targets[0], value, val, node)
 
@@ -148,8 +150,9 @@ class Statements(State):
         else:
             self.state[target.value] = (kind, self._loc(node))
 
-    def _target(self: Analyzer, target: cst.BaseExpression, val: Val) -> None:
-        """Bind an assignment (or for, with, except) target to what is assigned."""
+    def _target(self: Analyzer, target: cst.BaseExpression, val: Val, value: cst.BaseExpression | None = None) -> None:
+        """Bind an assignment (or for, with, except) target to what is assigned (``value``, the
+        assigned expression, when there is one)."""
         if type(target) is cst.Name:
             self._bind(target.value, val)
             if target.value in self.ctx.globals and target.value in self.state and self.ctx.function:
@@ -162,9 +165,13 @@ class Statements(State):
         elif type(target) is cst.StarredElement:
             self._target(target.value, val)
         elif type(target) is cst.Subscript:
-            self._expr(target.value)
-            self._index(target, write=target)
+            owner = self._expr(target.value)
+            key, single = self._index(target, write=target)
             self._mutate(root_name(target), val.sources, target)
+            if single and isinstance(key, str) and owner.items is not None and type(target.value) is cst.Name:
+                # response["batchItemFailures"] = failures: the dict literal gains the key
+                items = {**owner.items, key: (value if value is not None else target, val)}
+                self._bind(target.value.value, Val(owner.sources | val.sources, owner.qual, obj=owner.obj, items=items))
         elif type(target) is cst.Attribute:
             owner = self._expr(target.value)
             if isinstance(owner.obj, Instance) and owner.obj.info.scope is not None:
@@ -195,15 +202,24 @@ class Statements(State):
 
     def _while(self: Analyzer, node: cst.While) -> None:
         self._test(node.test)
+        self.ctx.loops.append("")
         self._suite(node.body)
+        self.ctx.loops.pop()
         if node.orelse is not None:
             self._suite(node.orelse.body)
 
     def _for(self: Analyzer, node: cst.For) -> None:
-        self._target(node.target, self._element(self._expr(node.iter), node.iter))
+        iterable = self._expr(node.iter)
+        self._target(node.target, self._element(iterable, node.iter))
+        self.ctx.loops.append(self._iterated(iterable, node.iter))
         self._suite(node.body)
+        self.ctx.loops.pop()
         if node.orelse is not None:
             self._suite(node.orelse.body)
+
+    def _iterated(self: Analyzer, val: Val, node: cst.CSTNode) -> str:
+        """What a loop over ``val`` iterates, for ``TryBlock.loops``: the event place or ""."""
+        return event_source(val.path, self._loc(node)).name if val.path is not None else ""
 
     def _element(self: Analyzer, val: Val, node: cst.CSTNode) -> Val:
         """One element of an iterable value: a record of ``event["Records"]`` keeps its place."""
@@ -225,6 +241,7 @@ class Statements(State):
             self._suite(node.body)
             return
         # `with suppress(...)` is a try whose handler does nothing
+        followed = self.followed
         tid = self._new_try()
         self.ctx.tries.append(tid)
         self._suite(node.body)
@@ -235,7 +252,18 @@ class Statements(State):
                 caught |= self._caught(arg.value)
         self.try_handlers[tid] = [(bool(caught & JSON_ERRORS), "swallow")]
         where = self._loc(suppress.item)
-        self.facts.tries.append(TryBlock(tid, self._loc(node), self.ctx.function, "swallow", where))
+        self.facts.tries.append(
+            TryBlock(
+                tid,
+                self._loc(node),
+                self.ctx.function,
+                "swallow",
+                where,
+                tuple(self.ctx.loops),
+                tuple(sorted(caught)),
+                continues=followed,
+            )
+        )
 
     def _match(self: Analyzer, node: cst.Match) -> None:
         subject = self._expr(node.subject)
@@ -259,6 +287,7 @@ class Statements(State):
 
     def _try(self: Analyzer, node: cst.Try | cst.TryStar) -> None:
         ctx = self.ctx
+        followed = self.followed
         tid = self._new_try()
         ctx.tries.append(tid)
         self._suite(node.body)
@@ -266,6 +295,7 @@ class Statements(State):
         outcomes: list[tuple[cst.CSTNode, set[str], OnError]] = []
         handler: cst.CSTNode
         on_error: OnError
+        caught_by: set[str] = set()
         for clause in node.handlers:
             caught = self._caught(clause.type)
             if clause.type is not None:
@@ -282,15 +312,27 @@ class Statements(State):
         if node.finalbody is not None:
             self._suite(node.finalbody.body)
         self.try_handlers[tid] = [(bool(caught & JSON_ERRORS), on_error) for _, caught, on_error in outcomes]
+        continues = False
         if outcomes:
             # the handler that catches what an SDK or HTTP call raises: the first broad one
-            handler, _, on_error = next((o for o in outcomes if o[1] & BROAD_ERRORS), outcomes[-1])
+            handler, caught_by, on_error = next((o for o in outcomes if o[1] & BROAD_ERRORS), outcomes[-1])
+            if isinstance(handler, cst.ExceptHandler | cst.ExceptStarHandler):
+                continues = followed and not _exits(handler.body)
         elif node.finalbody is not None:
             handler, on_error = node.finalbody, "reraise"  # try/finally: the error propagates
         else:
             return
         self.facts.tries.append(
-            TryBlock(tid, self._loc(node), ctx.function, on_error, self._loc(handler))
+            TryBlock(
+                tid,
+                self._loc(node),
+                ctx.function,
+                on_error,
+                self._loc(handler),
+                tuple(ctx.loops),
+                () if isinstance(handler, cst.ExceptHandler | cst.ExceptStarHandler) and handler.type is None else tuple(sorted(caught_by)),
+                continues=continues,
+            )
         )
 
     def _caught(self: Analyzer, node: cst.BaseExpression | None) -> set[str]:
@@ -310,3 +352,20 @@ class Statements(State):
         if node.cause is not None:
             self._expr(node.cause.item)
         self._note("raised")
+
+
+
+def _exits(suite: cst.BaseSuite) -> bool:
+    """The suite's last statement leaves the block: return, raise, continue or break."""
+    if type(suite) is cst.IndentedBlock:
+        if not suite.body:
+            return False
+        last = suite.body[-1]
+        if not isinstance(last, cst.SimpleStatementLine) or not last.body:
+            return False
+        small = last.body[-1]
+    elif type(suite) is cst.SimpleStatementSuite and suite.body:
+        small = suite.body[-1]
+    else:
+        return False
+    return isinstance(small, cst.Return | cst.Raise | cst.Continue | cst.Break)
