@@ -189,6 +189,38 @@ class BatchFailuresReturnedNotEnabled(Rule):
         ),
         Example(
             {
+                "template.yaml": _template("app.lambda_handler", _SQS_EVENT),
+                "src/app.py": (
+                    "def lambda_handler(event, context):\n"
+                    "    batch_item_failures = []\n"
+                    "    sqs_batch_response = {}\n"
+                    "    for record in event['Records']:\n"
+                    "        try:\n"
+                    "            fulfil(record['body'])\n"
+                    "        except Exception:\n"
+                    "            batch_item_failures.append({'itemIdentifier': record['messageId']})\n"
+                    "    sqs_batch_response['batchItemFailures'] = batch_item_failures\n"
+                    "    return sqs_batch_response\n"
+                    "\n"
+                    "\n"
+                    "def fulfil(body):\n"
+                    "    ...\n"
+                ),
+            },
+            expect=[
+                Expect(
+                    "template.yaml",
+                    11,
+                    9,
+                    "FulfilFunction returns batchItemFailures (src/app.py:10) but its SQS event Orders "
+                    "does not enable ReportBatchItemFailures: Lambda ignores the list and treats the "
+                    "whole batch as processed, so the records reported as failed are lost",
+                )
+            ],
+            name="python-response-built-key-by-key",
+        ),
+        Example(
+            {
                 "template.yaml": _template(
                     "index.handler",
                     _SQS_EVENT + "        Retries:\n          Type: SQS\n          Properties: {Queue: !GetAtt RetryQueue.Arn}\n",
