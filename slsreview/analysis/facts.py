@@ -26,7 +26,9 @@ operation name for AWS:
   ``aws.sqs.SendMessage``, ``aws.sns.Publish``, ``aws.events.PutEvents``, ``aws.s3.PutObject``,
   ``aws.secretsmanager.GetSecretValue``, ``aws.ssm.GetParameter``, ... Boto3's snake_case
   (``put_item``) and the v3 command classes (``PutItemCommand``, ``PutCommand`` from lib-dynamodb)
-  and v2 DocumentClient methods (``put``) all map to the same name.
+  and v2 DocumentClient methods (``put``) all map to the same name. The service is boto3's client
+  name and the operation botocore's (``aws.rds.CreateDBSnapshot``, ``aws.stepfunctions.StartExecution``),
+  from the generated table ``slsreview.vocabulary.aws``, which also says what IAM action each needs.
 - ``http.request`` (``attrs["method"]``: ``GET``/``POST``/... or ``None``, ``attrs["client"]``:
   ``requests``/``httpx``/``urllib``/``aiohttp``/``fetch``/``axios``/``got``/``undici``;
   ``attrs["has_timeout"]``: whether this call (or the client/session it is made on) sets a
@@ -61,8 +63,10 @@ Source kinds (``Source.kind``) and their names:
   ``BINDING.property``.
 
 Sink kinds for ``flows``: ``log``, ``response`` (a returned value or a Response body),
-``http`` (an outbound request's arguments), ``write`` (an ``aws.*`` or ``cf.*`` write's arguments),
-or any ``Call.name`` prefix (``aws.dynamodb.PutItem``).
+``http`` (an outbound request's arguments), ``write`` (an ``aws.*`` or ``cf.*`` write's arguments;
+an AWS operation writes when IAM's access level of its action is Write, Permissions management or
+Tagging, ``Operation.writes``; the JS/TS analyzer still tells by the operation's name until it reads
+the table), or any ``Call.name`` prefix (``aws.dynamodb.PutItem``).
 """
 
 from __future__ import annotations

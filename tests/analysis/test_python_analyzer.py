@@ -11,6 +11,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from slsreview.analysis.facts import Call, Facts, FileFacts, Location, Value
 from slsreview.analysis.python import _Spans, analyze_python
+from slsreview.analysis.python.services import aws_writes
 
 PATH = "src/app.py"
 
@@ -1109,3 +1110,96 @@ def test_spans_match_libcst_position_provider() -> None:
             ), node
             checked += 1
     assert checked > 50
+
+
+# -- AWS operations come from botocore's and boto3's models (slsreview.vocabulary.aws) ---------
+
+
+def test_operation_names_come_from_botocore_not_from_the_method_name() -> None:
+    facts, text = analyze(
+        """
+        import boto3
+        rds = boto3.client("rds")
+        invoicing = boto3.client("invoicing")
+        def handler(event, context):
+            rds.create_db_snapshot(DBSnapshotIdentifier="s", DBInstanceIdentifier="i")
+            invoicing.get_invoice_pdf(InvoiceId="x")
+            rds.generate_db_auth_token(DBHostname="h", Port=5432, DBUsername="u")
+            rds.create_db_snapshots_please()
+            rds.get_paginator("describe_db_snapshots").paginate()
+        """
+    )
+    assert [(c.name, c.loc.line) for c in named(facts, "aws.")] == [
+        ("aws.rds.CreateDBSnapshot", at(text, "rds.create_db_snapshot")[0]),  # not CreateDbSnapshot
+        ("aws.invoicing.GetInvoicePDF", at(text, "invoicing.get")[0]),
+        ("aws.rds.DescribeDBSnapshots", at(text, ".paginate()")[0]),
+    ]
+    # a local signer (no API call) and a name that is no operation are not AWS calls
+    assert {c.callee for c in facts.calls if not c.name} >= {
+        "boto3.client.generate_db_auth_token",
+        "boto3.client.create_db_snapshots_please",
+    }
+
+
+def test_writes_are_what_iam_calls_writes() -> None:
+    facts, _ = analyze(
+        """
+        import boto3
+        bedrock = boto3.client("bedrock-runtime")
+        cognito = boto3.client("cognito-idp")
+        def handler(event, context):
+            bedrock.invoke_model(modelId="m", body=event["body"])
+            cognito.admin_add_user_to_group(UserPoolId="p", Username=event["user"], GroupName="g")
+        """
+    )
+    writes = {f.call.name for f in Facts([facts]).flows(sink="write") if f.call is not None}
+    assert writes == {"aws.cognito-idp.AdminAddUserToGroup"}  # InvokeModel is a Read in IAM
+
+
+def test_boto3_resource_model_sub_resources_actions_collections_and_load() -> None:
+    facts, text = analyze(
+        """
+        import boto3
+        s3 = boto3.resource("s3")
+        bucket = s3.Bucket("b")
+        table = boto3.resource("dynamodb").Table("t")
+        def handler(event, context):
+            s3.Object("b", "k").put(Body=event["body"])
+            for obj in bucket.objects.filter(Prefix="p/"):
+                obj.delete()
+            bucket.objects.all().delete()
+            queue = boto3.resource("sqs").get_queue_by_name(QueueName="q")
+            queue.send_message(MessageBody=event["body"])
+            table.delete()
+            table.load()
+        """
+    )
+    assert [(c.name, c.callee) for c in named(facts, "aws.")] == [
+        ("aws.s3.PutObject", "boto3.resource.Object.put"),
+        ("aws.s3.ListObjects", "boto3.resource.Bucket.objects.filter"),
+        ("aws.s3.DeleteObject", "obj.delete"),
+        ("aws.s3.ListObjects", "boto3.resource.Bucket.objects.all"),
+        ("aws.s3.DeleteObjects", "boto3.resource.Bucket.objects.all.delete"),
+        ("aws.sqs.GetQueueUrl", "boto3.resource.get_queue_by_name"),
+        ("aws.sqs.SendMessage", "boto3.resource.get_queue_by_name.send_message"),
+        ("aws.dynamodb.DeleteTable", "boto3.resource.Table.delete"),  # the table, not an item
+        ("aws.dynamodb.DescribeTable", "boto3.resource.Table.load"),
+    ]
+    assert at(text, "obj.delete")[0] == named(facts, "aws.s3.DeleteObject")[0].loc.line
+
+
+def test_a_service_named_by_a_variable_calls_what_the_method_names() -> None:
+    facts, _ = analyze(
+        """
+        import os, boto3
+        client = boto3.client(os.environ["SERVICE"])
+        typo = boto3.client("dynamo")
+        def handler(event, context):
+            client.put_item(TableName="t", Item={})
+            typo.put_item(TableName="t", Item={})
+            client.get_waiter("table_exists")
+        """
+    )
+    assert [c.name for c in named(facts, "aws.")] == ["aws.*.PutItem", "aws.dynamo.PutItem"]
+    assert aws_writes("aws.*.PutItem") and aws_writes("aws.dynamo.PutItem")
+    assert not aws_writes("aws.*.GetItem")

@@ -59,8 +59,8 @@ over a shared ``State``. To see how a Python call becomes a ``Call`` fact, open 
 ``values.py``      the abstract value (``Val``), the kinds of object it can be, ``Scope``
 ``state.py``       the walk's state (``Ctx``: where it is; ``Site``: a call) and the helpers every
                    mixin uses (positions, ``Value`` facts, scopes)
-``tables.py``      the words: the Python analyzer's views of ``slsreview.vocabulary``, the AWS
-                   tables, and Python's built-in semantics
+``tables.py``      the words: the Python analyzer's views of ``slsreview.vocabulary`` and Python's
+                   built-in semantics (AWS operations: ``slsreview.vocabulary.aws``)
 ``syntax.py``      what a libcst node says by itself: literal values, dotted names
 ``positions.py``   ``Spans``: node positions without libcst's ``PositionProvider``
 ``guards.py``      the depth guard (libcst crashes on deep nesting) and syntax errors

@@ -22,6 +22,7 @@ import libcst as cst
 
 from slsreview.analysis.common import event_source
 from slsreview.analysis.facts import Call, Comparison, Flow, Source, Value
+from slsreview.analysis.python.services import aws_writes
 from slsreview.analysis.python.state import Site, State
 from slsreview.analysis.python.syntax import (
     dotted_name,
@@ -31,7 +32,6 @@ from slsreview.analysis.python.syntax import (
     text_literal,
 )
 from slsreview.analysis.python.tables import (
-    AWS_WRITES,
     BODY_READERS,
     CF_WRITES,
     CHILD_LOGGER,
@@ -160,8 +160,7 @@ class Calls(State):
         if name == "log" or name == "http.request" or name == "payment.create":
             return (name,)
         if name.startswith("aws."):
-            operation = name.rsplit(".", 1)[1]
-            return (name, "write") if operation.startswith(AWS_WRITES) else (name,)
+            return (name, "write") if aws_writes(name) else (name,)
         if name == D1_EXEC:
             sql = call.attr("sql")
             reads = isinstance(sql, str) and sql.lstrip().lower().startswith(workers.D1_READ_STATEMENTS)

@@ -100,6 +100,10 @@ class Expressions(State):
             return Val(qual=f"{val.qual}.meta", obj=Aws("meta", obj.service))
         if isinstance(obj, Aws) and obj.role == "meta" and attr == "client":
             return Val(qual=f"{val.qual}.client", obj=Aws("client", obj.service))
+        if isinstance(obj, Aws):  # bucket.objects: a collection of resources
+            collection = self._aws_collection(val, obj, attr)
+            if collection is not None:
+                return collection
         if isinstance(obj, Stripe):  # client.payment_intents, client.v1.payment_intents
             if attr in payments.STRIPE_API_VERSIONS:
                 return val

@@ -1,5 +1,7 @@
-"""Outbound services: AWS (boto3 clients, resources and their sub-resources, paginators;
-secrets read from Secrets Manager and SSM), HTTP clients and their timeouts, and Stripe.
+"""Outbound services: AWS (boto3 clients, resources, their sub-resources and collections,
+paginators, the batch writer; secrets read from Secrets Manager and SSM), HTTP clients and their
+timeouts, and Stripe. Which operation a boto3 call makes, and whether it writes, is the generated
+table's answer (``slsreview.vocabulary.aws``: botocore's and boto3's own models).
 
     >>> facts = analyze_python("a.py", "import requests\\nrequests.post('u', timeout=3)\\n")
     >>> [(c.name, c.attr("method"), c.attr("timeout_seconds")) for c in facts.calls]
@@ -8,6 +10,7 @@ secrets read from Secrets Manager and SSM), HTTP clients and their timeouts, and
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
@@ -16,9 +19,6 @@ from slsreview.analysis.facts import Source, Value
 from slsreview.analysis.python.state import Site, State
 from slsreview.analysis.python.syntax import literal_value, text_literal
 from slsreview.analysis.python.tables import (
-    AWS_HELPERS,
-    AWS_OPERATIONS,
-    AWS_RESOURCES,
     DEFAULT_TIMEOUT,
     HTTP_VERBS,
     SECRET_READS,
@@ -34,14 +34,45 @@ from slsreview.analysis.python.values import (
     UrlRequest,
     Val,
 )
-from slsreview.vocabulary import payments
+from slsreview.vocabulary import aws, payments
 
 if TYPE_CHECKING:
     from slsreview.analysis.python.analyzer import Analyzer
 
 
-def pascal(snake: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in snake.split("_"))
+# Roles of an Aws value that are not resources of boto3's resource model
+NOT_RESOURCES = frozenset({"client", "session", "meta", "batch", "paginator", "collection"})
+# A collection's methods that list it (lazily: the listing runs when it is iterated)
+COLLECTION_QUERIES = frozenset({"all", "filter", "limit", "page_size", "pages"})
+
+
+@functools.cache
+def client_operation(service: str, method: str) -> aws.Operation | None:
+    """The operation a boto3 client method calls (None for helpers such as
+    ``generate_presigned_url`` and names that are no operation). A service botocore does not know
+    -- a variable's (``*``) or a misspelt one -- calls what the method names in any service."""
+    if method.startswith("_"):
+        return None
+    if aws.service(service) is not None:
+        return aws.boto3_operation(service, method)
+    for name in sorted(aws.services()):
+        found = aws.boto3_operation(name, method)
+        if found is not None:
+            return found
+    return None
+
+
+@functools.cache
+def aws_writes(name: str) -> bool:
+    """Whether the call ``aws.<service>.<Operation>`` changes state (IAM's access level of its
+    actions is Write, Permissions management or Tagging). For a service the table does not know,
+    when every service with that operation says it writes."""
+    _, service, operation = name.split(".", 2)
+    found = aws.operation(service, operation)
+    if found is not None:
+        return found.writes is True
+    candidates = [s.operation(operation) for s in aws.services_with_operation(operation)]
+    return bool(candidates) and all(c is not None and c.writes is True for c in candidates)
 
 
 class Services(State):
@@ -56,11 +87,12 @@ class Services(State):
             return "", [], Val(qual=qual, obj=Aws("session", "*"))
         return None
 
-    def _aws_method(self: Analyzer, site: Site, aws: Aws) -> Outcome:
-        """A method of a boto3 client, resource or sub-resource: ``put_item`` is ``PutItem``."""
+    def _aws_method(self: Analyzer, site: Site, obj: Aws) -> Outcome:
+        """A method of a boto3 client (``put_item`` is ``PutItem``), session, paginator, batch
+        writer, or of a resource (see ``_aws_resource_method``)."""
         method = site.method
         assert method is not None
-        role, service = aws.role, aws.service
+        role, service = obj.role, obj.service
         qual = site.qual
         if role == "session":
             if method in ("client", "resource"):
@@ -68,32 +100,84 @@ class Services(State):
                 name = text_literal(*svc) if svc is not None else None
                 return "", [], Val(qual=qual, obj=Aws(method, (name or "*").lower()))
             return "", [], NOTHING
-        if role == "resource" and (service, method) in AWS_RESOURCES:
-            result = Val(qual=qual, obj=Aws(AWS_RESOURCES[(service, method)], service))
-            operation = AWS_OPERATIONS.get((service, method))
-            return (f"aws.{service}.{operation}" if operation else ""), [], result
-        if role == "bucket" and method == "Object":
-            return "", [], Val(qual=qual, obj=Aws("object", service))
-        if role == "table" and method == "batch_writer":
-            return "", [], Val(qual=qual, obj=Aws("batch", service))
-        if role == "batch":
-            if method in ("put_item", "delete_item"):
-                return f"aws.{service}.BatchWriteItem", [("op", method)], NOTHING
-            return "", [], NOTHING
+        if role == "batch":  # table.batch_writer(): put_item/delete_item are BatchWriteItem
+            found = aws.boto3_batch_writer_operation(method)
+            if found is None:
+                return "", [], NOTHING
+            return f"aws.{service}.{found.name}", [("op", method)], NOTHING
         if role == "paginator":
-            if method == "paginate" and aws.op:
-                return f"aws.{service}.{aws.op}", [], NOTHING
+            if method == "paginate" and obj.op:
+                return f"aws.{service}.{obj.op}", [], NOTHING
             return "", [], NOTHING
+        if role == "collection":
+            return self._aws_collection_method(site, obj)
+        if role not in ("client", "meta"):
+            return self._aws_resource_method(site, obj)
         if method == "get_paginator":
             first = site.arg(0, "operation_name")
             op = text_literal(*first) if first is not None else None
-            return "", [], Val(qual=qual, obj=Aws("paginator", service, pascal(op) if op else None))
-        if method in AWS_HELPERS or method.startswith("_"):
+            found = client_operation(service, op) if op else None
+            return "", [], Val(qual=qual, obj=Aws("paginator", service, found.name if found else None))
+        found = client_operation(service, method)
+        if found is None:  # a helper (generate_presigned_url, get_waiter...) or no operation
             return "", [], NOTHING
-        operation = (
-            AWS_OPERATIONS.get((role, method)) or AWS_OPERATIONS.get((service, method)) or pascal(method)
+        return f"aws.{service}.{found.name}", [], self._aws_result(site, service, found.name)
+
+    def _aws_resource_method(self: Analyzer, site: Site, obj: Aws) -> Outcome:
+        """A method of a boto3 resource: the service resource (``boto3.resource("s3")``, role
+        ``resource``) or one of its types (``Table``, ``Bucket``, ``Object``...), as boto3's
+        resource model says: a sub-resource (``bucket.Object(key)``), an action
+        (``table.put_item``, ``sqs.get_queue_by_name`` returns a ``Queue``), or ``load()``."""
+        method = site.method
+        assert method is not None
+        role, service = obj.role, obj.service
+        qual = site.qual
+        model = aws.boto3_resource(service, "ServiceResource" if role == "resource" else role)
+        if model is None:  # no resource model (or the service is a variable): as its client would
+            found = client_operation(service, method)
+            if found is None:
+                return "", [], NOTHING
+            return f"aws.{service}.{found.name}", [], self._aws_result(site, service, found.name)
+        # boto3's service resource constructs every resource type of its service: s3.Object(b, k)
+        sub = model.subresource(method) or (
+            method if role == "resource" and aws.boto3_resource(service, method) is not None else None
         )
-        return f"aws.{service}.{operation}", [], self._aws_result(site, service, operation)
+        if sub is not None:
+            return "", [], Val(qual=qual, obj=Aws(sub, service))
+        if service == "dynamodb" and role == "Table" and method == "batch_writer":
+            return "", [], Val(qual=qual, obj=Aws("batch", service))
+        action = model.action(method)
+        if action is not None:
+            found, returns = action
+            result = Val(qual=qual, obj=Aws(returns, service)) if returns else self._aws_result(site, service, found.name)
+            return f"aws.{service}.{found.name}", [], result
+        if method in ("load", "reload") and model.load is not None:
+            return f"aws.{service}.{model.load.name}", [], NOTHING
+        return "", [], NOTHING
+
+    def _aws_collection_method(self: Analyzer, site: Site, obj: Aws) -> Outcome:
+        """``bucket.objects.filter(Prefix=p)`` lists (what a loop over it then iterates);
+        ``bucket.objects.all().delete()`` is the item type's batch action (DeleteObjects)."""
+        method = site.method
+        assert method is not None
+        if method in COLLECTION_QUERIES and obj.op:
+            return f"aws.{obj.service}.{obj.op}", [], Val(qual=site.qual, obj=obj)
+        model = aws.boto3_resource(obj.service, obj.item) if obj.item else None
+        found = model.batch_action(method) if model is not None else None
+        if found is None:
+            return "", [], NOTHING
+        return f"aws.{obj.service}.{found.name}", [], NOTHING
+
+    def _aws_collection(self: Analyzer, val: Val, obj: Aws, attr: str) -> Val | None:
+        """``bucket.objects``: a collection of a resource, or None when ``attr`` is not one."""
+        if obj.role in NOT_RESOURCES:
+            return None
+        model = aws.boto3_resource(obj.service, "ServiceResource" if obj.role == "resource" else obj.role)
+        collection = model.collection(attr) if model is not None else None
+        if collection is None:
+            return None
+        found, item = collection
+        return Val(qual=f"{val.qual}.{attr}", obj=Aws("collection", obj.service, found.name, item))
 
     def _aws_result(self: Analyzer, site: Site, service: str, operation: str) -> Val:
         """Secrets Manager and SecureString parameters are secrets; other results are AWS data."""

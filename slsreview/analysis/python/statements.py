@@ -27,6 +27,7 @@ from slsreview.analysis.python.tables import BROAD_ERRORS, CONTAINERS, JSON_ERRO
 from slsreview.analysis.python.values import (
     NO_SOURCES,
     NOTHING,
+    Aws,
     Instance,
     OnError,
     StateKind,
@@ -222,11 +223,15 @@ class Statements(State):
         return event_source(val.path, self._loc(node)).name if val.path is not None else ""
 
     def _element(self: Analyzer, val: Val, node: cst.CSTNode) -> Val:
-        """One element of an iterable value: a record of ``event["Records"]`` keeps its place."""
+        """One element of an iterable value: a record of ``event["Records"]`` keeps its place,
+        an item of a boto3 collection is a resource (``for obj in bucket.objects.all()``)."""
         if val.path is not None:
             path = (*val.path, "[]")
             src = event_source(path, self._loc(node))
             return Val(self._replace_path_src(val, src), path=path, path_src=src)
+        obj = val.obj
+        if type(obj) is Aws and obj.role == "collection" and obj.item:
+            return Val(obj=Aws(obj.item, obj.service))
         return val.carried()
 
     def _with(self: Analyzer, node: cst.With) -> None:

@@ -1,6 +1,7 @@
-"""The words the Python analyzer maps its syntax onto: its views of ``slsreview.vocabulary``,
-the AWS tables the generated botocore table is to replace, and Python's own built-in semantics
-(what ``len()`` or ``list.append`` do to data flow, which exceptions are broad).
+"""The words the Python analyzer maps its syntax onto: its views of ``slsreview.vocabulary``
+(AWS operations are looked up in ``slsreview.vocabulary.aws`` directly, see ``services.py``), and
+Python's own built-in semantics (what ``len()`` or ``list.append`` do to data flow, which
+exceptions are broad).
 
     >>> LOG_LEVELS["exception"], RANDOM["uuid.uuid4"], BINDING_METHODS["prepare"]
     ('error', 'uuid4', 'd1')
@@ -43,71 +44,6 @@ LOG_MODULES = logs.sinks("python", "module")  # logging.info(...)
 LOGGER_FACTORIES = logs.sinks("python", "factory")  # logging.getLogger()
 CHILD_LOGGER = logs.CHILD_LOGGER_METHOD["python"]
 POWERTOOLS_LOG_METHODS = powertools.PYTHON_LOGGER_LOG_METHODS
-# boto3 methods that are not API operations
-AWS_HELPERS = {
-    "get_paginator",
-    "get_waiter",
-    "generate_presigned_url",
-    "generate_presigned_post",
-    "can_paginate",
-    "close",
-    "load",
-    "reload",
-    "wait_until_exists",
-    "wait_until_not_exists",
-    "get_available_subresources",
-}
-# s3 transfer helpers and resource actions whose operation name is not the Pascal-cased method
-AWS_OPERATIONS = {
-    ("s3", "upload_file"): "PutObject",
-    ("s3", "upload_fileobj"): "PutObject",
-    ("s3", "download_file"): "GetObject",
-    ("s3", "download_fileobj"): "GetObject",
-    ("s3", "copy"): "CopyObject",
-    ("object", "put"): "PutObject",
-    ("object", "get"): "GetObject",
-    ("object", "delete"): "DeleteObject",
-    ("object", "copy_from"): "CopyObject",
-    ("queue", "send_messages"): "SendMessageBatch",
-    ("queue", "receive_messages"): "ReceiveMessage",
-    ("queue", "delete_messages"): "DeleteMessageBatch",
-    ("sqs", "get_queue_by_name"): "GetQueueUrl",
-}
-# resource sub-objects: (service, factory method) -> role
-AWS_RESOURCES = {
-    ("dynamodb", "Table"): "table",
-    ("s3", "Bucket"): "bucket",
-    ("s3", "Object"): "object",
-    ("sqs", "Queue"): "queue",
-    ("sqs", "get_queue_by_name"): "queue",
-    ("sns", "Topic"): "topic",
-}
-AWS_WRITES = (
-    "Put",
-    "Update",
-    "Delete",
-    "BatchWrite",
-    "TransactWrite",
-    "Send",
-    "Publish",
-    "Create",
-    "Start",
-    "Invoke",
-    "Upload",
-    "Copy",
-    "Modify",
-    "Write",
-    "Execute",
-    "Restore",
-    "Add",
-    "Remove",
-    "Set",
-    "Tag",
-    "Untag",
-    "Stop",
-    "Terminate",
-    "Run",
-)
 BINDING_METHODS = workers.python_binding_methods()  # method -> kind; None when kinds share it
 BINDING_CALLS = workers.python_binding_calls()  # (kind, method) -> Call.name
 CF_WRITES = workers.python_binding_writes()

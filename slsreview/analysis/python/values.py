@@ -101,9 +101,12 @@ def union_sources(vals: Iterable[Val]) -> frozenset[Source]:
 
 @dataclass(frozen=True, slots=True)
 class Aws:
-    role: str  # client, resource, session, table, bucket, object, queue, topic, batch, paginator
-    service: str
-    op: str | None = None  # the paginated operation
+    # client, session, meta, batch (writer), paginator, collection; for resources: "resource" (the
+    # service resource) or a type of boto3's resource model ("Table", "Bucket", "Object"...)
+    role: str
+    service: str  # boto3's client name; "*" when a variable names it
+    op: str | None = None  # the operation a paginator or collection lists with
+    item: str | None = None  # the resource type of a collection's items
 
 
 @dataclass(frozen=True, slots=True)
