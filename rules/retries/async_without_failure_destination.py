@@ -61,6 +61,8 @@ class AsyncWithoutFailureDestination(Rule):
     the function itself, after Lambda's retries, go to the function's dead-letter queue or
     on-failure destination. We accept either as a deliberate decision about failures and stay
     silent; add the function-level destination as well when the function's own failures matter.
+    An SNS event's `RedrivePolicy` is different: it keeps only the messages SNS could not deliver,
+    it is not a decision about the function's failures, and it does not silence this rule.
 
     ## Why this tier
     Non-blocking: nothing is lost while the function succeeds, and some events (a periodic cache
@@ -188,6 +190,28 @@ class AsyncWithoutFailureDestination(Rule):
                 )
             ],
             name="plain-cloudformation-permission-and-only-an-on-success-destination",
+        ),
+        Example(
+            _sam(
+                "      Events:\n"
+                "        Alerts:\n"
+                "          Type: SNS\n"
+                "          Properties:\n"
+                "            Topic: !Ref AlertsTopic\n"
+                "            RedrivePolicy: {deadLetterTargetArn: !GetAtt Undeliverable.Arn}\n",
+                resources="  AlertsTopic: {Type: AWS::SNS::Topic}\n  Undeliverable: {Type: AWS::SQS::Queue}\n",
+            ),
+            expect=[
+                Expect(
+                    "template.yaml",
+                    11,
+                    9,
+                    "ThumbnailFunction is invoked asynchronously (SNS event Alerts) and has no dead-letter "
+                    "queue or on-failure destination: an event that still fails after Lambda's two "
+                    "retries is discarded without a trace",
+                )
+            ],
+            name="an-sns-redrive-policy-keeps-only-undelivered-messages",
         ),
     ]
     good = [
