@@ -6,6 +6,7 @@ from slsreview.analysis.facts import Facts
 from slsreview.analysis.side_effects import (
     guard_of,
     guards,
+    not_a_queue,
     reads_idempotency_key,
     repeated_side_effects,
     side_effects,
@@ -300,6 +301,25 @@ class CreateEndpointWithoutIdempotencyKey(Rule):
             },
             name="python-fresh-key-is-reported-by-sls101-instead",
         ),
+        Example(
+            {
+                "wrangler.toml": (
+                    'name = "auth"\nmain = "src/index.js"\ncompatibility_date = "2025-06-01"\n\n'
+                    '[[pipelines]]\nbinding = "AUDIT"\npipeline = "audit-log"\n'
+                ),
+                "src/index.js": (
+                    "export default {\n"
+                    "  async fetch(request, env) {\n"
+                    '    if (request.method !== "POST") return new Response(null, { status: 405 });\n'
+                    "    const { username, password } = await request.json();\n"
+                    "    await env.AUDIT.send([{ event: \"login\", username }]);\n"
+                    '    return fetch("https://idp.example.com/token", { method: "POST", body: JSON.stringify({ username, password }) });\n'
+                    "  },\n"
+                    "};\n"
+                ),
+            },
+            name="js-login-forwarded-and-audited-to-a-pipeline",
+        ),
     ]
 
     def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
@@ -312,20 +332,33 @@ class CreateEndpointWithoutIdempotencyKey(Rule):
             return  # an [env.NAME] view runs the top level's code: reported once, there
         facts = ctx.facts(worker)
         if facts is not None:
-            yield from _reports(worker.display_name, worker_at_least_once(worker, facts), facts)
+            yield from _reports(worker.display_name, worker_at_least_once(worker, facts), facts, worker)
 
 
-def _reports(unit: str, triggers: list[Trigger], facts: Facts) -> Iterator[Report]:
-    posts = [t for t in triggers if t.http and t.takes_post]
+_POST = frozenset({"POST", "ANY"})
+
+
+def _reports(unit: str, triggers: list[Trigger], facts: Facts, worker: Worker | None = None) -> Iterator[Report]:
+    # POST must be named: by the route, or by the code (request.method === "POST", app.post)
+    posts = [t for t in triggers if t.http and "POST" in t.methods]
     if not posts or reads_idempotency_key(facts):
         return
     if repeated_side_effects(triggers, facts):
         return  # SLS101 reports the repeated write itself: one root cause, one finding
     found = guards(facts)
-    effects = [e for e in side_effects(facts) if guard_of(e, facts, found) is None and triggers_running(e.call, posts, facts)]
+    effects = [e for e in side_effects(facts) if guard_of(e, facts, found) is None and triggers_running(e.call, posts, facts, _POST)]
     if any(e.keyed_by_event for e in effects):
         return  # what it creates is identified by the client: a retry finds it
-    creations = [e for e in effects if e.kind == "delivery" and not e.downstream_key and e.identity != "unknown"]
+    # an outbound POST may as well be a login, a token exchange or a query: not counted
+    creations = [
+        e
+        for e in effects
+        if e.kind == "delivery"
+        and not e.downstream_key
+        and e.identity != "unknown"
+        and e.call.name != "http.request"
+        and not (worker is not None and not_a_queue(e, worker))
+    ]
     if not creations:
         return
     actions = list(dict.fromkeys(e.action for e in creations))

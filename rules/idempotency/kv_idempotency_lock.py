@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from slsreview.analysis.facts import Call, Facts, Value
@@ -192,6 +193,25 @@ class KvIdempotencyLock(Rule):
         ),
         Example(
             {
+                "wrangler.toml": _wrangler("ts"),
+                "src/index.ts": (
+                    "interface Env { IDEMPOTENCY: KVNamespace }\n"
+                    "\n"
+                    "export default {\n"
+                    "  async fetch(request: Request, env: Env): Promise<Response> {\n"
+                    "    const image = await env.IDEMPOTENCY.get(request.url, { type: \"arrayBuffer\" });\n"
+                    "    if (image !== null) return new Response(image);\n"
+                    "    const rendered = await (await fetch(`https://render.example.com/?url=${encodeURIComponent(request.url)}`)).arrayBuffer();\n"
+                    "    await env.IDEMPOTENCY.put(request.url, rendered, { expirationTtl: 3600 });\n"
+                    "    return new Response(rendered);\n"
+                    "  },\n"
+                    "};\n"
+                ),
+            },
+            name="ts-cache-keyed-by-the-request-url",
+        ),
+        Example(
+            {
                 "wrangler.toml": _wrangler("ts") + '\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "hooks"\ndatabase_id = "4a6d9f0e"\n',
                 "src/index.ts": (
                     "interface Env { IDEMPOTENCY: KVNamespace; DB: D1Database }\n"
@@ -238,7 +258,7 @@ def _check_then_set(facts: Facts) -> Iterator[tuple[Call, Call]]:
     from slsreview.analysis.side_effects import guards
 
     claims = [g for g in guards(facts) if g.kind in ("claim", "powertools")]
-    gets = [c for c in facts.calls("cf.kv.get") if c.args and _from_event(c.args[0])]
+    gets = [c for c in facts.calls("cf.kv.get") if c.args and _delivery_identity(c.args[0])]
     puts = [c for c in facts.calls("cf.kv.put") if c.args]
     for get in gets:
         if any(g.path == get.loc.path and (g.function != get.function or g.line < get.loc.line) for g in claims):
@@ -255,8 +275,20 @@ def _check_then_set(facts: Facts) -> Iterator[tuple[Call, Call]]:
                 break
 
 
-def _from_event(value: Value) -> bool:
-    return any(s.kind in ("event", "event-id") for s in value.sources)
+def _delivery_identity(value: Value) -> bool:
+    """A key naming one delivery or one business operation: the Idempotency-Key header, a
+    message id, an id field of the body (``body.orderId``). A URL, a path or a query parameter
+    names a resource to cache, not an operation to do once."""
+    for source in value.sources:
+        if source.kind == "event-id":
+            return True
+        parts = source.name.split(".")
+        if source.kind == "event" and "body" in parts[:-1] and _ID_FIELD.search(parts[-1]):
+            return True
+    return False
+
+
+_ID_FIELD = re.compile(r"^(?:id|key)$|(?:Id|ID|_id|Key|_key)$")
 
 
 def _same_key(a: Value, b: Value) -> bool:

@@ -3,8 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slsreview.analysis.facts import Facts
-from slsreview.analysis.side_effects import repeated_side_effects
-from slsreview.analysis.triggers import Trigger, at_least_once, describe, worker_at_least_once
+from slsreview.analysis.side_effects import not_a_queue, repeated_side_effects
+from slsreview.analysis.triggers import (
+    Trigger,
+    at_least_once,
+    describe,
+    routes_running,
+    worker_at_least_once,
+)
 from slsreview.model.project import Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
 
@@ -360,6 +366,40 @@ class WriteWithoutIdempotencyGuard(Rule):
             ],
             name="typescript-sort-key-from-the-clock",
         ),
+        Example(
+            {
+                "template.yaml": _sam(_POST.replace("Path: /orders", "Path: /{proxy+}").replace("Method: POST", "Method: ANY")),
+                "src/app.py": (
+                    "import uuid\n"
+                    "\n"
+                    "import boto3\n"
+                    "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver\n"
+                    "\n"
+                    "app = APIGatewayHttpResolver()\n"
+                    'table = boto3.resource("dynamodb").Table("orders")\n'
+                    "\n"
+                    "\n"
+                    '@app.post("/orders")\n'
+                    "def create_order():\n"
+                    '    table.put_item(Item={"pk": str(uuid.uuid4()), "order": app.current_event.json_body})\n'
+                    '    return {"created": True}\n'
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    "    return app.resolve(event, context)\n"
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/app.py",
+                    12,
+                    5,
+                    "LedgerWriterFunction writes to DynamoDB for every POST /orders request with a fresh uuid4 key; "
+                    "a retried request writes a second item",
+                )
+            ],
+            name="python-powertools-post-route",
+        ),
     ]
     good = [
         Example(
@@ -612,6 +652,30 @@ class WriteWithoutIdempotencyGuard(Rule):
             },
             name="python-timestamp-beside-a-key-from-the-body",
         ),
+        Example(
+            {
+                "wrangler.toml": _WRANGLER_FETCH.replace("index.js", "index.ts"),
+                "src/index.ts": (
+                    'import { Hono } from "hono";\n'
+                    "\n"
+                    "const app = new Hono<{ Bindings: { EVENTS: KVNamespace } }>();\n"
+                    "\n"
+                    'app.get("/r/:slug", async (c) => {\n'
+                    '  await c.env.EVENTS.put(`click:${crypto.randomUUID()}`, c.req.param("slug"));\n'
+                    '  return c.redirect("https://example.com/");\n'
+                    "});\n"
+                    "\n"
+                    'app.post("/links", async (c) => {\n'
+                    "  const link = await c.req.json<{ slug: string; url: string }>();\n"
+                    "  await c.env.EVENTS.put(`link:${link.slug}`, link.url);\n"
+                    '  return c.json({ ok: true }, 201);\n'
+                    "});\n"
+                    "\n"
+                    "export default app;\n"
+                ),
+            },
+            name="typescript-hono-fresh-key-only-in-a-get-route",
+        ),
     ]
 
     def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
@@ -625,20 +689,22 @@ class WriteWithoutIdempotencyGuard(Rule):
         facts = ctx.facts(worker)
         if facts is None:
             return
-        reports = list(_reports(worker.display_name, worker_at_least_once(worker, facts), facts))
+        reports = list(_reports(worker.display_name, worker_at_least_once(worker, facts), facts, worker))
         if worker.env is not None:
             # an [env.NAME] view runs the same code: report only what the top level does not
             top = next((w for w in ctx.project.workers if w.config is worker.config and w.env is None), None)
             top_facts = ctx.facts(top) if top is not None else None
             if top is not None and top_facts is not None:
-                seen = {r.at.loc for r in _reports(top.display_name, worker_at_least_once(top, top_facts), top_facts)}
+                seen = {r.at.loc for r in _reports(top.display_name, worker_at_least_once(top, top_facts), top_facts, top)}
                 reports = [r for r in reports if r.at.loc not in seen]
         yield from reports
 
 
-def _reports(unit: str, triggers: list[Trigger], facts: Facts) -> Iterator[Report]:
+def _reports(unit: str, triggers: list[Trigger], facts: Facts, worker: Worker | None = None) -> Iterator[Report]:
     for effect, reaching in repeated_side_effects(triggers, facts):
-        what, retry = describe(reaching)
+        if worker is not None and not_a_queue(effect, worker):
+            continue
+        what, retry = describe(reaching, routes_running(effect.call, facts))
         yield Report(
             effect.call,
             f"{unit} {effect.action} for every {what} {effect.why}; {retry} {effect.repeat}",

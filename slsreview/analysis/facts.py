@@ -78,7 +78,7 @@ from typing import Any, Literal
 
 from slsreview.location import Location, fast_init
 
-FACTS_VERSION = 2  # bump when the shape of any fact changes: the cache keys on it
+FACTS_VERSION = 3  # bump when the shape of any fact changes: the cache keys on it
 
 
 def _compact_pickle(cls: Any) -> Any:
@@ -304,6 +304,27 @@ class Parse:
 
 @_compact_pickle
 @dataclass(frozen=True, slots=True)
+class Route:
+    """A handler a router dispatches to for one HTTP method: Powertools' ``@app.post("/orders")``,
+    Hono's and itty-router's ``app.post("/orders", handler)``."""
+
+    method: str  # upper case: GET, POST, PUT, PATCH, DELETE, ...; ANY for app.all / route()
+    path: str | None  # when literal
+    handler: str | None  # the handler's qualname; None when it is an inline function
+    loc: Location  # the registration; an inline handler's code lies inside this span
+
+    def contains(self, loc: Location) -> bool:
+        """True when ``loc`` lies inside the registration (in an inline handler)."""
+        if loc.path != self.loc.path:
+            return False
+        return (self.loc.line, self.loc.column) <= (loc.line, loc.column) and (loc.line, loc.column) < (
+            self.loc.end_line,
+            self.loc.end_column,
+        )
+
+
+@_compact_pickle
+@dataclass(frozen=True, slots=True)
 class FunctionDef:
     qualname: str  # "handler", "Worker.fetch", "default.fetch", "OrdersService.save"
     loc: Location
@@ -368,6 +389,7 @@ class FileFacts:
     wrappers: list[Wrapper] = field(default_factory=list)
     module_state: list[ModuleState] = field(default_factory=list)
     parses: list[Parse] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
     syntax: list[SyntaxProblem] = field(default_factory=list)
     complete: bool = True  # False when the analyser failed on this file (an internal error)
 
@@ -438,6 +460,8 @@ class Facts:
                     target = call.callee.rsplit(".", 1)[-1] if call.callee.startswith(".") else call.callee
                     if target in graph:
                         stack.append(target)
+            # a router registered at import dispatches to its handlers
+            stack.extend(r.handler for r in file.routes if r.handler is not None and r.handler in graph)
         while stack:
             name = stack.pop()
             if name in seen:
@@ -533,6 +557,9 @@ class Facts:
 
     def parses(self) -> list[Parse]:
         return list(self._each("parses"))
+
+    def routes(self) -> list[Route]:
+        return [r for file in self.files for r in file.routes]
 
     def functions(self) -> list[FunctionDef]:
         return [f for file in self.files for f in file.functions if self.reachable(f.qualname)]

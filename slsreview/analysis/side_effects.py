@@ -43,7 +43,8 @@ from typing import Literal
 
 from slsreview.analysis.facts import Call, Facts, Source, StateAccess, Value
 from slsreview.analysis.memo import answer_once
-from slsreview.analysis.triggers import Trigger
+from slsreview.analysis.triggers import WRITE_METHODS, Trigger, route_methods
+from slsreview.model.project import Worker
 
 Identity = Literal["fresh", "missing", "counter", "stable", "unknown"]
 
@@ -59,6 +60,7 @@ _SQL_INSERT = re.compile(r"\bINSERT\b|\bREPLACE\s+INTO\b", re.IGNORECASE)
 _SQL_UPSERT = re.compile(r"\bON\s+CONFLICT\b|\bINSERT\s+OR\s+(?:IGNORE|REPLACE)\b|\bREPLACE\s+INTO\b", re.IGNORECASE)
 _SQL_IGNORE = re.compile(r"\bON\s+CONFLICT\b[^;]*\bDO\s+NOTHING\b|\bINSERT\s+OR\s+IGNORE\b", re.IGNORECASE)
 _SQL_COUNTER = re.compile(r"\bUPDATE\b.*\bSET\b.*?(\w+)\s*=\s*\1\s*[+-]", re.IGNORECASE | re.DOTALL)
+_SQL_SCHEMA = re.compile(r"\b(?:CREATE|DROP)\s+TABLE\b", re.IGNORECASE)
 _SQL_SELECT = re.compile(r"^\s*SELECT\b", re.IGNORECASE)
 
 
@@ -155,6 +157,16 @@ def _assess(call: Call) -> SideEffect | None:
     if name in ("cf.queue.send", "cf.queue.sendBatch"):
         return _delivery(call, call.args[0] if call.args else None, "sends a Queues message", "sends it again", _FIX_MESSAGE)
     return None
+
+
+def not_a_queue(effect: SideEffect, worker: Worker) -> bool:
+    """A ``.send()`` on a binding the Worker declares as something else than a queue producer
+    (a Pipelines stream, a service): not a Queues message."""
+    binding = effect.call.attr("binding")
+    if not effect.call.name.startswith("cf.queue.") or not binding:
+        return False
+    kinds = {b.kind for b in worker.bindings if b.name == binding}
+    return bool(kinds) and "queue-producer" not in kinds
 
 
 def _freshness(value: Value | None) -> Source | None:
@@ -308,6 +320,8 @@ def _d1(call: Call) -> SideEffect | None:
     if not isinstance(sql, str):
         return None
     binds = call.args[1:]
+    if _SQL_SCHEMA.search(sql):
+        return None  # creating or dropping tables: a migration or a seed, not a per-event write
     if _SQL_COUNTER.search(sql):
         return SideEffect(call, "update", "updates D1", "counter", "with an update that adds to what is stored", "adds it twice", _FIX_COUNTER)
     if not _SQL_INSERT.search(sql):
@@ -343,10 +357,24 @@ def repeated_side_effects(triggers: list[Trigger], facts: Facts) -> list[tuple[S
     return out
 
 
-def triggers_running(call: Call, triggers: list[Trigger], facts: Facts) -> list[Trigger]:
-    """The triggers whose handler runs this call (all of them for a Lambda function)."""
+def triggers_running(
+    call: Call, triggers: list[Trigger], facts: Facts, methods: frozenset[str] = WRITE_METHODS | {"ANY"}
+) -> list[Trigger]:
+    """The triggers whose handler runs this call (all of them for a Lambda function); an HTTP
+    trigger only when the call runs for one of ``methods`` (not in a route that serves GET)."""
     graph = _call_graph(facts)
-    return [t for t in triggers if t.handler is None or call.function in _reach(graph, t.handler)]
+    served = route_methods(call, facts)
+    return [
+        t
+        for t in triggers
+        if (t.handler is None or call.function is None or call.function in _reach(graph, t.handler))
+        and not (served is not None and (not t.http or not served & methods))  # a route's code runs for requests
+    ]
+
+
+def reaches(facts: Facts, caller: str, callee: str | None) -> bool:
+    """True when ``caller`` runs ``callee`` (itself, or through the functions it calls)."""
+    return callee in _reach(_call_graph(facts), caller)
 
 
 # -- guards -------------------------------------------------------------------------------------

@@ -26,12 +26,11 @@ from slsreview.analysis.memo import answer_once
 from slsreview.model.resources import async_permissions
 
 if TYPE_CHECKING:
-    from slsreview.analysis.facts import Facts
+    from slsreview.analysis.facts import Call, Facts, Route
     from slsreview.model.project import Event, Function, Project, Worker
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
-_ROUTER_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "all"})
 
 # event type -> (noun, what a retry is). Every one of these delivers at least once.
 _EVENT_NOUNS: dict[str, tuple[str, str]] = {
@@ -94,25 +93,35 @@ def worker_at_least_once(worker: Worker, facts: Facts | None) -> list[Trigger]:
     out: list[Trigger] = []
     entry = facts.entry() if facts is not None else None
     handlers = set(entry.methods) if entry is not None else set()
+    defined = {f.qualname for f in facts.functions()} if facts is not None else set()
+
+    def handler(method: str) -> str | None:
+        # `export default { queue() {...} }` defines default.queue; `export default app` (Hono)
+        # dispatches through the app, whose routes its qualname reaches
+        assert entry is not None
+        name = f"{entry.qualname}.{method}"
+        return name if name in defined else entry.qualname
+
     if entry is not None and "queue" in handlers:
         for consumer in worker.queue_consumers:
             if not consumer.pull:
                 noun = f"Queues message ({consumer.queue})"
-                out.append(Trigger(noun, "a redelivered message", consumer.binding, handler=f"{entry.qualname}.queue"))
+                out.append(Trigger(noun, "a redelivered message", consumer.binding, handler=handler("queue")))
     if entry is not None and "fetch" in handlers:
         code_methods = methods_in_code(facts)
         if _accepts_writes(None, code_methods):
             verbs = sorted(code_methods & WRITE_METHODS) if code_methods else []
             noun = f"{'/'.join(verbs)} request" if verbs else "request"
             methods = _write_methods(code_methods)
-            out.append(Trigger(noun, "a retried request", entry, True, methods, f"{entry.qualname}.fetch"))
+            out.append(Trigger(noun, "a retried request", entry, True, methods, handler("fetch")))
     return out
 
 
 def methods_in_code(facts: Facts | None) -> set[str]:
     """HTTP methods the handler code tells apart: literals compared with the request method
     (``request.method === "POST"``, ``event["httpMethod"] == "POST"``, ``routeKey == "POST /x"``)
-    and router registrations (``app.post("/orders", ...)``). Empty when the code says nothing."""
+    and router registrations (``app.post("/orders", ...)``, ``@app.post("/orders")``). Empty when
+    the code says nothing."""
     if facts is None:
         return set()
     return set(answer_once(facts, "methods_in_code", lambda: _methods_in_code(facts)))
@@ -129,13 +138,28 @@ def _methods_in_code(facts: Facts) -> set[str]:
                 found.add(other.literal.upper())
             elif any(n.endswith("routekey") for n in names):
                 found.add(other.literal.split(" ", 1)[0].upper())
-    for call in facts.calls_to(""):
-        verb = call.callee.rsplit(".", 1)[-1]
-        if "." in call.callee and verb in _ROUTER_VERBS and len(call.args) >= 2:
-            path = call.args[0].literal
-            if isinstance(path, str) and path.startswith("/"):
-                found.add("ANY" if verb == "all" else verb.upper())
+    found.update(route.method for route in facts.routes())
     return {m for m in found if m.isalpha()}
+
+
+def routes_running(call: Call, facts: Facts) -> list[Route]:
+    """The routes whose handler runs this call: an inline handler holding it, or a named handler
+    reaching its function."""
+    from slsreview.analysis.side_effects import reaches
+
+    return [
+        r
+        for r in facts.routes()
+        if (r.handler is None and call.function is None and r.contains(call.loc))
+        or (r.handler is not None and reaches(facts, r.handler, call.function))
+    ]
+
+
+def route_methods(call: Call, facts: Facts) -> set[str] | None:
+    """The HTTP methods of the routes whose handler runs this call (an inline handler holds it,
+    or a named handler reaches its function), or None when no route does: then the call runs for
+    whatever the function is invoked with."""
+    return {r.method for r in routes_running(call, facts)} or None
 
 
 def _event_trigger(event: Event, code_methods: set[str]) -> Trigger | None:
@@ -175,10 +199,14 @@ def _accepts_writes(method: Any, code_methods: set[str]) -> bool:
     return bool(code_methods & (WRITE_METHODS | {"ANY"})) or not code_methods <= READ_METHODS
 
 
-def describe(triggers: Iterable[Trigger]) -> tuple[str, str]:
-    """("SQS message (Payments) and POST /orders request (Create)", "a redelivery or retry")."""
+def describe(triggers: Iterable[Trigger], routes: Iterable[Route] = ()) -> tuple[str, str]:
+    """("SQS message (Payments) and POST /orders request (Create)", "a redelivery or retry").
+    When every trigger is HTTP and the call runs in routes, the routes name the requests."""
     items = list(triggers)
     nouns = [t.noun for t in items]
+    named = [f"{r.method} {r.path} request" if r.path else f"{r.method} request" for r in routes if r.method in WRITE_METHODS | {"ANY"}]
+    if named and all(t.http for t in items):
+        nouns = list(dict.fromkeys(named))
     text = nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + " and " + nouns[-1]
     retries = {t.retry for t in items}
     retry = items[0].retry if len(retries) == 1 else "a redelivery or retry"

@@ -132,6 +132,14 @@ def _item_fields(f: Facts) -> None:
     assert item.field("missing") is None
 
 
+def _routes(f: Facts) -> None:
+    routes = sorted((r.method, r.path) for r in f.routes())
+    assert routes == [("GET", "/orders/{id}"), ("POST", "/orders")] or routes == [("GET", "/orders/:id"), ("POST", "/orders")]
+    (put,) = f.calls("aws.dynamodb.PutItem")  # the POST handler's write is reachable
+    post = next(r for r in f.routes() if r.method == "POST")
+    assert post.handler == put.function or (post.handler is None and post.contains(put.loc))
+
+
 def _json_unguarded(f: Facts) -> None:
     (parse,) = f.parses()
     assert not parse.guarded
@@ -542,6 +550,46 @@ PAIRS = [
             await doc.send(new PutCommand({ TableName: "ledger", Item: item }));
           }
         };
+        """,
+    ),
+    Pair(
+        "router-registrations",
+        _routes,
+        python="""
+        import boto3
+        from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+
+        app = APIGatewayHttpResolver()
+        table = boto3.resource("dynamodb").Table("orders")
+
+        @app.post("/orders")
+        def create_order():
+            table.put_item(Item={"pk": app.current_event.json_body["id"]})
+            return {"ok": True}
+
+        @app.get("/orders/{id}")
+        def read_order(id):
+            return table.get_item(Key={"pk": id})
+
+        def handler(event, context):
+            return app.resolve(event, context)
+        """,
+        typescript="""
+        import { Hono } from "hono";
+        import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+        import { handle } from "hono/aws-lambda";
+
+        const doc = DynamoDBDocumentClient.from(client);
+        const app = new Hono();
+
+        app.post("/orders", async (c) => {
+          const body = await c.req.json();
+          await doc.send(new PutCommand({ TableName: "orders", Item: { pk: body.id } }));
+          return c.json({ ok: true });
+        });
+        app.get("/orders/:id", async (c) => c.json({ id: c.req.param("id") }));
+
+        export const handler = handle(app);
         """,
     ),
     Pair(

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import treesitter as ts
-from slsreview.analysis.facts import Call, Comparison, Flow, Import, Source, Value
+from slsreview.analysis.facts import Call, Comparison, Flow, Import, Route, Source, Value
 from slsreview.analysis.javascript.entries import Entries
 from slsreview.analysis.javascript.services import Services
 from slsreview.analysis.javascript.state import State
@@ -40,9 +40,11 @@ from slsreview.analysis.javascript.tables import (
     HONO_ROUTES,
     HTTP_FUNCTIONS,
     HTTP_VERBS,
+    IDENTIFIER,
     LOG_LEVELS,
     RANDOM_SOURCES,
     RESPONSE_HELPERS,
+    ROUTE_METHODS,
     TIME_SOURCES,
     TRANSPARENT,
 )
@@ -366,6 +368,8 @@ class Calls(State):
                 else:
                     roles = [None, Val("ctx")] if prop == "onError" else [Val("ctx")]
                 self.plain_call(node, f"app.{prop}", None, arguments, awaited, roles=roles)
+                if prop in ROUTE_METHODS:
+                    self.route(node, ROUTE_METHODS[prop])
                 return rv
         elif kind == "ctx":
             if prop in RESPONSE_HELPERS:
@@ -394,6 +398,17 @@ class Calls(State):
         if prop in CONTAINER_ACCESSES:
             self.container_access(obj, node, CONTAINER_ACCESSES[prop])
         return result
+
+    def route(self: Analyzer, node: Node, method: str) -> None:
+        """``app.post("/orders", handler)``: the call just recorded holds the path and the
+        handler (a named function, or an inline one whose code lies inside the call)."""
+        call = self.facts.calls[-1] if self.facts.calls else None
+        if call is None or call.loc != self.loc(node) or len(call.args) < 2:
+            return
+        path = call.args[0].literal if isinstance(call.args[0].literal, str) else None
+        last = call.args[-1].text
+        handler = last if IDENTIFIER.match(last) else None
+        self.facts.routes.append(Route(method, path, handler, call.loc))
 
     def callee_text(self: Analyzer, rv: Val, obj: Node, prop: str) -> str:
         if rv.kind == "mod":

@@ -427,6 +427,10 @@ HONO_ROUTES = frozenset(
     }
 )
 
+# Router methods that register a handler for one HTTP method (Hono, itty-router)
+ROUTE_METHODS = {verb: verb.upper() for verb in ("get", "post", "put", "patch", "delete", "head", "options")} | {"all": "ANY"}
+IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
+
 RESPONSE_HELPERS = {
     "json": 200,
     "text": 200,

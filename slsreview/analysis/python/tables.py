@@ -70,6 +70,9 @@ STRIPE_CLIENTS = frozenset(payments.STRIPE_CLIENT.python)
 OPAQUE_BUILTINS = {"len", "bool", "isinstance", "issubclass", "hasattr", "callable", "id", "type", "hash"}
 # builtins whose result holds the elements of their argument (for loops keep the event path)
 ITERATING_BUILTINS = {"enumerate", "sorted", "list", "reversed", "iter", "tuple", "set", "filter"}
+# Powertools event handler resolvers' route decorators (``@app.post("/orders")``)
+ROUTE_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+
 # Methods of a dict/set that check or write one key: a module-level seen-set's vocabulary
 STATE_ACCESSES: dict[str, Literal["check", "write"]] = {
     "get": "check",

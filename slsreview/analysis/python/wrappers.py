@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from slsreview.analysis.facts import Source, Value, Wrapper
+from slsreview.analysis.facts import Route, Source, Value, Wrapper
 from slsreview.analysis.python.state import Site, State
 from slsreview.analysis.python.syntax import dotted_name, literal_value, text_literal
 from slsreview.analysis.python.tables import (
@@ -21,6 +21,7 @@ from slsreview.analysis.python.tables import (
     POWERTOOLS_DECORATORS,
     POWERTOOLS_FUNCTIONS,
     POWERTOOLS_READS,
+    ROUTE_VERBS,
 )
 from slsreview.analysis.python.values import NOTHING, Logger, Outcome, Resolver, Val
 from slsreview.vocabulary import powertools
@@ -36,6 +37,9 @@ class Wrappers(State):
         val = self._expr(expr)
         site = self.last_site if type(expr) is cst.Call else None
         qual = (site.qual if site is not None else val.qual) or ""
+        if site is not None and site.recv is not None and isinstance(site.recv.obj, Resolver):
+            self._route(site, target, decorator)
+            return
         last = dotted_name(expr).rsplit(".", 1)[-1]
         name: str | None = None
         if last == powertools.PYTHON_LOGGER_DECORATOR or qual.startswith(powertools.PYTHON_PACKAGE):
@@ -44,6 +48,28 @@ class Wrappers(State):
             return
         args = self._wrapper_args(site) if site is not None else ()
         self.facts.wrappers.append(Wrapper(name, target, self._loc(decorator), args))
+
+    def _route(self: Analyzer, site: Site, target: str, decorator: cst.Decorator) -> None:
+        """``@app.post("/orders")``, ``@app.route("/orders", method=["POST", "PUT"])`` on a
+        Powertools event handler resolver: the decorated function serves those requests."""
+        verb = site.method or ""
+        if verb in ROUTE_VERBS:
+            methods: list[str] = [verb.upper()]
+        elif verb == "route":
+            given = site.arg(1, "method")
+            value = literal_value(given[0]) if given is not None else None
+            if isinstance(value, str):
+                methods = [value.upper()]
+            elif isinstance(value, (list, tuple)) and all(isinstance(m, str) for m in value):
+                methods = [m.upper() for m in value]
+            else:
+                methods = ["ANY"]
+        else:
+            return
+        first = site.arg(0, "rule")
+        path = literal_value(first[0]) if first is not None else None
+        for method in methods:
+            self.facts.routes.append(Route(method, path if isinstance(path, str) else None, target, self._loc(decorator)))
 
     def _wrapper_args(self: Analyzer, site: Site) -> tuple[tuple[str, Value], ...]:
         args, kwargs = self._site_values(site)
