@@ -536,9 +536,10 @@ def _reach(graph: dict[str | None, tuple[str, ...]], root: str | None) -> set[st
 
 
 def reads_idempotency_key(facts: Facts) -> bool:
-    """True when the handler reads an idempotency key from the request (``Idempotency-Key``,
-    ``X-Idempotency-Key``): anywhere it flows, is compared, passed or returned."""
-    return any(s.kind == "event-id" and _IDEMPOTENCY_HEADER.search(s.name) for s in _sources_read(facts))
+    """True when the handler reads an idempotency key or a delivery id from the request
+    (``Idempotency-Key``, ``X-Idempotency-Key``, ``webhook-id``, ``X-GitHub-Delivery``...):
+    anywhere it flows, is compared, passed or returned."""
+    return any(s.kind == "event-id" and s.name.startswith("headers.") for s in _sources_read(facts))
 
 
 def _sources_read(facts: Facts) -> Iterator[Source]:

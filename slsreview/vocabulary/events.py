@@ -8,8 +8,8 @@ The mapping itself is ``slsreview.analysis.common.event_source``.
 
     >>> sorted(python_event_ids())[:3]
     ['Sns.MessageId', 'dynamodb.SequenceNumber', 'eventID']
-    >>> sorted(javascript_idempotency_headers())
-    ['idempotency-key', 'x-idempotency-key']
+    >>> sorted(javascript_idempotency_headers())[:3]
+    ['idempotency-key', 'svix-id', 'webhook-id']
 """
 
 from __future__ import annotations
@@ -42,8 +42,13 @@ EVENT_IDS: tuple[EventId, ...] = (
     EventId("DynamoDB stream record", "dynamodb.SequenceNumber", "SequenceNumber"),
     EventId("S3 notification (Records[].s3.object.key)", "s3.key", "s3.key"),
     EventId("HTTP request with an Idempotency-Key header", "headers.idempotency-key", "headers.idempotency-key"),
-    # Disagreement: only the JavaScript analyzer knows these three
-    EventId("HTTP request with an X-Idempotency-Key header", ABSENT, "headers.x-idempotency-key"),
+    EventId("HTTP request with an X-Idempotency-Key header", "headers.x-idempotency-key", "headers.x-idempotency-key"),
+    # Webhook providers name each delivery, and resend the same name when they retry it
+    EventId("Standard Webhooks delivery (webhook-id header)", "headers.webhook-id", "headers.webhook-id"),
+    EventId("Svix webhook delivery (svix-id header)", "headers.svix-id", "headers.svix-id"),
+    EventId("GitHub webhook delivery (X-GitHub-Delivery header)", "headers.x-github-delivery", "headers.x-github-delivery"),
+    EventId("Shopify webhook delivery (X-Shopify-Webhook-Id header)", "headers.x-shopify-webhook-id", "headers.x-shopify-webhook-id"),
+    # Disagreement: only the JavaScript analyzer knows these two
     EventId("camel-cased eventId (Powertools data classes, custom events)", ABSENT, "eventId"),
     # An SQS receipt handle changes on every receive of the same message: it does not survive a
     # redelivery, so it is no idempotency key. The JavaScript analyzer counts it today.

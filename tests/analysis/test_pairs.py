@@ -1026,6 +1026,10 @@ def _vocabulary_pairs() -> list[Pair]:
     }
     from slsreview.vocabulary import events
 
+    for entry in events.EVENT_IDS:  # headers are read by their canonical spelling
+        if isinstance(entry.python, str) and entry.python.startswith("headers.") and entry.python not in places:
+            header = "-".join(part.capitalize() for part in entry.python.split(".", 1)[1].split("-"))
+            places[entry.python] = (f'event["headers"]["{header}"]', f'event.headers["{header}"]')
     for entry in events.EVENT_IDS:
         if isinstance(entry.python, str) and entry.python == entry.javascript:
             py_read, js_read = places[entry.python]

@@ -23,9 +23,9 @@ export default {
     if (request.headers.get("authorization") !== `Bearer ${env.WEBHOOK_SECRET}`) {
       return new Response("unauthorized", { status: 401 });
     }
-    const deliveryId = request.headers.get("idempotency-key");
+    const deliveryId = request.headers.get("webhook-id");
     if (!deliveryId) {
-      return new Response("idempotency-key required", { status: 400 });
+      return new Response("webhook-id required", { status: 400 });
     }
     const known = acknowledged.get(deliveryId);
     if (known) {

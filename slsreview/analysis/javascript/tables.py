@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from slsreview.vocabulary import events
+
 # AWS SDK v3 packages -> vocabulary service. Other ``@aws-sdk/client-x`` packages map to ``x``.
 AWS_MODULE_SERVICES = {
     "@aws-sdk/client-dynamodb": "dynamodb",
@@ -452,4 +454,4 @@ EVENT_ID_FIELDS = frozenset(
     }
 )
 
-IDEMPOTENCY_HEADERS = frozenset({"idempotency-key", "x-idempotency-key"})
+IDEMPOTENCY_HEADERS = events.javascript_idempotency_headers()
