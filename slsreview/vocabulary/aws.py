@@ -245,8 +245,19 @@ _TRANSFER_RESOURCES = {"s3": ("Bucket", "Object")}
 
 def js_v2_operation(service_name: str, method: str) -> Operation | None:
     """The operation a JS SDK v2 client method (or v3 aggregated-client method) calls:
-    ``new AWS.DynamoDB().putItem(...)``, ``new DynamoDB({}).putItem(...)``."""
-    return _by_js_method(service_name).get(method)
+    ``new AWS.DynamoDB().putItem(...)``, ``new DynamoDB({}).putItem(...)``, and the v2 S3
+    managed upload ``s3.upload(params)`` (PutObject)."""
+    found = _by_js_method(service_name).get(method)
+    if found is None and service_name in _TRANSFER_SERVICES:
+        target = _JS_V2_TRANSFER_METHODS.get(method)
+        return operation(service_name, target) if target else None
+    return found
+
+
+# The JS SDK v2's S3 managed upload: PutObject, or a multipart upload, both authorized by
+# s3:PutObject (as boto3's upload_file above).
+# https://docs.aws.amazon.com/AWSJavaScriptSDK/latest/AWS/S3.html#upload-property
+_JS_V2_TRANSFER_METHODS = {"upload": "PutObject"}
 
 
 def js_v3_command(service_name: str, command: str) -> Operation | None:

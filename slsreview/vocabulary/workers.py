@@ -204,8 +204,10 @@ BINDINGS: dict[str, BindingKind] = {
     ),
 }
 
-# A D1 query whose SQL starts with one of these (case-insensitively) only reads
+# A D1 query whose SQL starts with one of these (case-insensitively) only reads.
+# Disagreement: the JavaScript analyzer also takes PRAGMA and EXPLAIN statements for reads.
 D1_READ_STATEMENTS = ("select", "with")
+JAVASCRIPT_D1_READ_STATEMENTS = (*D1_READ_STATEMENTS, "pragma", "explain")
 # A prepared statement's methods: bind() adds values, these run it (the call is cf.d1.exec)
 D1_STATEMENT_BIND = "bind"
 D1_STATEMENT_RUN = frozenset({"run", "first", "all", "raw"})
