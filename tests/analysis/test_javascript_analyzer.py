@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from slsreview.analysis.facts import Call, FileFacts, Value
 from slsreview.analysis.javascript import analyze_javascript
+from slsreview.analysis.javascript.tables import UNRESOLVED_COMMAND_SERVICES
 from slsreview.analysis.treesitter import children, dialect_for_path, parse, start_byte
+from slsreview.vocabulary import aws
 
 
 def analyze(source: str, path: str = "src/app.mjs") -> FileFacts:
@@ -416,10 +418,73 @@ def test_sdk_v3_commands(module: str, command: str, name: str) -> None:
     assert call.awaited and call.function == "handler"
     assert [key for key, _ in call.kwargs] == ["Target", "Data"]
     assert sources(call.kwarg("Data")) == {("event", "body")}
-    write = name.rsplit(".", 1)[1].startswith(
-        ("Put", "Update", "BatchWrite", "Transact", "Delete", "Send", "Publish")
-    )
+    service, operation = name.split(".")[1:]
+    write = aws.operation(service, operation).writes  # type: ignore[union-attr]
     assert flows(facts, "write" if write else name) == {("event", "body")}
+
+
+@pytest.mark.parametrize(
+    ("module", "command", "name", "writes"),
+    [
+        # services are named as boto3 names them, whatever the package is called
+        ("@aws-sdk/client-sfn", "StartExecutionCommand", "aws.stepfunctions.StartExecution", True),
+        ("@aws-sdk/client-bedrock-runtime", "InvokeModelCommand", "aws.bedrock-runtime.InvokeModel", False),
+        ("@aws-sdk/client-cognito-identity-provider", "SignUpCommand", "aws.cognito-idp.SignUp", True),
+        # a write is what IAM classes as one, not what the name suggests
+        ("@aws-sdk/client-ecs", "RunTaskCommand", "aws.ecs.RunTask", True),
+        ("@aws-sdk/client-s3", "HeadObjectCommand", "aws.s3.HeadObject", False),
+    ],
+)
+def test_aws_commands_are_words_of_the_generated_table(
+    module: str, command: str, name: str, writes: bool
+) -> None:
+    facts = analyze(
+        f"""
+        import {{ {command} }} from "{module}";
+        export const handler = async (event) => {{ await client.send(new {command}({{ X: event.body }})); }};
+        """
+    )
+    only(facts, name)
+    assert flows(facts, "write" if writes else name) == {("event", "body")}
+    assert (flows(facts, "write") != set()) is writes
+
+
+def test_a_command_whose_import_does_not_say_its_package() -> None:
+    """From a local barrel: a document-client command or one every handler uses is recognised;
+    any other name is not (a project's own command classes share the Command suffix)."""
+    facts = analyze(
+        """
+        import { PutCommand, SendMessageCommand, CreateUserCommand } from "./aws.js";
+        export const handler = async (event) => {
+          await doc.send(new PutCommand({ Item: event.body }));
+          await sqs.send(new SendMessageCommand({ MessageBody: event.body }));
+          await bus.send(new CreateUserCommand({ name: event.body }));
+        };
+        """
+    )
+    assert [c.name for c in named(facts, "aws.")] == ["aws.dynamodb.PutItem", "aws.sqs.SendMessage"]
+    for operation, service in UNRESOLVED_COMMAND_SERVICES.items():
+        assert aws.operation(service, operation) is not None, (service, operation)
+
+
+def test_sdk_v2_methods_that_are_not_operations() -> None:
+    facts = analyze(
+        """
+        const AWS = require("aws-sdk");
+        const s3 = new AWS.S3();
+        exports.handler = async (event) => {
+          await s3.upload({ Bucket: "b", Key: event.key, Body: event.body }).promise();
+          const url = s3.getSignedUrl("getObject", { Bucket: "b", Key: "k" });
+          return url;
+        };
+        """
+    )
+    # s3.upload is the managed upload: PutObject (s3:PutObject); getSignedUrl calls nothing
+    assert [c.name for c in named(facts, "aws.")] == ["aws.s3.PutObject"]
+    assert ("event", "body") in flows(facts, "write")
+    assert [c.callee for c in facts.calls if c.callee.endswith("getSignedUrl")] == [
+        "aws-sdk.S3.getSignedUrl"
+    ]
 
 
 def test_command_aliases_namespaces_and_variables() -> None:

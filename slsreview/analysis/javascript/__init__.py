@@ -66,7 +66,8 @@ concern. To see how a JavaScript call becomes a ``Call`` fact, open ``calls.py``
 ``values.py``      the value model (``Val``), scopes, and the records that wait for the file's end
 ``state.py``       the walk's state (where it is, what the file is, what waits for the end),
                    which every mixin inherits
-``tables.py``      the words: SDK and platform names mapped onto the facts.py vocabulary
+``tables.py``      the words, from ``slsreview.vocabulary``, in the shapes the walk looks them up
+                   in; and JavaScript's own tables (its standard functions, array methods)
 ``syntax.py``      the tree-sitter node kinds the walk treats specially
 ``analyzer.py``    the visitor class itself: dispatch by node kind, the order of the walk, ``finish``,
                    and ``analyze_javascript``

@@ -31,21 +31,45 @@ from slsreview.analysis.javascript.services import Services
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.syntax import FUNCTION_TYPES, TEXT_LIMIT
 from slsreview.analysis.javascript.tables import (
+    ANY_SIGNALS,
     BINDING_METHODS,
+    CHILD_LOGGER,
     CONSTANT_TIME,
     CONTAINER_ACCESSES,
     CONTAINER_WRITES,
+    CRYPTO_COMPARE,
     FAILURE_RECORDS,
     GLOBAL_BINDING,
+    HONO_APPS,
     HONO_ROUTES,
     HTTP_FUNCTIONS,
+    HTTP_INSTANCES,
+    HTTP_VERB_ARGUMENT,
     HTTP_VERBS,
     IDENTIFIER,
+    INJECT_LAMBDA_CONTEXT,
+    JSON_PARSERS,
+    LOG_FACTORY_CLASSES,
+    LOG_FACTORY_FUNCTIONS,
     LOG_LEVELS,
+    LOG_MODULES,
+    LOGGER_NAMES_LOWER,
+    MIDDY,
+    POWERTOOLS_CLASSES,
+    POWERTOOLS_FUNCTIONS,
+    POWERTOOLS_LOGGER,
+    POWERTOOLS_PACKAGE,
     RANDOM_SOURCES,
+    RESPONSE,
     RESPONSE_HELPERS,
+    RESPONSE_STATICS,
     ROUTE_METHODS,
+    ROUTERS,
+    STRIPE_CLIENTS,
+    STRIPE_CREATE,
+    TIME_CONSTRUCTORS,
     TIME_SOURCES,
+    TIMEOUT_SIGNALS,
     TRANSPARENT,
 )
 from slsreview.analysis.javascript.values import (
@@ -272,7 +296,7 @@ class Calls(State):
             return handler(self, node, qual, arguments, awaited)
         module = split_qual(qual)[0]
         last = qual.rsplit(".", 1)[-1]
-        if module.startswith("@aws-lambda-powertools/") or "." not in qual:
+        if module.startswith(POWERTOOLS_PACKAGE) or "." not in qual:
             handler = POWERTOOLS_CALLS.get(last)  # bare names too: imported through a barrel
             if handler is not None:
                 return handler(self, node, qual, arguments, awaited)
@@ -290,7 +314,7 @@ class Calls(State):
             self.add_call(node, "", qual, args, awaited=awaited)
             return args[0][1] if args else EMPTY
         owner = qual.rsplit(".", 2)[-2] if "." in qual else ""
-        if owner.lower() in ("logger", "log") and last in LOG_LEVELS:
+        if owner.lower() in LOGGER_NAMES_LOWER and last in LOG_LEVELS:
             # logger.info(...) on a logger this file cannot see (a global, ./logger)
             return self.log_call(node, qual, "custom", last, arguments, awaited)
         return self.plain_call(node, qual, None, arguments, awaited)
@@ -340,18 +364,18 @@ class Calls(State):
         if kind == "event":
             return self.event_method(node, rv, prop, obj, arguments, awaited)
         if kind == "http":
-            if prop in HTTP_VERBS or prop == "request":
+            if prop in HTTP_VERBS or prop in HTTP_VERB_ARGUMENT:
                 return self.http_call(node, rv.data[0], prop, arguments, awaited, rv)
         elif kind == "logger":
             if prop in LOG_LEVELS or prop == "log":
                 return self.log_call(node, f"{rv.qual}.{prop}", rv.data, prop, arguments, awaited)
-            if prop == "child":
+            if prop == CHILD_LOGGER:
                 self.plain_call(node, f"{rv.qual}.child", None, arguments, awaited)
                 return rv
-            if prop == "injectLambdaContext":
-                return self.call_middleware(node, "injectLambdaContext", arguments, awaited)
+            if POWERTOOLS_FUNCTIONS.get(prop) == INJECT_LAMBDA_CONTEXT:
+                return self.call_middleware(node, prop, arguments, awaited)
         elif kind == "stripe":
-            if prop == "create" and rv.data:
+            if prop == STRIPE_CREATE and rv.data:
                 return self.payment(node, rv, arguments, awaited)
             return self.plain_call(
                 node, ".".join(("stripe", *rv.data, prop)), None, arguments, awaited
@@ -434,12 +458,12 @@ class Calls(State):
             return Val("inst", data=cv.data)
         if cv.kind == "fn" and cv.fn:
             self.frame.calls.append(cv.fn)
-        if qual == "Date" and (arguments is None or not _named(arguments)):
-            return Val(sources=(Source("time", "new Date()", self.loc(node)),))
-        if qual == "Response":
-            return self.response(node, arguments, "new", "Response")
+        if qual in TIME_CONSTRUCTORS and (arguments is None or not _named(arguments)):
+            return Val(sources=(Source("time", TIME_CONSTRUCTORS[qual], self.loc(node)),))
+        if qual in RESPONSE:
+            return self.response(node, arguments, "new", qual)
         last = qual.rsplit(".", 1)[-1]
-        if last in ("Hono", "OpenAPIHono"):
+        if last in HONO_APPS:
             self.args(arguments)
             self.worker_file = self.hono = True
             return Val("app", data="hono")
@@ -448,16 +472,17 @@ class Calls(State):
             return Val("event", args[0][1].sources, path=("url",), data="url")
         if qual == "AbortController":
             return Val("signal")
-        if qual in ("Stripe", "stripe", "stripe.Stripe", "stripe.default"):
+        if qual in STRIPE_CLIENTS:
             return Val("stripe", data=())
-        if (is_powertools(qual, "Logger") and qual != "Logger") or qual == "winston.Logger":
-            return Val(
-                "logger", qual=qual, data="powertools" if "powertools" in qual else "winston"
-            )
-        if is_powertools(qual, "BatchProcessor") or is_powertools(qual, "SqsFifoPartialProcessor"):
+        if qual in LOG_FACTORY_CLASSES or (
+            is_powertools(qual, POWERTOOLS_LOGGER) and qual != POWERTOOLS_LOGGER
+        ):  # any Logger the Powertools package exports: it moves between modules
+            return Val("logger", qual=qual, data=LOG_FACTORY_CLASSES.get(qual, "powertools"))
+        wrapper = next((w for c, w in POWERTOOLS_CLASSES.items() if is_powertools(qual, c)), None)
+        if wrapper is not None:  # new BatchProcessor(EventType.SQS)
             self.wrappers.append(
                 (
-                    "powertools.batch_processor",
+                    wrapper,
                     self.frame.qualname,
                     self.loc(node),
                     tuple(("event_type", self.value(n, v)) for n, v in args[:1]),
@@ -495,15 +520,14 @@ class Calls(State):
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
     ) -> Val:
         module, method = split_qual(qual)
-        return self.log_call(node, qual, module, method, arguments, awaited)
+        return self.log_call(node, qual, LOG_MODULES[module], method, arguments, awaited)
 
     def call_logger(
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
     ) -> Val:
         """pino(), winston.createLogger(): a logger whose methods are log sinks."""
         self.plain_call(node, qual, None, arguments, awaited)
-        module = split_qual(qual)[0]
-        return Val("logger", qual=module, data=module)
+        return Val("logger", qual=split_qual(qual)[0], data=LOG_FACTORY_FUNCTIONS[qual])
 
     # -- logs, JSON, crypto, promises -------------------------------------------------------
     def log_call(
@@ -534,7 +558,7 @@ class Calls(State):
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
     ) -> Val:
         args = self.args(arguments)
-        self.add_call(node, "json.parse", "JSON.parse", args, awaited=awaited)
+        self.add_call(node, JSON_PARSERS[qual], qual, args, awaited=awaited)
         of = args[0][1] if args else EMPTY
         self.parses.append((self.loc(node), self.frame.qualname, of.sources, tuple(self.try_stack)))
         if of.kind == "event":  # JSON.parse(event.body).email is body.email
@@ -545,7 +569,7 @@ class Calls(State):
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
     ) -> Val:
         args = self.args(arguments)
-        self.add_call(node, "crypto.compare", qual, args, awaited=awaited)
+        self.add_call(node, CRYPTO_COMPARE, qual, args, awaited=awaited)
         if len(args) >= 2:
             (ln, lv), (rn, rv) = args[0], args[1]
             self.facts.comparisons.append(
@@ -615,37 +639,26 @@ class Calls(State):
 def _call_table() -> dict[str, CallHandler]:
     """Qualified names of functions (after imports are resolved) -> what handles their call."""
     table: dict[str, CallHandler] = {
+        # JavaScript's own
         "require": Entries.call_require,
-        "JSON.parse": Calls.call_json_parse,
-        "AbortSignal.timeout": Calls.call_signal_timeout,
-        "AbortSignal.any": Calls.call_signal_any,
-        "Response.json": Workers.call_response,
-        "Response.redirect": Workers.call_response,
         "addEventListener": Entries.call_add_event_listener,
-        "axios.create": Services.call_http_instance,
-        "got.extend": Services.call_http_instance,
-        "pino": Calls.call_logger,
-        "pino.default": Calls.call_logger,
-        "pino.pino": Calls.call_logger,
-        "winston.createLogger": Calls.call_logger,
-        "bunyan.createLogger": Calls.call_logger,
-        "stripe": Services.call_stripe,
-        "stripe.Stripe": Services.call_stripe,
-        "stripe.default": Services.call_stripe,
-        "@middy/core": Wrappers.call_middy,
-        "@middy/core.default": Wrappers.call_middy,
-        "middy": Wrappers.call_middy,
-        "itty-router.Router": Workers.call_router,
-        "itty-router.AutoRouter": Workers.call_router,
-        "itty-router.IttyRouter": Workers.call_router,
+        **dict.fromkeys(ROUTERS, Workers.call_router),
+        **dict.fromkeys(TRANSPARENT, Calls.call_transparent),
+        # the vocabulary's words (tables.py)
+        **dict.fromkeys(JSON_PARSERS, Calls.call_json_parse),
+        **dict.fromkeys(TIMEOUT_SIGNALS, Calls.call_signal_timeout),
+        **dict.fromkeys(ANY_SIGNALS, Calls.call_signal_any),
+        **{f"{r}.{helper}": Workers.call_response for r in RESPONSE for helper in RESPONSE_STATICS},
+        **dict.fromkeys(HTTP_INSTANCES, Services.call_http_instance),
+        **dict.fromkeys(HTTP_FUNCTIONS, Services.call_http),
+        **dict.fromkeys(LOG_FACTORY_FUNCTIONS, Calls.call_logger),
+        **{f"{m}.{level}": Calls.call_console for m in LOG_MODULES for level in LOG_LEVELS},
+        **dict.fromkeys(STRIPE_CLIENTS, Services.call_stripe),
+        **dict.fromkeys(MIDDY, Wrappers.call_middy),
+        **dict.fromkeys(RANDOM_SOURCES, Calls.call_source),
+        **dict.fromkeys(TIME_SOURCES, Calls.call_source),
+        **dict.fromkeys(CONSTANT_TIME, Calls.call_constant_compare),
     }
-    table.update(dict.fromkeys(HTTP_FUNCTIONS, Services.call_http))
-    table.update(dict.fromkeys(RANDOM_SOURCES, Calls.call_source))
-    table.update(dict.fromkeys(TIME_SOURCES, Calls.call_source))
-    table.update(dict.fromkeys(CONSTANT_TIME, Calls.call_constant_compare))
-    table.update(dict.fromkeys(TRANSPARENT, Calls.call_transparent))
-    table.update({f"console.{level}": Calls.call_console for level in LOG_LEVELS})
-    table.update({f"winston.{level}": Calls.call_console for level in LOG_LEVELS})
     return table
 
 

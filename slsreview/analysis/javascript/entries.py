@@ -20,7 +20,9 @@ from slsreview.analysis.javascript.syntax import (
     FUNCTION_TYPES,
     UNWRAP,
 )
-from slsreview.analysis.javascript.tables import WORKER_HANDLERS
+from slsreview.analysis.javascript.tables import (
+    WORKER_HANDLERS,
+)
 from slsreview.analysis.javascript.values import EMPTY, ClassInfo, Val, normalise_module, qualify
 
 Node = ts.Node

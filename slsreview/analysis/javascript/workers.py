@@ -21,12 +21,19 @@ from slsreview.analysis.javascript.tables import (
     ARRAY_CALLBACK_METHODS,
     BINDING_CALLS,
     BINDING_WRITES,
+    BODY_JSON_READER,
     BODY_READERS,
+    D1_BIND,
+    D1_CALL,
+    D1_READS,
+    D1_RUN,
     DEFAULT_METHOD_KINDS,
     DISTINCT_METHOD_KINDS,
     EVENT_GETTERS,
     HONO_VALID_TARGETS,
+    JSON_PARSE,
     NAME_HINTS,
+    RESPONSE,
     RESPONSE_HELPERS,
     TS_BINDING_TYPES,
 )
@@ -120,14 +127,14 @@ class Workers(State):
         self: Analyzer, node: Node, rv: Val, prop: str, arguments: Node | None, awaited: bool
     ) -> Val:
         binding, sql, guarded, bound = rv.data
-        if prop == "bind":
+        if prop == D1_BIND:
             args = self.args(arguments)
             return Val(
                 "stmt",
                 union(rv.sources, merged(v for _, v in args)),
                 data=(binding, sql, guarded, bound + args),
             )
-        if prop in ("run", "first", "all", "raw"):
+        if prop in D1_RUN:
             args = self.args(arguments)
             self.record_binding(
                 binding,
@@ -179,7 +186,7 @@ class Workers(State):
     ) -> Val:
         """A Response built: ``new Response(body, init)``, ``Response.json``, Hono's ``c.json``."""
         args = self.args(arguments)
-        if callee != "Response":
+        if callee not in RESPONSE:
             self.add_call(node, "", callee, args)
         status: int | None = RESPONSE_HELPERS.get(helper, 200)
         headers = None
@@ -229,8 +236,8 @@ class Workers(State):
         if flavour in ("request", "hono-req") and prop in BODY_READERS:
             args = self.args(arguments)
             body = Val("event", (event_source(("body",), self.loc(node)),), path=("body",))
-            if prop == "json":  # `await request.json()` parses input like JSON.parse does
-                self.add_call(node, "json.parse", callee, args, awaited=awaited)
+            if prop == BODY_JSON_READER:  # `await request.json()` parses input like JSON.parse
+                self.add_call(node, JSON_PARSE, callee, args, awaited=awaited)
                 self.parses.append(
                     (self.loc(node), self.frame.qualname, body.sources, tuple(self.try_stack))
                 )
@@ -316,18 +323,13 @@ class Workers(State):
         for pending in self.binding_calls:
             kind = pending.kind or kinds.get(pending.binding, "unknown")
             # every D1 statement run (run/first/all/raw, batch, exec) is the one cf.d1.exec
-            name = (
-                "cf.d1.exec"
-                if kind == "d1"
-                else BINDING_CALLS.get(kind, {}).get(pending.method, "")
-            )
+            name = D1_CALL if kind == "d1" else BINDING_CALLS.get(kind, {}).get(pending.method, "")
             attrs = (("binding", pending.binding), *pending.attrs)
             if kind == "d1":
                 sql = pending.attrs[0][1] if pending.attrs else None
                 op = pending.attrs[1][1] if len(pending.attrs) > 1 else pending.method
                 write = op in ("run", "batch", "exec") and not (
-                    isinstance(sql, str)
-                    and re.match(r"\s*(SELECT|WITH|PRAGMA|EXPLAIN)\b", sql, re.I)
+                    isinstance(sql, str) and D1_READS.match(sql)
                 )
                 sink: str | None = "write" if write else name
             else:

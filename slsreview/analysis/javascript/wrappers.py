@@ -14,6 +14,13 @@ from typing import TYPE_CHECKING
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import Source
 from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.tables import (
+    LOG_EVENT_OPTION,
+    POWERTOOLS_FUNCTIONS,
+    POWERTOOLS_MIDDLEWARES,
+    POWERTOOLS_PACKAGE,
+    POWERTOOLS_SECRET_READS,
+)
 from slsreview.analysis.javascript.values import EMPTY, Val
 
 Node = ts.Node
@@ -38,7 +45,7 @@ class Wrappers(State):
         )
         self.wrappers.append(
             (
-                "powertools.process_partial_response",
+                POWERTOOLS_FUNCTIONS[qual.rsplit(".", 1)[-1]],
                 self.frame.qualname,
                 self.loc(node),
                 wrapper_args,
@@ -50,7 +57,7 @@ class Wrappers(State):
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
     ) -> Val:
         """Powertools getSecret("id") / getParameter("/name"): the result is a secret."""
-        if not qual.startswith("@aws-lambda-powertools/"):
+        if not qual.startswith(POWERTOOLS_PACKAGE):
             return self.plain_call(node, qual, None, arguments, awaited)
         args = self.args(arguments)
         self.add_call(node, "", qual, args, awaited=awaited)
@@ -80,14 +87,12 @@ class Wrappers(State):
         """makeHandlerIdempotent / injectLambdaContext: what middy's .use() applies."""
         args = self.args(arguments)
         self.add_call(node, "", qual, args, awaited=awaited)
-        if qual.endswith("makeHandlerIdempotent"):
-            name = "powertools.idempotent"
-        else:
-            name = "powertools.inject_lambda_context"
+        name = POWERTOOLS_FUNCTIONS[qual.rsplit(".", 1)[-1]]
         options = next((v for _, v in args if v.kind == "obj"), EMPTY)
         wrapper_args = []
+        log_event, log_event_js = LOG_EVENT_OPTION["python"], LOG_EVENT_OPTION["javascript"]
         for key, (n, v) in (options.props or {}).items():
-            wrapper_args.append(("log_event" if key == "logEvent" else key, self.value(n, v)))
+            wrapper_args.append((log_event if key == log_event_js else key, self.value(n, v)))
         return Val("mw", data=(name, tuple(wrapper_args)))
 
     def call_middy(
@@ -125,14 +130,20 @@ class Wrappers(State):
         return rv
 
 
-# Powertools for AWS Lambda (TypeScript) exports, by name: they move between subpath modules
-POWERTOOLS_CALLS: dict[str, CallHandler] = {
-    "makeIdempotent": Wrappers.call_make_idempotent,
-    "makeHandlerIdempotent": Wrappers.call_middleware,
-    "injectLambdaContext": Wrappers.call_middleware,
-    "processPartialResponse": Wrappers.call_partial_response,
-    "processPartialResponseSync": Wrappers.call_partial_response,
-    "getSecret": Wrappers.call_parameter,
-    "getParameter": Wrappers.call_parameter,
-    "getParameters": Wrappers.call_parameter,
-}
+def _powertools_calls() -> dict[str, CallHandler]:
+    """Powertools for AWS Lambda (TypeScript) exports, by name (they move between subpath
+    modules): the vocabulary's functions and middlewares, and its parameter readers."""
+    by_wrapper: dict[str, CallHandler] = {
+        "powertools.idempotent": Wrappers.call_make_idempotent,  # makeIdempotent(fn)
+        "powertools.process_partial_response": Wrappers.call_partial_response,
+    }
+    table: dict[str, CallHandler] = {}
+    for name, wrapper in POWERTOOLS_FUNCTIONS.items():
+        table[name] = (
+            Wrappers.call_middleware if name in POWERTOOLS_MIDDLEWARES else by_wrapper[wrapper]
+        )
+    table.update(dict.fromkeys(POWERTOOLS_SECRET_READS, Wrappers.call_parameter))
+    return table
+
+
+POWERTOOLS_CALLS = _powertools_calls()
