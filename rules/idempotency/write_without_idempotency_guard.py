@@ -676,6 +676,32 @@ class WriteWithoutIdempotencyGuard(Rule):
             },
             name="typescript-hono-fresh-key-only-in-a-get-route",
         ),
+        Example(
+            {
+                "wrangler.toml": _WRANGLER_FETCH,
+                "src/index.js": (
+                    "export default {\n"
+                    "  async fetch(request, env) {\n"
+                    "    const url = new URL(request.url);\n"
+                    '    if (request.method === "GET" && url.pathname === "/session") return startSession(env);\n'
+                    '    if (request.method === "POST" && url.pathname === "/events") {\n'
+                    "      const event = await request.json();\n"
+                    "      await env.EVENTS.put(`event:${event.id}`, JSON.stringify(event));\n"
+                    '      return new Response("ok");\n'
+                    "    }\n"
+                    '    return new Response("not found", { status: 404 });\n'
+                    "  },\n"
+                    "};\n"
+                    "\n"
+                    "async function startSession(env) {\n"
+                    "  const id = crypto.randomUUID();\n"
+                    '  await env.EVENTS.put(`session:${id}`, "open", { expirationTtl: 3600 });\n'
+                    '  return new Response(null, { status: 303, headers: { "set-cookie": `session=${id}` } });\n'
+                    "}\n"
+                ),
+            },
+            name="js-fresh-key-only-behind-a-get-test",
+        ),
     ]
 
     def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:

@@ -28,7 +28,9 @@ name and position) when they become facts.
 
 from __future__ import annotations
 
-from slsreview.analysis.facts import Source
+from collections.abc import Iterable
+
+from slsreview.analysis.facts import Comparison, Source
 from slsreview.location import Location
 from slsreview.vocabulary import events
 
@@ -60,3 +62,18 @@ def event_source(path: tuple[str, ...], loc: Location) -> Source:
     if name == _S3_OBJECT_KEY:
         name = events.S3_KEY_NAME
     return Source("event-id" if name in _EVENT_IDS else "event", name, loc)
+
+
+def required_methods(comparisons: Iterable[Comparison]) -> frozenset[str]:
+    """The HTTP methods an if test requires: the literals it compares the request method with
+    by equality (``request.method === "POST"``, ``event["httpMethod"] == "POST"``)."""
+    found: set[str] = set()
+    for comparison in comparisons:
+        if comparison.op not in ("==", "==="):
+            continue
+        for side, other in ((comparison.left, comparison.right), (comparison.right, comparison.left)):
+            if isinstance(other.literal, str) and other.literal.isalpha() and any(
+                s.kind == "event" and s.name.lower().endswith("method") for s in side.sources
+            ):
+                found.add(other.literal.upper())
+    return frozenset(found)

@@ -78,7 +78,7 @@ from typing import Any, Literal
 
 from slsreview.location import Location, fast_init
 
-FACTS_VERSION = 3  # bump when the shape of any fact changes: the cache keys on it
+FACTS_VERSION = 4  # bump when the shape of any fact changes: the cache keys on it
 
 
 def _compact_pickle(cls: Any) -> Any:
@@ -139,6 +139,9 @@ class Call:
     try_id: int | None = None  # the innermost enclosing TryBlock.id, if inside a try
     awaited: bool = False
     loops: tuple[str, ...] = ()  # enclosing loops in its function, outermost first (see TryBlock)
+    # the HTTP methods an enclosing if requires of the request: ("GET",) inside
+    # `if (request.method === "GET") {...}` / `if event["httpMethod"] == "GET":`
+    methods: tuple[str, ...] = ()
 
     def kwarg(self, name: str) -> Value | None:
         for key, value in self.kwargs:

@@ -155,11 +155,29 @@ def routes_running(call: Call, facts: Facts) -> list[Route]:
     ]
 
 
-def route_methods(call: Call, facts: Facts) -> set[str] | None:
-    """The HTTP methods of the routes whose handler runs this call (an inline handler holds it,
-    or a named handler reaches its function), or None when no route does: then the call runs for
-    whatever the function is invoked with."""
-    return {r.method for r in routes_running(call, facts)} or None
+def route_methods(call: Call, facts: Facts, depth: int = 2) -> set[str] | None:
+    """The HTTP methods a call runs for, as far as the code tells: an enclosing
+    ``if (request.method === "GET")``, the routes whose handler runs it, or, for a helper, the
+    methods every call of it runs for (``if method == "GET": return update_token()``). None when
+    nothing says: then it runs for whatever the function is invoked with."""
+    if call.methods:
+        return set(call.methods)
+    found = {r.method for r in routes_running(call, facts)}
+    if found:
+        return found
+    if depth == 0 or call.function is None:
+        return None
+    name = call.function
+    sites = [c for c in facts.calls() if c.callee == name or c.callee.endswith("." + name)]
+    if not sites:
+        return None
+    served: set[str] = set()
+    for site in sites:
+        methods = route_methods(site, facts, depth - 1)
+        if methods is None:
+            return None
+        served |= methods
+    return served
 
 
 def _event_trigger(event: Event, code_methods: set[str]) -> Trigger | None:

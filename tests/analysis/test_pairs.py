@@ -151,6 +151,13 @@ def _routes(f: Facts) -> None:
     assert post.handler == put.function or (post.handler is None and post.contains(put.loc))
 
 
+def _method_guards(f: Facts) -> None:
+    helper = next(c for c in f.calls() if c.callee.endswith("record_visit") or c.callee.endswith("recordVisit"))
+    assert helper.methods == ("GET",)
+    writes = sorted(f.calls("aws.dynamodb.PutItem"), key=lambda c: c.loc.line)
+    assert [c.methods for c in writes] == [("POST",), ()]  # the helper's own write: its caller says
+
+
 def _json_unguarded(f: Facts) -> None:
     (parse,) = f.parses()
     assert not parse.guarded
@@ -601,6 +608,43 @@ PAIRS = [
         app.get("/orders/:id", async (c) => c.json({ id: c.req.param("id") }));
 
         export const handler = handle(app);
+        """,
+    ),
+    Pair(
+        "calls-under-a-request-method-test",
+        _method_guards,
+        python="""
+        import uuid
+        import boto3
+
+        table = boto3.resource("dynamodb").Table("visits")
+
+        def handler(event, context):
+            if event["requestContext"]["http"]["method"] == "GET":
+                return record_visit()
+            if event["requestContext"]["http"]["method"] == "POST":
+                table.put_item(Item={"pk": event["body"]})
+
+        def record_visit():
+            table.put_item(Item={"pk": str(uuid.uuid4())})
+        """,
+        javascript="""
+        import { randomUUID } from "node:crypto";
+        import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+        const doc = DynamoDBDocumentClient.from(client);
+
+        export const handler = async (event) => {
+          if (event.requestContext.http.method === "GET") {
+            return recordVisit();
+          }
+          if (event.requestContext.http.method === "POST") {
+            await doc.send(new PutCommand({ TableName: "visits", Item: { pk: event.body } }));
+          }
+        };
+
+        async function recordVisit() {
+          await doc.send(new PutCommand({ TableName: "visits", Item: { pk: randomUUID() } }));
+        }
         """,
     ),
     Pair(

@@ -256,6 +256,7 @@ class Calls(State):
             self.try_stack[-1] if self.try_stack else None,
             awaited,
             tuple(self.loops),
+            self.methods,
         )
         self.facts.calls.append(call)
         catch = self.catch

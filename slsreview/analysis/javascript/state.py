@@ -50,6 +50,7 @@ class State:
         self.catch: Catch | None = None  # the catch body being walked: calls, logs, returns
         self.throw_to: Catch | None = None  # where a `throw` goes (None inside a try body)
         self.guards: frozenset[str] = frozenset()  # env names tested for presence around here
+        self.methods: tuple[str, ...] = ()  # HTTP methods an enclosing if requires of the request
         self.this: Val = EMPTY
         self.next_try = 1
         self.hint: str | None = None  # a module-level name for the next anonymous function

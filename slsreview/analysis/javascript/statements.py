@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from slsreview.analysis import treesitter as ts
+from slsreview.analysis.common import required_methods
 from slsreview.analysis.facts import Return, StateAccess, TryBlock
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.syntax import CLASS_TYPES, FUNCTION_TYPES
@@ -221,15 +222,21 @@ class Statements(State):
         condition = _by_id(node, self.fields.condition)
         consequence = _by_id(node, self.fields.consequence)
         alternative = _by_id(node, self.fields.alternative)
+        compared = len(self.facts.comparisons)
         cv = self.visit(condition) if condition is not None else EMPTY
         reads, negated = self.guard_of(cv)
         names = frozenset(r.name for r in reads)
         saved = self.guards
+        required = required_methods(self.facts.comparisons[compared:])
         if consequence is not None:
             if names and not negated:
                 self.guards = saved | names
+            saved_methods = self.methods
+            if required:
+                self.methods = tuple(sorted(required))
             self.visit(consequence)
             self.guards = saved
+            self.methods = saved_methods
         if alternative is not None:
             if names and negated:
                 self.guards = saved | names

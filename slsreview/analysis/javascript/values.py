@@ -328,6 +328,7 @@ class PendingBindingCall:
         "guarded",
         "kind",
         "method",
+        "methods",
         "node",
         "sources",
         "try_id",
@@ -341,4 +342,5 @@ class PendingBindingCall:
         self.guarded = False
         self.function: str | None = None
         self.try_id: int | None = None
+        self.methods: tuple[str, ...] = ()  # HTTP methods an enclosing if requires
         self.sources: tuple[Source, ...] = ()  # what flows into the call

@@ -174,6 +174,7 @@ class Workers(State):
         pending.guarded = guarded
         pending.function = self.frame.qualname
         pending.try_id = self.current_try()
+        pending.methods = self.methods
         if call:
             self.binding_calls.append(pending)
         if use:
@@ -344,6 +345,7 @@ class Workers(State):
                 attrs,
                 pending.try_id,
                 pending.awaited,
+                methods=pending.methods,
             )
             self.facts.calls.append(call)
             if sink is not None:

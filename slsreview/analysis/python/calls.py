@@ -139,6 +139,7 @@ class Calls(State):
             ctx.tries[-1] if ctx.tries else None,
             site.awaited,
             tuple(ctx.loops),
+            ctx.methods[-1] if ctx.methods else (),
         )
         self.facts.calls.append(call)
         if not name:

@@ -68,6 +68,7 @@ class Ctx:
     loops: list[str] = field(default_factory=list)  # what each enclosing loop iterates (TryBlock.loops)
     handlers: list[Handler] = field(default_factory=list)  # enclosing except clauses
     guards: list[set[str]] = field(default_factory=list)  # env names checked by enclosing ifs
+    methods: list[tuple[str, ...]] = field(default_factory=list)  # HTTP methods enclosing ifs require
     globals: set[str] = field(default_factory=set)
 
 

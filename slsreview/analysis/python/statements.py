@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from slsreview.analysis.common import event_source
+from slsreview.analysis.common import event_source, required_methods
 from slsreview.analysis.facts import TryBlock
 from slsreview.analysis.python.state import Handler, State
 from slsreview.analysis.python.syntax import (
@@ -182,10 +182,16 @@ class Statements(State):
                 self._mutate(root_name(target), val.sources, target)
 
     def _if(self: Analyzer, node: cst.If) -> None:
+        compared = len(self.facts.comparisons)
         names = self._test(node.test)
+        required = required_methods(self.facts.comparisons[compared:])
         if names:
             self.ctx.guards.append(names)
+        if required:
+            self.ctx.methods.append(tuple(sorted(required)))
         self._suite(node.body)
+        if required:
+            self.ctx.methods.pop()
         if names:
             self.ctx.guards.pop()
         orelse = node.orelse
