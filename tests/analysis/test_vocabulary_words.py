@@ -22,7 +22,6 @@ from slsreview.analysis.facts import Facts
 from slsreview.analysis.javascript import wrappers as js_wrappers
 from slsreview.vocabulary import (
     crypto,
-    events,
     logs,
     parsing,
     payments,
