@@ -320,6 +320,25 @@ class CreateEndpointWithoutIdempotencyKey(Rule):
             },
             name="js-login-forwarded-and-audited-to-a-pipeline",
         ),
+        Example(
+            {
+                "wrangler.toml": _wrangler("js"),
+                "src/index.js": (
+                    "export default {\n"
+                    "  async fetch(request, env) {\n"
+                    "    const url = new URL(request.url);\n"
+                    '    if (url.pathname === "/seed") {\n'
+                    '      await env.DB.exec("DROP TABLE IF EXISTS products; CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO products (name) VALUES (\'tea\');");\n'
+                    '      return new Response("seeded");\n'
+                    "    }\n"
+                    "    await env.FULFILMENT.send({ url: request.url, method: request.method });\n"
+                    '    return new Response("queued");\n'
+                    "  },\n"
+                    "};\n"
+                ),
+            },
+            name="js-seed-endpoint-and-a-fetch-that-never-names-post",
+        ),
     ]
 
     def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
