@@ -80,7 +80,12 @@ class WriteWithoutIdempotencyGuard(Rule):
     the EventBridge `id`, the S3 object key, the `Idempotency-Key` header, a business id from the
     body); and downstream keys (`idempotency_key=`/`idempotencyKey`, an `Idempotency-Key` header,
     `ClientRequestToken`, `MessageDeduplicationId`, a FIFO `MessageGroupId`). A key the analysis
-    cannot trace is not reported. One finding per offending call, naming every trigger.
+    cannot trace is not reported; in a DynamoDB item the clock counts only in key attributes
+    (`pk`, `sk`, `id`, `orderId`...), since items carry `createdAt` beside a stable key. On HTTP
+    triggers, a write in a GET route (`@app.get`, `app.get(...)`) or behind a
+    `request.method === "GET"` test is not a retried write, and an email or text message without
+    a key is left to SLS105 (the API contract is the fix). One finding per offending call, naming
+    every trigger that runs it (a Worker's `queue` and `fetch` are told apart).
 
     ## Why is this bad?
     Lambda's pollers and asynchronous invokes, SNS, EventBridge, S3 and Workers Queues all deliver
