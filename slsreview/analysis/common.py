@@ -7,10 +7,10 @@ and how much of a value's source text a ``Value`` keeps.
     >>> named("Records", "[]", "messageId"), named("Records", "[]", "s3", "object", "key")
     (('event-id', 'messageId'), ('event-id', 's3.key'))
 
-The Python analyzer uses everything here. For the JavaScript analyzer (its own ``event_source``
-and ``TEXT_LIMIT`` in ``slsreview/analysis/javascript/``), these are the differences to settle
-before it switches, all recorded in ``slsreview/vocabulary/events.py`` and pinned by
-``tests/analysis/test_vocabulary_words.py``:
+The Python analyzer uses everything here; the JavaScript analyzer ``TEXT_LIMIT`` and
+``required_methods``. For its own ``event_source`` (``slsreview/analysis/javascript/values.py``),
+these are the differences to settle before it switches, all recorded in
+``slsreview/vocabulary/events.py`` and pinned by ``tests/analysis/test_vocabulary_words.py``:
 
 - a path here is raw: subscripts and attributes as written, ``"[]"`` for an element of a list and
   ``"*"`` for a key the analysis cannot read; the JavaScript analyzer builds normalised paths as

@@ -21,6 +21,7 @@ from operator import attrgetter
 from typing import Any
 
 from slsreview.analysis import treesitter as ts
+from slsreview.analysis.common import TEXT_LIMIT
 from slsreview.analysis.facts import (
     EnvRead,
     FileFacts,
@@ -44,7 +45,6 @@ from slsreview.analysis.javascript.syntax import (
     FUNCTION_DECLARATIONS,
     FUNCTION_TYPES,
     SKIPPED,
-    TEXT_LIMIT,
     UNWRAP,
     fields_of,
 )

@@ -25,11 +25,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import treesitter as ts
+from slsreview.analysis.common import TEXT_LIMIT
 from slsreview.analysis.facts import Call, Comparison, Flow, Import, Route, Source, Value
 from slsreview.analysis.javascript.entries import Entries
 from slsreview.analysis.javascript.services import Services
 from slsreview.analysis.javascript.state import State
-from slsreview.analysis.javascript.syntax import FUNCTION_TYPES, TEXT_LIMIT
+from slsreview.analysis.javascript.syntax import FUNCTION_TYPES
 from slsreview.analysis.javascript.tables import (
     ANY_SIGNALS,
     BINDING_METHODS,

@@ -88,8 +88,6 @@ LOGICAL = frozenset({"&&", "||", "??"})
 
 ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
-TEXT_LIMIT = 120
-
 
 class Fields:
     """The field ids of one grammar, by name: ``_by_id(node, self.fields.body)``.
