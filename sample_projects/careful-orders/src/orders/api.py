@@ -61,6 +61,7 @@ def handler(event, context):
         logger.info(json.dumps({"message": "order.replay", "request_id": context.aws_request_id}))
         return response(200, {"orderId": key, "status": stored["status"], "replay": True})
 
-    sqs.send_message(QueueUrl=QUEUE_URL, MessageBody=json.dumps({"orderId": key}), MessageDeduplicationId=key)
+    # A standard queue rejects MessageDeduplicationId; the consumer deduplicates on orderId.
+    sqs.send_message(QueueUrl=QUEUE_URL, MessageBody=json.dumps({"orderId": key}))
     logger.info(json.dumps({"message": "order.accepted", "request_id": context.aws_request_id}))
     return response(202, {"orderId": key, "status": "accepted"})
