@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from slsreview.languages import SOURCE_LANGUAGES
+from slsreview.vocabulary.secrets import local_env_file
 
 NEVER_ENTER = frozenset(
     {
@@ -63,6 +64,7 @@ class Discovery:
     samconfigs: list[str] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # every source file seen, read only on demand
+    env_files: list[str] = field(default_factory=list)  # .dev.vars, .env and their variants (examples too)
     skipped: list[str] = field(default_factory=list)  # one line each: what was not followed, and why
     roots: list[str] = field(default_factory=list)
     contents: dict[str, bytes] = field(default_factory=dict)  # bytes read while sniffing, reused by loaders
@@ -174,7 +176,7 @@ def discover(paths: Iterable[Path], *, cwd: Path, excludes: Iterable[str] = ()) 
         if not _from_git(given, cwd, found, seen_files, excludes):
             _walk(given, cwd, found, seen_files, excludes)
     _add_samconfig_templates(found, cwd, seen_files)
-    for name in ("templates", "wranglers", "samconfigs", "docs", "sources"):
+    for name in ("templates", "wranglers", "samconfigs", "docs", "sources", "env_files"):
         getattr(found, name).sort()
     return found
 
@@ -306,6 +308,7 @@ def _reviewable(name: str) -> bool:
         or lower.endswith(TEMPLATE_SUFFIXES)
         or (lower.endswith(SOURCE_SUFFIXES) and not lower.endswith(".d.ts"))
         or lower.startswith("readme")
+        or local_env_file(name) is not None
     )
 
 
@@ -318,6 +321,9 @@ def _classify(path: Path, cwd: Path, found: Discovery, seen_files: set[str], exp
     if name in WRANGLER_NAMES:
         seen_files.add(shown)
         found.wranglers.append(shown)
+    elif local_env_file(name) is not None:
+        seen_files.add(shown)
+        found.env_files.append(shown)
     elif name == "samconfig.toml":
         seen_files.add(shown)
         found.samconfigs.append(shown)

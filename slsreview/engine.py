@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,7 @@ from slsreview.model.handlers import language_of
 from slsreview.model.project import (
     ConfigFile,
     Doc,
+    EnvFile,
     Function,
     Project,
     SourceFile,
@@ -176,6 +178,8 @@ class _Run:
         self.discovery = Discovery()
         self._code_folders: dict[str, set[str]] | None = None
         self._allowed_roots: list[str] | None = None
+        self.secret_literals: dict[str, list[Any]] = {}  # path -> SecretLiteral (analysis.secret_scan)
+        self.known_secrets: set[str] = set()  # values masked wherever they would be shown
 
     # -- files ------------------------------------------------------------------------------
     def abspath(self, path: str) -> Path:
@@ -268,6 +272,7 @@ class _Run:
         self.load_configs()
         self.build_model()
         self.analyze_sources()
+        self.scan_secrets()
         suppressions = self.scan_suppressions()
         self.project.notes.extend(self.discovery.skipped)
         raw = self.run_rules(suppressions)
@@ -293,6 +298,45 @@ class _Run:
                 for problem in loaded.problems:
                     self.problem(path, problem)
                 self.project.configs.append(ConfigFile(path, kind, loaded.value, loaded.problems))  # type: ignore[arg-type]
+        self.load_env_files()
+
+    def load_env_files(self) -> None:
+        """Local environment files (.dev.vars, .env, ...) the walk found: read for their values."""
+        from slsreview.loaders.dotenv_loader import load_dotenv
+        from slsreview.vocabulary.secrets import local_env_file
+
+        for path in self.discovery.env_files:
+            kind = local_env_file(posixpath.basename(path))
+            text = self.read(path)
+            if text is not None and kind is not None:
+                self.project.env_files.append(EnvFile(path, kind, load_dotenv(path, text).value))
+
+    def scan_secrets(self) -> None:
+        """The one text-level scan: credentials written in every configuration, local environment
+        file and source file the review read (documentation is not scanned: its keys are
+        examples). Every value found, and every value of a secret-named setting, is masked
+        wherever the review would show it: messages, fixes, snippets, fingerprints, tracebacks."""
+        from slsreview.analysis.secret_scan import scan_text
+        from slsreview.vocabulary.secrets import is_placeholder, secret_name
+
+        docs = set(self.discovery.docs)
+        for path, text in sorted(self.texts.items()):
+            if path in docs:
+                continue
+            found = scan_text(path, text, names=path in self.project.sources)
+            if found:
+                self.secret_literals[path] = found
+                self.known_secrets.update(s.value for s in found)
+        named: list[tuple[str, Any]] = []
+        for fn in self.project.functions:
+            named.extend((name, v.value) for name, v in fn.environment.items())
+        for worker in self.project.workers:
+            named.extend((name, v.value) for name, v in worker.vars.items())
+        for env_file in self.project.env_files:
+            named.extend(env_file.entries.items())
+        self.known_secrets.update(
+            value for name, value in named if isinstance(value, str) and secret_name(name) and not is_placeholder(value)
+        )
 
     def build_model(self) -> None:
         project = self.project
@@ -433,7 +477,7 @@ class _Run:
                 facts_cache[id(unit)] = self.facts_for(unit)
             return facts_cache[id(unit)]
 
-        ctx = Context(self.project, self.settings.today, facts, suppressions)
+        ctx = Context(self.project, self.settings.today, facts, suppressions, self.secret_literals)
         findings: list[Finding] = []
         for rule_class in self.rules:
             rule = rule_class()
@@ -449,7 +493,7 @@ class _Run:
                         findings.append(self.to_finding(rule_class, report, subject))
                 except Exception as exc:
                     if os.environ.get("SLSREVIEW_DEBUG"):
-                        traceback.print_exc()
+                        sys.stderr.write(redact(traceback.format_exc(), self.known_secrets))
                     findings.append(self.crash_finding(rule_class, subject, exc))
         return self.fingerprint(findings)
 
@@ -468,7 +512,7 @@ class _Run:
             name=rule.name,
             category=rule.category,
             tier=tier,
-            message=redact(report.message),
+            message=redact(report.message, self.known_secrets),
             path=loc.path,
             line=loc.line,
             column=loc.column,
@@ -476,7 +520,7 @@ class _Run:
             end_column=loc.end_column or loc.column,
             function=_unit_name(subject) if subject is not None else None,
             platform=subject.platform if subject is not None else None,
-            fix=redact(report.fix or rule.fix),
+            fix=redact(report.fix or rule.fix, self.known_secrets),
             docs=rule.docs[0],
             resource=resource,
         )
@@ -489,8 +533,11 @@ class _Run:
             name=rule.name,
             category=rule.category,
             tier="non-blocking",
-            message=f"{rule.id} could not check {loc.path}{where}: {type(exc).__name__}: {exc}. "
-            "The rest of the review ran; please report this.",
+            message=redact(
+                f"{rule.id} could not check {loc.path}{where}: {type(exc).__name__}: {exc}. "
+                "The rest of the review ran; please report this.",
+                self.known_secrets,
+            ),
             path=loc.path,
             line=loc.line,
             column=loc.column,
@@ -525,13 +572,15 @@ class _Run:
         return out
 
     def snippet(self, path: str, line: int) -> str:
+        """The line a finding is on, normalised, with every secret on it masked: the snippet
+        and the fingerprint made from it must not carry a credential either."""
         text = self.texts.get(path)
         if text is None:
             return ""
         lines = text.splitlines()
         if not 1 <= line <= len(lines):
             return ""
-        return " ".join(lines[line - 1].split())[:200]
+        return " ".join(redact(lines[line - 1], self.known_secrets).split())[:200]
 
     def apply_suppressions(self, findings: list[Finding], suppressions: list[Suppression]) -> tuple[list[Finding], list[Finding]]:
         per_path = []

@@ -45,6 +45,7 @@ from slsreview.findings import Tier
 
 if TYPE_CHECKING:
     from slsreview.analysis.facts import Facts
+    from slsreview.analysis.secret_scan import SecretLiteral
     from slsreview.model.project import Function, Project, Worker
     from slsreview.suppressions import Suppression
 
@@ -100,16 +101,29 @@ class Context:
     """What a rule may ask the engine during a review."""
 
     def __init__(
-        self, project: Project, today: dt.date, facts: Any, suppressions: Sequence[Suppression] = ()
+        self,
+        project: Project,
+        today: dt.date,
+        facts: Any,
+        suppressions: Sequence[Suppression] = (),
+        secret_literals: dict[str, list[SecretLiteral]] | None = None,
     ) -> None:
         self.project = project
         self.today = today
         self._facts = facts
         self.suppressions = list(suppressions)  # every suppression comment/Metadata entry seen
+        self._secret_literals = secret_literals or {}
 
     def facts(self, unit: Function | Worker) -> Facts | None:
         """The handler source facts of a function or Worker, or None when there is no readable source."""
         return self._facts(unit)
+
+    def secret_literals(self, path: str | None = None) -> list[SecretLiteral]:
+        """Credentials written in the files the review read (``analysis.secret_scan``): in one
+        file, or in every file, sorted by path and position."""
+        if path is not None:
+            return list(self._secret_literals.get(path, ()))
+        return [s for p in sorted(self._secret_literals) for s in self._secret_literals[p]]
 
 
 class Rule:

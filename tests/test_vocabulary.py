@@ -17,7 +17,7 @@ from slsreview.vocabulary import aws
 
 ROOT = Path(__file__).parent.parent
 DATA = ROOT / "slsreview" / "vocabulary" / "data"
-FILES = ("aws_operations.json", "iam_actions.json", "sam_policy_templates.json", "lambda_runtimes.json")
+FILES = ("aws_operations.json", "iam_actions.json", "sam_policy_templates.json", "lambda_runtimes.json", "secret_formats.json")
 
 
 @cache

@@ -359,6 +359,22 @@ class Doc:
 
 
 @dataclass(slots=True)
+class EnvFile:
+    """A local environment file in the reviewed tree (``.dev.vars``, ``.env.local``,
+    ``.dev.vars.example``): its ``NAME=value`` entries with positions. Discovery lists only files
+    that no ``.gitignore`` excludes (or that git tracks anyway), so every one of them is, or will
+    be, committed."""
+
+    path: str
+    kind: Literal["secrets", "example"]  # example: a template meant to be committed
+    entries: MapNode
+
+    @property
+    def loc(self) -> Location:
+        return Location.file_start(self.path)
+
+
+@dataclass(slots=True)
 class SourceFile:
     """A handler source file the review read (parsed later, once, by the analysis layer)."""
 
@@ -377,6 +393,7 @@ class Project:
     resources: list[Resource] = field(default_factory=list)
     docs: list[Doc] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
+    env_files: list[EnvFile] = field(default_factory=list)
     problems: dict[str, list[Problem]] = field(default_factory=dict)  # path -> loader problems
     notes: list[str] = field(default_factory=list)  # what could not be reviewed, for the report
 
