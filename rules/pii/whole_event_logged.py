@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from slsreview.analysis.facts import Facts
+from slsreview.analysis.sensitive import masked
+from slsreview.location import Location
+from slsreview.model.project import Function, Worker
+from slsreview.rule import Context, Example, Expect, Report, Rule
+
+# Event paths that stand for all of the input, and how a message names each.
+WHOLE = {
+    "event": "the whole event",
+    "headers": "every request header (Authorization and Cookie among them)",
+    "multiValueHeaders": "every request header (Authorization and Cookie among them)",
+    "body": "a whole request or message body",
+    "records": "whole records of the batch",
+    "Records": "whole records of the batch",
+    "messages": "whole messages of the batch",
+    "messages.body": "a whole request or message body",
+    "requestContext": "the whole request context (the caller's identity, claims and IP address)",
+}
+# Triggers whose events carry nothing about people: logging them whole is harmless.
+_IMPERSONAL_EVENTS = frozenset({"Schedule", "ScheduleV2"})
+_TEMPLATE = (
+    "AWSTemplateFormatVersion: '2010-09-09'\n"
+    "Transform: AWS::Serverless-2016-10-31\n"
+    "Resources:\n"
+    "  SignupFunction:\n"
+    "    Type: AWS::Serverless::Function\n"
+    "    Properties:\n"
+    "      Runtime: {runtime}\n"
+    "      Handler: {handler}\n"
+    "      CodeUri: src/\n"
+    "{extra}"
+    "      Events:\n"
+    "        Signup:\n"
+    "          Type: {event}\n"
+    "          Properties:\n"
+    "{properties}"
+)
+
+
+def _template(runtime: str = "python3.13", handler: str = "app.handler", event: str = "HttpApi", extra: str = "") -> str:
+    properties = "            Schedule: rate(1 hour)\n" if event == "Schedule" else "            Path: /signup\n            Method: POST\n"
+    return _TEMPLATE.format(runtime=runtime, handler=handler, event=event, extra=extra, properties=properties)
+
+
+class WholeEventLogged(Rule):
+    """
+    ## What it does
+    Reports a log call that writes the whole invocation input: `print(event)`,
+    `logger.info(event)`, `console.log(JSON.stringify(event))`, `console.log(request)`, all the
+    request headers (`console.log(request.headers)`, `Object.fromEntries(request.headers)`), a
+    whole request or message body (`console.log(await request.json())`, `print(record["body"])`),
+    or whole batch records. Also reports Powertools' own event logging:
+    `@logger.inject_lambda_context(log_event=True)`, `injectLambdaContext(logger, { logEvent:
+    true })`, and `POWERTOOLS_LOGGER_LOG_EVENT: "true"` in the function's environment.
+
+    Not reported: functions whose only triggers are schedules (a schedule's event carries
+    nothing about anyone), a Worker's `scheduled` handler, and single fields (SLS304 reports
+    credentials, SLS307 personal data). One finding per log call.
+
+    ## Why is this bad?
+    The raw event is everything the caller sent: `Authorization` and `Cookie` headers, API keys,
+    email addresses, names, card numbers, IP addresses. Logging it copies all of that into the
+    logs, where retention, access and deletion requests are nobody's job, and where a log reader
+    can replay the caller's token.
+
+    ## Why this tier
+    Non-blocking: nothing breaks, and not every event carries personal data, but the logs
+    should hold what debugging needs, not everything the caller sent.
+
+    ## Example
+    ```javascript
+    export const handler = async (event) => {
+      console.log("event", JSON.stringify(event));
+    };
+    ```
+
+    ## Use instead
+    ```javascript
+    export const handler = async (event) => {
+      console.log(JSON.stringify({ route: event.routeKey, requestId: event.requestContext.requestId }));
+    };
+    ```
+
+    ## References
+    - [OWASP Logging Cheat Sheet: data to exclude](https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html#data-to-exclude)
+    - [Powertools for AWS Lambda (Python): logging incoming events](https://docs.powertools.aws.dev/lambda/python/latest/core/logger/#logging-incoming-event)
+    - [Powertools for AWS Lambda (TypeScript): log incoming event](https://docs.powertools.aws.dev/lambda/typescript/latest/core/logger/#log-incoming-event)
+    - [Cloudflare Workers Logs](https://developers.cloudflare.com/workers/observability/logs/workers-logs/)
+    """
+
+    id = "SLS305"
+    name = "whole-event-logged"
+    category = "pii"
+    tier = "non-blocking"
+    title = "The whole event, request headers or body is written to the log"
+    fix = "Log the fields debugging needs (route, request id, record id), never the whole event, headers or body."
+    docs = (
+        "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html",
+        "https://docs.powertools.aws.dev/lambda/python/latest/core/logger/#logging-incoming-event",
+    )
+
+    bad = [
+        Example(
+            {
+                "template.yaml": _template(),
+                "src/app.py": (
+                    "import json\n\nfrom aws_lambda_powertools import Logger\n\nlogger = Logger()\n\n\n"
+                    "@logger.inject_lambda_context(log_event=True)\n"
+                    "def handler(event, context):\n"
+                    "    print(event)\n"
+                    '    logger.info("headers", extra={"headers": event["headers"]})\n'
+                    '    return {"statusCode": 201, "body": json.dumps({"ok": True})}\n'
+                ),
+            },
+            expect=[
+                Expect("src/app.py", 8, 41, "SignupFunction's Powertools logger writes every incoming event to the log (log_event): the event carries tokens and personal data"),
+                Expect("src/app.py", 10, 5, "SignupFunction logs the whole event: it carries tokens and personal data into the logs"),
+                Expect("src/app.py", 11, 5, "SignupFunction logs every request header (Authorization and Cookie among them): it carries tokens and personal data into the logs"),
+            ],
+            name="python",
+        ),
+        Example(
+            {
+                "template.yaml": _template("nodejs22.x", "index.handler", extra="      Environment:\n        Variables:\n          POWERTOOLS_LOGGER_LOG_EVENT: 'true'\n"),
+                "src/index.mjs": (
+                    "export const handler = async (event) => {\n"
+                    '  console.log("event", JSON.stringify(event));\n'
+                    "  const body = JSON.parse(event.body);\n"
+                    "  console.info(body);\n"
+                    "  return { statusCode: 201 };\n"
+                    "};\n"
+                ),
+            },
+            expect=[
+                Expect("template.yaml", 12, 40, "SignupFunction's Powertools logger writes every incoming event to the log (POWERTOOLS_LOGGER_LOG_EVENT): the event carries tokens and personal data"),
+                Expect("src/index.mjs", 2, 3, "SignupFunction logs the whole event: it carries tokens and personal data into the logs"),
+                Expect("src/index.mjs", 4, 3, "SignupFunction logs a whole request or message body: it carries tokens and personal data into the logs"),
+            ],
+            name="javascript",
+        ),
+        Example(
+            {
+                "wrangler.toml": 'name = "signup"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n',
+                "src/index.ts": (
+                    "export default {\n"
+                    "  async fetch(request: Request): Promise<Response> {\n"
+                    "    console.log(Object.fromEntries(request.headers));\n"
+                    "    return new Response('ok');\n"
+                    "  },\n"
+                    "};\n"
+                ),
+            },
+            expect=[Expect("src/index.ts", 3, 5, "signup logs every request header (Authorization and Cookie among them): it carries tokens and personal data into the logs")],
+            name="worker-headers",
+        ),
+    ]
+    good = [
+        Example(
+            {
+                "template.yaml": _template(),
+                "src/app.py": (
+                    "from aws_lambda_powertools import Logger\n\nlogger = Logger()\n\n\n"
+                    "@logger.inject_lambda_context(log_event=False)\n"
+                    "def handler(event, context):\n"
+                    '    logger.info("signup", extra={"route": event["routeKey"], "request_id": event["requestContext"]["requestId"]})\n'
+                    '    return {"statusCode": 201}\n'
+                ),
+            },
+            name="python-selected-fields",
+        ),
+        Example(
+            {
+                "template.yaml": _template("nodejs22.x", "index.handler", event="Schedule"),
+                "src/index.mjs": "export const handler = async (event) => {\n  console.log(JSON.stringify(event));\n};\n",
+            },
+            name="schedule-events-are-impersonal",
+        ),
+        Example(
+            {
+                "wrangler.toml": 'name = "signup"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n',
+                "src/index.ts": (
+                    "export default {\n"
+                    "  async fetch(request: Request): Promise<Response> {\n"
+                    "    console.log(request.method, new URL(request.url).pathname);\n"
+                    "    return new Response('ok');\n"
+                    "  },\n"
+                    "  async scheduled(controller: ScheduledController): Promise<void> {\n"
+                    "    console.log(controller);\n"
+                    "  },\n"
+                    "};\n"
+                ),
+            },
+            name="worker-method-and-path",
+        ),
+    ]
+
+    def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
+        if fn.events and all(e.type in _IMPERSONAL_EVENTS for e in fn.events):
+            return
+        log_event = fn.environment.get("POWERTOOLS_LOGGER_LOG_EVENT")
+        if log_event is not None and str(log_event.value).lower() == "true":
+            yield Report(log_event.loc, _powertools(fn.name, "POWERTOOLS_LOGGER_LOG_EVENT"))
+        facts = ctx.facts(fn)
+        if facts is not None:
+            yield from _reports(fn.name, facts, fn)
+
+    def check_worker(self, worker: Worker, ctx: Context) -> Iterator[Report]:
+        if worker.env is not None and any(w.env is None and w.config.path == worker.config.path and w.source.path == worker.source.path for w in ctx.project.workers):
+            return  # the same code as the top level: reviewed once
+        facts = ctx.facts(worker)
+        if facts is not None:
+            yield from _reports(worker.display_name, facts, worker)
+
+
+def _powertools(name: str, how: str) -> str:
+    return f"{name}'s Powertools logger writes every incoming event to the log ({how}): the event carries tokens and personal data"
+
+
+def _reports(name: str, facts: Facts, unit: Function | Worker) -> Iterator[Report]:
+    for wrapper in facts.wrappers("powertools.inject_lambda_context"):
+        option = wrapper.arg("log_event")
+        if option is not None and option.is_literal and option.literal is True:
+            yield Report(option.loc, _powertools(name, "log_event"), subject=unit)
+    places: dict[Location, str] = {}
+    for flow in facts.flows(source="event", sink="log"):
+        what = WHOLE.get(flow.source.name)
+        if what is None or (flow.function or "").endswith(".scheduled") or masked(facts, flow):
+            continue
+        if flow.loc not in places or flow.source.name == "event":
+            places[flow.loc] = what
+    for loc, what in sorted(places.items()):
+        yield Report(loc, f"{name} logs {what}: it carries tokens and personal data into the logs", subject=unit)
