@@ -169,20 +169,31 @@ class PersonalDataInLogs(Rule):
         ),
     ]
 
-    def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
-        facts = ctx.facts(fn)
-        if facts is not None:
-            yield from _reports(fn.name, facts, fn)
+    def check(self, ctx: Context) -> Iterator[Report]:
+        # One finding per place: two functions running one handler file share their findings.
+        places: dict[Location, tuple[list[str], list[Function | Worker]]] = {}
+        units: list[Function | Worker] = [*ctx.project.functions]
+        units += [
+            w
+            for w in ctx.project.workers
+            if w.env is None or not any(v.env is None and v.config.path == w.config.path and v.source.path == w.source.path for v in ctx.project.workers)
+        ]
+        for unit in units:
+            facts = ctx.facts(unit)
+            if facts is None:
+                continue
+            for loc, fields in _places(facts):
+                found, owners = places.setdefault(loc, ([], []))
+                found.extend(f for f in fields if f not in found)
+                owners.append(unit)
+        for loc, (fields, owners) in sorted(places.items()):
+            names = sorted(u.name if isinstance(u, Function) else u.display_name for u in owners)
+            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            verb = "logs" if len(names) == 1 else "log"
+            yield Report(loc, f"{joined} {verb} personal data from its input ({'; '.join(fields)}): the logs become a copy nobody manages", subject=owners[0])
 
-    def check_worker(self, worker: Worker, ctx: Context) -> Iterator[Report]:
-        if worker.env is not None and any(w.env is None and w.config.path == worker.config.path and w.source.path == worker.source.path for w in ctx.project.workers):
-            return  # the same code as the top level: reviewed once
-        facts = ctx.facts(worker)
-        if facts is not None:
-            yield from _reports(worker.display_name, facts, worker)
 
-
-def _reports(name: str, facts: Facts, unit: Function | Worker) -> Iterator[Report]:
+def _places(facts: Facts) -> Iterator[tuple[Location, list[str]]]:
     places: dict[Location, list[str]] = {}
     for flow in sorted(facts.flows(source="event", sink="log"), key=lambda f: (f.source.loc, f.source.name)):
         what = describe_personal(flow.source)
@@ -192,5 +203,4 @@ def _reports(name: str, facts: Facts, unit: Function | Worker) -> Iterator[Repor
         found = places.setdefault(flow.loc, [])
         if entry not in found:
             found.append(entry)
-    for loc, fields in sorted(places.items()):
-        yield Report(loc, f"{name} logs personal data from its input ({'; '.join(fields)}): the logs become a copy nobody manages", subject=unit)
+    yield from sorted(places.items())

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from slsreview.analysis.facts import Facts
 from slsreview.analysis.sensitive import masked
+from slsreview.loaders.nodes import Intrinsic
 from slsreview.location import Location
 from slsreview.model.project import Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
@@ -58,8 +59,10 @@ class WholeEventLogged(Rule):
     true })`, and `POWERTOOLS_LOGGER_LOG_EVENT: "true"` in the function's environment.
 
     Not reported: functions whose only triggers are schedules (a schedule's event carries
-    nothing about anyone), a Worker's `scheduled` handler, and single fields (SLS304 reports
-    credentials, SLS307 personal data). One finding per log call.
+    nothing about anyone), functions a CloudFormation custom resource calls (their events are
+    CloudFormation's), a Worker's `scheduled` handler, and single fields (SLS304 reports
+    credentials, SLS307 personal data). One finding per log call, naming every function whose
+    handler it is.
 
     ## Why is this bad?
     The raw event is everything the caller sent: `Authorization` and `Cookie` headers, API keys,
@@ -157,6 +160,18 @@ class WholeEventLogged(Rule):
             expect=[Expect("src/index.ts", 3, 5, "signup logs every request header (Authorization and Cookie among them): it carries tokens and personal data into the logs")],
             name="worker-headers",
         ),
+        Example(
+            {
+                "template.yaml": _template("nodejs22.x", "index.handler", event="SQS").replace(
+                    "            Path: /signup\n            Method: POST\n", "            Queue: !GetAtt Signups.Arn\n"
+                )
+                + "  ReplayFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: index.handler\n      CodeUri: src/\n"
+                + "  Signups:\n    Type: AWS::SQS::Queue\n",
+                "src/index.mjs": "export const handler = async (event) => {\n  console.log(JSON.stringify(event));\n};\n",
+            },
+            expect=[Expect("src/index.mjs", 2, 3, "ReplayFunction and SignupFunction log the whole event: it carries tokens and personal data into the logs")],
+            name="one-handler-two-functions-one-finding",
+        ),
     ]
     good = [
         Example(
@@ -181,6 +196,15 @@ class WholeEventLogged(Rule):
         ),
         Example(
             {
+                "template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+                "  SeedFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Handler: seed.handler\n      CodeUri: src/\n"
+                "  Seed:\n    Type: Custom::Seed\n    Properties:\n      ServiceToken: !GetAtt SeedFunction.Arn\n",
+                "src/seed.py": "import cfnresponse\n\n\ndef handler(event, context):\n    print(f\"Event: {event}\")\n    cfnresponse.send(event, context, cfnresponse.SUCCESS, {})\n",
+            },
+            name="custom-resource-events-are-cloudformations",
+        ),
+        Example(
+            {
                 "wrangler.toml": 'name = "signup"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n',
                 "src/index.ts": (
                     "export default {\n"
@@ -198,33 +222,61 @@ class WholeEventLogged(Rule):
         ),
     ]
 
-    def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
-        if fn.events and all(e.type in _IMPERSONAL_EVENTS for e in fn.events):
-            return
-        log_event = fn.environment.get("POWERTOOLS_LOGGER_LOG_EVENT")
-        if log_event is not None and str(log_event.value).lower() == "true":
-            yield Report(log_event.loc, _powertools(fn.name, "POWERTOOLS_LOGGER_LOG_EVENT"))
-        facts = ctx.facts(fn)
-        if facts is not None:
-            yield from _reports(fn.name, facts, fn)
+    def check(self, ctx: Context) -> Iterator[Report]:
+        # One finding per place: two functions running one handler file share their findings.
+        places: dict[tuple[Location, str], list[Function | Worker]] = {}
+        for fn in ctx.project.functions:
+            if (fn.events and all(e.type in _IMPERSONAL_EVENTS for e in fn.events)) or _custom_resource(ctx, fn):
+                continue
+            log_event = fn.environment.get("POWERTOOLS_LOGGER_LOG_EVENT")
+            if log_event is not None and str(log_event.value).lower() == "true":
+                places.setdefault((log_event.loc, "powertools:POWERTOOLS_LOGGER_LOG_EVENT"), []).append(fn)
+            facts = ctx.facts(fn)
+            if facts is not None:
+                for loc, what in _places(facts):
+                    places.setdefault((loc, what), []).append(fn)
+        for worker in ctx.project.workers:
+            if worker.env is not None and any(w.env is None and w.config.path == worker.config.path and w.source.path == worker.source.path for w in ctx.project.workers):
+                continue  # the same code as the top level: reviewed once
+            facts = ctx.facts(worker)
+            if facts is not None:
+                for loc, what in _places(facts):
+                    places.setdefault((loc, what), []).append(worker)
+        for (loc, what), owners in sorted(places.items(), key=lambda item: item[0]):
+            names = sorted(u.name if isinstance(u, Function) else u.display_name for u in owners)
+            if what.startswith("powertools:"):
+                message = _powertools(_join(names), what.partition(":")[2])
+            else:
+                message = f"{_join(names)} {'logs' if len(names) == 1 else 'log'} {what}: it carries tokens and personal data into the logs"
+            yield Report(loc, message, subject=owners[0])
 
-    def check_worker(self, worker: Worker, ctx: Context) -> Iterator[Report]:
-        if worker.env is not None and any(w.env is None and w.config.path == worker.config.path and w.source.path == worker.source.path for w in ctx.project.workers):
-            return  # the same code as the top level: reviewed once
-        facts = ctx.facts(worker)
-        if facts is not None:
-            yield from _reports(worker.display_name, facts, worker)
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _powertools(name: str, how: str) -> str:
-    return f"{name}'s Powertools logger writes every incoming event to the log ({how}): the event carries tokens and personal data"
+def _custom_resource(ctx: Context, fn: Function) -> bool:
+    """A function a CloudFormation custom resource calls: its events are CloudFormation's
+    (RequestType, ResourceProperties), not anyone's personal data."""
+    for resource in ctx.project.resources:
+        if resource.template != fn.template:
+            continue
+        if resource.type.startswith("Custom::") or resource.type == "AWS::CloudFormation::CustomResource":
+            token = resource.properties.get("ServiceToken")
+            if isinstance(token, Intrinsic) and token.ref_target() == fn.name:
+                return True
+    return False
 
 
-def _reports(name: str, facts: Facts, unit: Function | Worker) -> Iterator[Report]:
+def _powertools(names: str, how: str) -> str:
+    return f"{names}'s Powertools logger writes every incoming event to the log ({how}): the event carries tokens and personal data"
+
+
+def _places(facts: Facts) -> Iterator[tuple[Location, str]]:
     for wrapper in facts.wrappers("powertools.inject_lambda_context"):
         option = wrapper.arg("log_event")
         if option is not None and option.is_literal and option.literal is True:
-            yield Report(option.loc, _powertools(name, "log_event"), subject=unit)
+            yield option.loc, "powertools:log_event"
     places: dict[Location, str] = {}
     for flow in facts.flows(source="event", sink="log"):
         what = WHOLE.get(flow.source.name)
@@ -232,5 +284,4 @@ def _reports(name: str, facts: Facts, unit: Function | Worker) -> Iterator[Repor
             continue
         if flow.loc not in places or flow.source.name == "event":
             places[flow.loc] = what
-    for loc, what in sorted(places.items()):
-        yield Report(loc, f"{name} logs {what}: it carries tokens and personal data into the logs", subject=unit)
+    yield from sorted(places.items())

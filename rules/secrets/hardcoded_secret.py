@@ -274,6 +274,30 @@ class HardcodedSecret(Rule):
         Example(
             {
                 "template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\n"
+                "Resources:\n"
+                "  WebhookConnection:\n"
+                "    Type: AWS::Events::Connection\n"
+                "    Properties:\n"
+                "      AuthorizationType: API_KEY\n"
+                "      AuthParameters:\n"
+                "        ApiKeyAuthParameters:\n"
+                "          ApiKeyName: x-api-key\n"
+                "          ApiKeyValue: MyAPIkey\n"
+                "  Approval:\n"
+                "    Type: AWS::Serverless::StateMachine\n"
+                "    Properties:\n"
+                "      Definition:\n"
+                "        States:\n"
+                "          Wait:\n"
+                "            Type: Task\n"
+                "            Parameters:\n"
+                "              token.$: $$.Task.Token\n",
+            },
+            name="stand-in-values-and-jsonpath",
+        ),
+        Example(
+            {
+                "template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\n"
                 "Parameters:\n"
                 "  DbPassword:\n"
                 "    Type: String\n"

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from slsreview.analysis.facts import Flow
 from slsreview.analysis.secret_scan import match_value
-from slsreview.analysis.sensitive import describe_secret, masked
+from slsreview.analysis.sensitive import after_verification, describe_secret, masked
 from slsreview.loaders.nodes import Intrinsic, MapNode
 from slsreview.location import Location
 from slsreview.model.project import Function, Worker
@@ -57,7 +57,12 @@ class SecretReachesLogOrResponse(Rule):
     One finding per log call or response, naming every secret that reaches it. A value passed
     through a call whose name says it hides it (`mask(...)`, `redact(...)`, `hashlib.sha256(...)`,
     `createHash(...)`) inside the log call is not reported, and neither are a secret's length
-    (`len(key)`) or whether it is set (`!!env.KEY`, `"yes" if KEY else "no"`).
+    (`len(key)`, `key.length`) or whether it is set (`!!env.KEY`, `"yes" if KEY else "no"`).
+    An SSM parameter read without `WithDecryption` (or Powertools' `decrypt`) is a String
+    parameter, no secret. A request credential logged after the handler called something that
+    verifies or decodes one (`validate_jwt(token)`, `jwt.verify`) is taken to be a claim of the
+    verified token (a user id), not the token: the facts do not yet tell a value derived through
+    a call from the value itself, and reporting every claim would cry wolf.
 
     ## Why is this bad?
     Logs are read by far more people and systems than secrets are: CloudWatch Logs and Workers
@@ -162,7 +167,7 @@ class SecretReachesLogOrResponse(Rule):
             {
                 "template.yaml": _PY,
                 "src/app.py": (
-                    "import hashlib\nimport logging\nimport os\n\n"
+                    "import hashlib\nimport logging\nimport os\n\nimport boto3\n\n"
                     "logger = logging.getLogger()\n"
                     'API_TOKEN = os.environ.get("API_TOKEN", "")\n\n\n'
                     "def handler(event, context):\n"
@@ -171,10 +176,26 @@ class SecretReachesLogOrResponse(Rule):
                     '    logger.info("secret arn %s", os.environ["STRIPE_SECRET_ARN"])\n'
                     '    logger.info("primary key %s", os.environ.get("PRIMARY_KEY"))\n'
                     '    logger.info("user agent %s", event["headers"].get("user-agent"))\n'
+                    '    region = boto3.client("ssm").get_parameter(Name="/orders/region")["Parameter"]["Value"]\n'
+                    '    logger.info("region %s", region)  # a String parameter, not decrypted: no secret\n'
                     '    return {"statusCode": 200, "body": "ok"}\n'
                 ),
             },
             name="python-presence-length-hash-and-non-secrets",
+        ),
+        Example(
+            {
+                "template.yaml": _PY,
+                "src/app.py": (
+                    "import logging\n\nfrom auth import validate_jwt\n\nlogger = logging.getLogger()\n\n\n"
+                    "def handler(event, context):\n"
+                    '    token = event["headers"]["authorization"].removeprefix("Bearer ")\n'
+                    "    claims = validate_jwt(token)\n"
+                    '    logger.info("caller %s", claims["sub"])  # a claim of the verified token, not the token\n'
+                    '    return {"statusCode": 200}\n'
+                ),
+            },
+            name="claims-after-verification",
         ),
         Example(
             {
@@ -195,37 +216,37 @@ class SecretReachesLogOrResponse(Rule):
         ),
     ]
 
-    def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
-        yield from self._check(fn, ctx, _lambda_secret_env(ctx, fn))
-
-    def check_worker(self, worker: Worker, ctx: Context) -> Iterator[Report]:
-        if _shadowed_view(ctx, worker):
-            return
-        yield from self._check(worker, ctx, _worker_secret_env(ctx, worker))
-
-    def _check(self, unit: Function | Worker, ctx: Context, secret_env: set[str]) -> Iterator[Report]:
-        facts = ctx.facts(unit)
-        if facts is None:
-            return
-        name = unit.name if isinstance(unit, Function) else unit.display_name
-        places: dict[tuple[str, Location], list[str]] = {}
-        for sink in ("log", "response"):
-            for flow in facts.flows(sink=sink):
-                what = _secret(flow, sink, secret_env)
-                if what is None or masked(facts, flow):
-                    continue
-                found = places.setdefault((sink, flow.loc), [])
-                if what not in found:
-                    found.append(what)
-        for (sink, loc), whats in sorted(places.items(), key=lambda item: (item[0][1], item[0][0])):
+    def check(self, ctx: Context) -> Iterator[Report]:
+        # One finding per place: two functions running one handler file share their findings.
+        places: dict[tuple[Location, str], tuple[list[str], list[Function | Worker]]] = {}
+        units: list[tuple[Function | Worker, set[str]]] = [(fn, _lambda_secret_env(ctx, fn)) for fn in ctx.project.functions]
+        units += [(w, _worker_secret_env(ctx, w)) for w in ctx.project.workers if not _shadowed_view(ctx, w)]
+        for unit, secret_env in units:
+            facts = ctx.facts(unit)
+            if facts is None:
+                continue
+            for sink in ("log", "response"):
+                for flow in facts.flows(sink=sink):
+                    what = _secret(flow, sink, secret_env)
+                    if what is None or masked(facts, flow):
+                        continue
+                    if flow.source.kind == "event" and after_verification(facts, flow):
+                        continue
+                    whats, owners = places.setdefault((flow.loc, sink), ([], []))
+                    if what not in whats:
+                        whats.append(what)
+                    if unit not in owners:
+                        owners.append(unit)
+        for (loc, sink), (whats, owners) in sorted(places.items(), key=lambda item: (item[0][0], item[0][1])):
             subject = _join(whats)
             subject = subject[0].upper() + subject[1:]
+            names = _join(sorted(u.name if isinstance(u, Function) else u.display_name for u in owners))
             if sink == "log":
                 verb = "reaches" if len(whats) == 1 else "reach"
-                yield Report(loc, f"{subject} {verb} a log call in {name}: anyone who can read its logs can use it", subject=unit)
+                yield Report(loc, f"{subject} {verb} a log call in {names}: anyone who can read its logs can use it", subject=owners[0])
             else:
                 verb = "is" if len(whats) == 1 else "are"
-                yield Report(loc, f"{subject} {verb} returned in the response of {name}: every caller receives it", fix=RESPONSE_FIX, subject=unit)
+                yield Report(loc, f"{subject} {verb} returned in the response of {names}: every caller receives it", fix=RESPONSE_FIX, subject=owners[0])
 
 
 def _secret(flow: Flow, sink: str, secret_env: set[str]) -> str | None:

@@ -8,6 +8,7 @@ from slsreview.loaders.nodes import Intrinsic
 from slsreview.location import Location
 from slsreview.model.project import Function
 from slsreview.rule import Context, Example, Expect, Report, Rule
+from slsreview.vocabulary.secrets import secret_name
 
 # {{resolve:secretsmanager:...}} and {{resolve:ssm-secure:...}}; plain `ssm` parameters are
 # String/StringList values, not secrets.
@@ -137,6 +138,7 @@ class SecretResolvedIntoConfig(Rule):
                 "template.yaml": _TEMPLATE.format(
                     variables="          STRIPE_SECRET_ARN: !Ref StripeSecret\n"
                     "          REGION_NAME: '{{resolve:ssm:/orders/region}}'\n"
+                    "          DB_USER: !Sub '{{resolve:secretsmanager:${DbSecret}:SecretString:username}}'\n"
                 )
                 + "  StripeSecret:\n    Type: AWS::SecretsManager::Secret\n"
             }
@@ -165,6 +167,8 @@ class SecretResolvedIntoConfig(Rule):
                     subject=functions[0],
                 )
                 continue
+            if not secret_name(name) and all(_plain_key(m.group(2)) for m in references):
+                continue  # {{resolve:secretsmanager:db:SecretString:username}}: the user name, not the password
             secret = references[0].group(2).split(":", 1)[0]
             yield Report(
                 loc,
@@ -172,6 +176,20 @@ class SecretResolvedIntoConfig(Rule):
                 "the value is stored there in plain text for anyone who can read the function",
                 subject=functions[0],
             )
+
+
+def _plain_key(reference: str) -> bool:
+    """True when a secretsmanager reference picks a JSON key that is no secret (username,
+    host, port, dbname): ``secret-id:SecretString:json-key:...``."""
+    parts = reference.split(":")
+    if "SecretString" not in parts:
+        return False
+    index = parts.index("SecretString")
+    key = parts[index + 1] if index + 1 < len(parts) else ""
+    return bool(key) and secret_name(key) is None and key.lower() in _PLAIN_KEYS
+
+
+_PLAIN_KEYS = frozenset({"username", "user", "host", "hostname", "port", "dbname", "database", "engine", "dbclusteridentifier", "dbinstanceidentifier", "endpoint", "region"})
 
 
 def _strings(value: Any) -> Iterator[str]:

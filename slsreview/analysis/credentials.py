@@ -7,14 +7,12 @@
     does_work(facts, ignore={"ASSETS"})     # does it touch data or spend money at all?
     fetch_handler(facts)                    # ("default.fetch", <where>) of a Worker, or None
 
-The words (credential headers, secret-name parts, verifying calls) are in
-``slsreview.vocabulary.credentials``; this module only applies them to ``Facts``.
+The words are in ``slsreview.vocabulary.credentials`` (credential headers, verifying calls) and
+``slsreview.vocabulary.secrets`` (secret names); this module only applies them to ``Facts``.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Iterable, Iterator
 
 from slsreview.analysis.facts import Call, Facts, Source, Value
@@ -24,28 +22,17 @@ from slsreview.vocabulary.credentials import (
     CREDENTIAL_HEADER_SUFFIXES,
     CREDENTIAL_HEADERS,
     CREDENTIAL_QUERY_PARAMS,
-    NOT_SECRET_PREFIXES,
-    NOT_SECRET_SUFFIXES,
-    SECRET_PAIRS,
-    SECRET_WORDS,
     VERIFY_CALLEES,
 )
+from slsreview.vocabulary.secrets import secret_name
 
-_PARTS = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _HEADER_READS = ("headers.get", "headers.has", "req.header", "get_header", "headers.__getitem__")
 
 
 def is_secret_name(name: str) -> bool:
-    """True when an environment or binding name says it holds a secret value."""
-    parts = [p for p in _PARTS.split(_CAMEL.sub("_", name).lower()) if p]
-    if not parts:
-        return False
-    if parts[-1] in NOT_SECRET_SUFFIXES or parts[0] in NOT_SECRET_PREFIXES:
-        return False
-    if any(part in SECRET_WORDS for part in parts):
-        return True
-    return any(pair in SECRET_PAIRS for pair in itertools.pairwise(parts))
+    """True when an environment or binding name says it holds a secret value (the words are
+    ``slsreview.vocabulary.secrets``'s, shared with the secrets rules)."""
+    return secret_name(name) == "strong"
 
 
 def is_secret_source(source: Source) -> bool:

@@ -12,6 +12,7 @@ applies them to ``Source`` and ``Flow`` facts, the same for both languages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from slsreview.analysis.facts import Facts, Flow, Source
@@ -36,7 +37,7 @@ def describe_secret(source: Source, secret_env: Collection[str] = ()) -> str | N
     connection string or password, a request header or field that carries a credential."""
     kind, name = source.kind, source.name
     if kind == "secret":
-        return f"the secret {name}" if name != "*" else "a value read from Secrets Manager or SSM"
+        return f"the secret {name}" if name not in ("*", "") else "a value read from Secrets Manager or SSM"
     if kind == "env":
         if name != "*" and (name in secret_env or secret_name(name) == "strong"):
             return f"the {name} secret"
@@ -89,6 +90,31 @@ def masked(facts: Facts, flow: Flow) -> bool:
         if not given or any((s.kind, s.name) == key for value in given for s in value.sources):
             maskers.append(inner)
     return all(any(_within(inner.loc, value.loc) for inner in maskers) for value in carrying)
+
+
+_VERIFY_WORDS = frozenset({"verify", "validate", "decode", "authenticate", "authorize", "introspect"})
+
+
+def after_verification(facts: Facts, flow: Flow) -> bool:
+    """True when, in the function of the flow's sink, a call that verifies or decodes a
+    credential (``validate_jwt(token)``, ``jwt.verify``, ``verifyToken``) runs after the
+    credential is read and before the sink: what is logged then is most likely a claim of the
+    verified token (a user id), which the facts cannot tell from the token itself."""
+    read, sink = flow.source.loc, flow.loc
+    for call in facts.calls():
+        if call.function != flow.function or call.loc.path != sink.path:
+            continue
+        last = call.callee.rsplit(".", 1)[-1]
+        words = {w for w in _WORDS.split(_CAMEL.sub("_", last).lower()) if w}
+        if not words & _VERIFY_WORDS:
+            continue
+        if (read.line, read.column) <= (call.loc.line, call.loc.column) < (sink.line, sink.column):
+            return True
+    return False
+
+
+_WORDS = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def _within(inner: Location, outer: Location) -> bool:

@@ -42,30 +42,7 @@ CREDENTIAL_HEADER_SUFFIXES = ("-signature", "-token", "-secret", "-api-key", "-a
 # (Not "key": ``?key=`` is as often an object key or a cache key as an API key.)
 CREDENTIAL_QUERY_PARAMS = frozenset({"token", "api_key", "apikey", "access_token", "auth", "signature", "sig"})
 
-# Words that make an environment name a secret: the name is split on "_" and "-" and any part
-# (or pair of parts, for API_KEY) matching one of these marks it.
-SECRET_WORDS = frozenset(
-    {
-        "secret",
-        "secrets",
-        "token",
-        "password",
-        "passwd",
-        "passphrase",
-        "pwd",
-        "apikey",
-        "credential",
-        "credentials",
-        "hmac",
-        "signingkey",
-        "privatekey",
-    }
-)
-SECRET_PAIRS = frozenset({("api", "key"), ("private", "key"), ("signing", "key"), ("access", "key"), ("auth", "key"), ("webhook", "key"), ("client", "secret"), ("master", "key")})
-# A name ending in one of these names *where* a secret is, not the secret itself
-# (PAYMENTS_SECRET_ID, TOKEN_URL, API_KEY_PARAMETER_NAME), or is a switch (ENABLE_TOKEN_AUTH).
-NOT_SECRET_SUFFIXES = ("arn", "id", "name", "url", "uri", "endpoint", "path", "region", "ttl", "header", "param", "parameter", "table", "bucket", "enabled", "length", "expiry", "expiration", "type", "mode")
-NOT_SECRET_PREFIXES = ("enable", "disable", "use", "is", "has")
+# Secret *names* (WEBHOOK_SECRET, apiKey; not PRIMARY_KEY or TOKEN_TTL) are slsreview.vocabulary.secrets'.
 
 # Calls that verify a caller's credential or a request signature, as resolved callees
 # (``module.function``) or their last parts.

@@ -139,6 +139,7 @@ SECRET_WORDS = frozenset(
         "signingkey",
         "privatekey",
         "secretkey",
+        "hmac",
         "accesstoken",
         "authtoken",
         "connectionstring",
@@ -411,8 +412,12 @@ PLACEHOLDER_WORDS = frozenset(
         "enter",
         "redacted",
         "notasecret",
+        "demo",
     }
 )
+# A short value of letters only that holds one of these is a made-up stand-in ("MyAPIkey",
+# "KeyValue", "testpassword"), not a generated credential.
+STAND_IN_PARTS = ("key", "token", "secret", "password", "passwd", "pass", "value", "my", "test", "demo", "sample", "dummy")
 # A value that is only one of these is a placeholder too ("secret", "password", "changeit"); as
 # a part of a longer value they prove nothing ("sk_test_..." is a real test key).
 PLACEHOLDER_VALUES = frozenset(
@@ -501,6 +506,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if len(set(text.lower()) - set("-_ .")) <= 2:  # xxxxxxxx, 00000000, x-x-x
         return True
+    if len(text) <= 20 and text.isalpha() and any(p in text.lower() for p in STAND_IN_PARTS):
+        return True
     words = [w.lower() for run in _WORDS.findall(text) for w in (_HUMPS.findall(run) or [run])]
     if any(word in PLACEHOLDER_WORDS for word in words):
         return True
@@ -526,8 +533,8 @@ def plainly_not_secret(value: str) -> bool:
     text = value.strip()
     if text.lower() in _BOOLEANS or _NUMBER.match(text):
         return True
-    if text.startswith(("arn:", "/", "./", "../", "~/", "s3://", "ssm:", "secretsmanager:")):
-        return True
+    if text.startswith(("arn:", "/", "./", "../", "~/", "s3://", "ssm:", "secretsmanager:", "$.", "$$.")) or text == "$":
+        return True  # ARNs, paths, JSONPath (Step Functions' "token.$": "$$.Task.Token")
     url = _URL.match(text)
     if url and not (url.group(1) and ":" in url.group(1)):
         return True

@@ -70,9 +70,8 @@ class SecretRead:
     """An AWS operation whose result is a secret: the input naming the secret, and the input
     without which the value is not decrypted (a plain SSM String parameter is no secret).
 
-    Disagreements today: the Python analyzer counts SSM reads as secrets only when
-    ``WithDecryption`` is given and not literally ``False``; the JavaScript analyzer counts them
-    always. An unnamed secret is ``*`` in Python and ``""`` in JavaScript."""
+    Both analyzers count SSM reads as secrets only when ``WithDecryption`` is given and not
+    literally ``False``; a secret whose name is not a literal is named ``*``."""
 
     name_key: str
     decrypt_key: str | None = None
@@ -91,9 +90,8 @@ class PowertoolsRead:
     """A Powertools for AWS Lambda parameters function whose result is a secret.
 
     ``python``/``javascript``: the function's name in each (``ABSENT``: not recognised there).
-    ``decrypt``: the Python keyword without which a parameter is not decrypted (the Python
-    analyzer requires it; the JavaScript analyzer, whose ``getParameter`` takes
-    ``{ decrypt: true }`` in an options object, does not look)."""
+    ``decrypt``: the keyword (Python) or option (JavaScript, ``getParameter("/x", { decrypt:
+    true })``) without which a parameter is not decrypted, and so no secret."""
 
     python: str | Absent
     javascript: str | Absent

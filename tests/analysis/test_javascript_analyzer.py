@@ -554,7 +554,7 @@ def test_secrets_reach_logs() -> None:
         const sm = new SecretsManagerClient({});
         export const handler = async () => {
           const { SecretString } = await sm.send(new GetSecretValueCommand({ SecretId: "prod/db" }));
-          const param = await new SSMClient({}).send(new GetParameterCommand({ Name: "/api/key" }));
+          const param = await new SSMClient({}).send(new GetParameterCommand({ Name: "/api/key", WithDecryption: true }));
           const token = await getSecret("stripe");
           console.log(SecretString, param.Parameter.Value, token);
         };

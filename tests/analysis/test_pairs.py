@@ -179,6 +179,18 @@ def _log_event(f: Facts) -> None:
     assert any(fl.source.name == "event" for fl in flows)
 
 
+def _length_only(f: Facts) -> None:
+    assert len(f.calls("log")) == 1 and not f.flows(sink="log")
+
+
+def _no_secret(f: Facts) -> None:
+    assert len(f.calls("log")) == 3 and not f.flows(source="secret")
+
+
+def _decrypted_secrets(f: Facts) -> None:
+    assert sorted(fl.source.name for fl in f.flows(source="secret", sink="log")) == ["/orders/api-key", "/orders/db-password"]
+
+
 def _secret_manager_to_log(f: Facts) -> None:
     assert f.calls("aws.secretsmanager.GetSecretValue")
     assert f.flows(source="secret", sink="log")
@@ -744,6 +756,74 @@ PAIRS = [
         export const handler = async () => {
           const { SecretString } = await sm.send(new GetSecretValueCommand({ SecretId: "prod/stripe" }));
           console.log("loaded", SecretString);
+        };
+        """,
+    ),
+    Pair(
+        "plain-ssm-parameter-is-no-secret",
+        _no_secret,
+        python="""
+        import boto3
+        from aws_lambda_powertools.utilities.parameters import get_parameter
+
+        ssm = boto3.client("ssm")
+
+        def handler(event, context):
+            print(ssm.get_parameter(Name="/orders/region")["Parameter"]["Value"])
+            print(ssm.get_parameter(Name="/orders/stage", WithDecryption=False))
+            print(get_parameter("/orders/table"))
+        """,
+        javascript="""
+        import { SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
+        import { getParameter } from "@aws-lambda-powertools/parameters/ssm";
+        const ssm = new SSMClient({});
+
+        export const handler = async () => {
+          console.log((await ssm.send(new GetParameterCommand({ Name: "/orders/region" }))).Parameter.Value);
+          console.log(await ssm.send(new GetParameterCommand({ Name: "/orders/stage", WithDecryption: false })));
+          console.log(await getParameter("/orders/table"));
+        };
+        """,
+    ),
+    Pair(
+        "decrypted-ssm-parameter-is-a-secret",
+        _decrypted_secrets,
+        python="""
+        import boto3
+        from aws_lambda_powertools.utilities.parameters import get_parameter
+
+        ssm = boto3.client("ssm")
+
+        def handler(event, context):
+            print(ssm.get_parameter(Name="/orders/api-key", WithDecryption=True))
+            print(get_parameter("/orders/db-password", decrypt=True))
+        """,
+        javascript="""
+        import { SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
+        import { getParameter } from "@aws-lambda-powertools/parameters/ssm";
+        const ssm = new SSMClient({});
+
+        export const handler = async () => {
+          console.log(await ssm.send(new GetParameterCommand({ Name: "/orders/api-key", WithDecryption: true })));
+          console.log(await getParameter("/orders/db-password", { decrypt: true }));
+        };
+        """,
+    ),
+    Pair(
+        "a-secrets-length-is-no-secret",
+        _length_only,
+        python="""
+        import json
+        import os
+
+        def handler(event, context):
+            body = json.loads(event["body"])
+            print("key", len(os.environ["API_KEY"]), "email", len(body["email"]))
+        """,
+        javascript="""
+        export const handler = async (event) => {
+          const body = JSON.parse(event.body);
+          console.log("key", process.env.API_KEY.length, "email", body.email.length);
         };
         """,
     ),
@@ -1448,6 +1528,7 @@ def _more_vocabulary_pairs() -> list[Pair]:
         found = aws.service(service)
         assert operation is not None and found is not None
         decrypt = f", {read.decrypt_key}=True" if read.decrypt_key else ""
+        js_decrypt = f", {read.decrypt_key}: true" if read.decrypt_key else ""
         pairs.append(
             Pair(
                 f"word-secret-{service}.{operation_name}",
@@ -1456,12 +1537,13 @@ def _more_vocabulary_pairs() -> list[Pair]:
                 f'    print(client.{operation.boto3_method}({read.name_key}="db"{decrypt}))\n',
                 javascript=f'import {{ {found.js_v3_client}, {operation.js_v3_command} }} from "{found.js_v3_package}";\n'
                 f"const client = new {found.js_v3_client}({{}});\nexport const handler = async () => {{\n"
-                f'  console.log(await client.send(new {operation.js_v3_command}({{ {read.name_key}: "db" }})));\n}};\n',
+                f'  console.log(await client.send(new {operation.js_v3_command}({{ {read.name_key}: "db"{js_decrypt} }})));\n}};\n',
             )
         )
     for reader in sources.POWERTOOLS_SECRET_READS:
         if isinstance(reader.python, str) and isinstance(reader.javascript, str):
             decrypt = f", {reader.decrypt}=True" if reader.decrypt else ""
+            js_decrypt = f", {{ {reader.decrypt}: true }}" if reader.decrypt else ""
             pairs.append(
                 Pair(
                     f"word-secret-powertools-{reader.javascript}",
@@ -1469,7 +1551,7 @@ def _more_vocabulary_pairs() -> list[Pair]:
                     python=f"from aws_lambda_powertools.utilities.parameters import {reader.python}\n"
                     f'def handler(event, context):\n    print({reader.python}("db"{decrypt}))\n',
                     javascript=f'import {{ {reader.javascript} }} from "@aws-lambda-powertools/parameters/secrets";\n'
-                    f'export const handler = async () => {{ console.log(await {reader.javascript}("db")); }};\n',
+                    f'export const handler = async () => {{ console.log(await {reader.javascript}("db"{js_decrypt})); }};\n',
                 )
             )
     shared = {w.name for w in powertools.WRAPPERS if w.python} & {w.name for w in powertools.WRAPPERS if w.javascript}

@@ -240,6 +240,8 @@ class Expressions(State):
     ) -> Val:
         """The value of ``v.prop`` (``node`` is where it is read)."""
         kind = v.kind
+        if prop == "length" and kind in ("", "envvar", "event"):
+            return EMPTY  # a count says nothing of the value, as Python's len() does not
         if kind == "":
             return plain(v.sources)
         if kind == "mod":

@@ -233,12 +233,16 @@ class Services(State):
             awaited=awaited,
             sink="write" if operation.writes else name,
         )
-        key = SECRET_READS.get((operation.service, operation.name))
-        if key is not None:
-            found = props.get(key)
-            secret = found[1].literal if found is not None and found[1].lit else ""
-            return Val(sources=(Source("secret", str(secret or ""), self.loc(node)),))
-        return EMPTY
+        read = SECRET_READS.get((operation.service, operation.name))
+        if read is None:
+            return EMPTY
+        if read.decrypt_key is not None:  # a parameter is a secret when it is decrypted
+            decrypt = props.get(read.decrypt_key)
+            if decrypt is None or (decrypt[1].lit and decrypt[1].literal is False):
+                return EMPTY
+        found = props.get(read.name_key)
+        secret = found[1].literal if found is not None and found[1].lit else None
+        return Val(sources=(Source("secret", str(secret or "*"), self.loc(node)),))
 
     def send_call(
         self: Analyzer, node: Node, rv: Val, obj: Node, arguments: Node | None, awaited: bool

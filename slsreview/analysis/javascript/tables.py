@@ -50,10 +50,14 @@ CHILD_LOGGER = logs.CHILD_LOGGER_METHOD["javascript"]
 RANDOM_SOURCES = spellings(sources.RANDOM, "javascript")
 TIME_SOURCES = spellings(sources.TIME, "javascript")
 TIME_CONSTRUCTORS = spellings(sources.TIME_CONSTRUCTORS, "javascript")  # new Date()
-SECRET_READS = {key: read.name_key for key, read in sources.SECRET_READS.items()}
+SECRET_READS = sources.SECRET_READS
 POWERTOOLS_SECRET_READS = frozenset(
     r.javascript for r in sources.POWERTOOLS_SECRET_READS if isinstance(r.javascript, str)
 )
+# getParameter("/x", { decrypt: true }): the option without which a parameter is not decrypted
+POWERTOOLS_DECRYPT = {
+    r.javascript: r.decrypt for r in sources.POWERTOOLS_SECRET_READS if isinstance(r.javascript, str) and r.decrypt
+}
 CONSTANT_TIME = spellings(crypto.CONSTANT_TIME, "javascript")  # -> Comparison.op
 CRYPTO_COMPARE = crypto.CRYPTO_COMPARE
 JSON_PARSERS = spellings(parsing.JSON_PARSERS, "javascript")  # JSON.parse -> json.parse

@@ -16,6 +16,7 @@ from slsreview.analysis.facts import Source
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.tables import (
     LOG_EVENT_OPTION,
+    POWERTOOLS_DECRYPT,
     POWERTOOLS_FUNCTIONS,
     POWERTOOLS_MIDDLEWARES,
     POWERTOOLS_PACKAGE,
@@ -56,13 +57,20 @@ class Wrappers(State):
     def call_parameter(
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
     ) -> Val:
-        """Powertools getSecret("id") / getParameter("/name"): the result is a secret."""
+        """Powertools getSecret("id"), and getParameter("/name", { decrypt: true }): the result
+        is a secret (a parameter only when decrypted, as in Python)."""
         if not qual.startswith(POWERTOOLS_PACKAGE):
             return self.plain_call(node, qual, None, arguments, awaited)
         args = self.args(arguments)
         self.add_call(node, "", qual, args, awaited=awaited)
-        name = args[0][1].literal if args and args[0][1].lit else ""
-        return Val(sources=(Source("secret", str(name or ""), self.loc(node)),))
+        read = POWERTOOLS_DECRYPT.get(qual.rsplit(".", 1)[-1])
+        if read is not None:
+            options = args[1][1] if len(args) > 1 else EMPTY
+            decrypt = options.props.get(read) if options.kind == "obj" and options.props else None
+            if decrypt is None or (decrypt[1].lit and decrypt[1].literal is False):
+                return EMPTY
+        name = args[0][1].literal if args and args[0][1].lit else None
+        return Val(sources=(Source("secret", str(name or "*"), self.loc(node)),))
 
     def call_make_idempotent(
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
