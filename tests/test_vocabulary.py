@@ -155,6 +155,27 @@ def test_input_decides_for_transactions_and_partiql() -> None:
     assert "dynamodb:PartiQLSelect" in statement.actions
 
 
+@pytest.mark.parametrize(
+    ("service_name", "operation"),
+    [
+        ("cognito-idp", "InitiateAuth"),  # botocore: authtype none
+        ("cognito-idp", "SignUp"),
+        ("cognito-identity", "GetId"),
+        ("sts", "AssumeRoleWithWebIdentity"),
+        ("sts", "GetCallerIdentity"),  # signed, but AWS documents that it needs no permission
+    ],
+)
+def test_calls_iam_never_authorizes(service_name: str, operation: str) -> None:
+    op = aws.operation(service_name, operation)
+    assert op is not None and not op.authorized
+
+
+def test_signed_calls_are_authorized() -> None:
+    for service_name, operation in (("cognito-idp", "AdminInitiateAuth"), ("sts", "AssumeRole"), ("dynamodb", "TransactWriteItems")):
+        op = aws.operation(service_name, operation)
+        assert op is not None and op.authorized, operation
+
+
 def test_unknown_is_said_never_guessed() -> None:
     # an operation with no IAM action of its name and no documented override
     op = aws.operation("bedrock-runtime", "InvokeModelWithBidirectionalStream")

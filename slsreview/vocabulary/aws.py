@@ -21,7 +21,9 @@ the versions it came from (``about()``). Loaded on first use, once per process.
     'aws.s3.PutObject'
 
 An operation whose IAM action could not be established has ``actions == ()`` and
-``writes is None``: unknown, never guessed. When ``input_decides`` is true the call's input
+``writes is None``: unknown, never guessed. ``authorized`` is False for the calls IAM never
+sees (``cognito-idp`` ``InitiateAuth`` is sent unsigned; ``sts`` ``GetCallerIdentity`` needs no
+permission). When ``input_decides`` is true the call's input
 picks which of ``actions`` it needs (a ``TransactWriteItems`` of Puts needs ``dynamodb:PutItem``).
 """
 
@@ -74,6 +76,9 @@ class Operation:
     writes: bool | None  # True when an action is Write / Permissions management / Tagging
     input_decides: bool  # the call's input chooses which of `actions` it needs
     boto3_method: str  # "put_item"
+    # False when IAM never authorizes the call: botocore sends it unsigned (Cognito's
+    # InitiateAuth, SignUp...) or AWS documents that it needs no permission (GetCallerIdentity)
+    authorized: bool = True
 
     @property
     def word(self) -> str:
@@ -381,6 +386,9 @@ def _operations(service_name: str) -> dict[str, Operation]:
     for name, code in svc._ops.items():
         parts = code.split(" ")
         access = parts[0]
+        authorized = parts[-1] != "!"
+        if not authorized:
+            parts = parts[:-1]
         input_decides = parts[-1] == "~"
         listed = parts[1:-1] if input_decides else parts[1:]
         if access == "?":
@@ -396,6 +404,7 @@ def _operations(service_name: str) -> dict[str, Operation]:
             writes=None if access == "?" else access == "w",
             input_decides=input_decides,
             boto3_method=svc._py.get(name) or snake_case(name),
+            authorized=authorized,
         )
     return out
 
