@@ -49,6 +49,12 @@ _KNOWN = {
     for p in (
         ManagedPolicy("AWSLambdaBasicExecutionRole", "/service-role/", "v1", _allow_all(*_LOGS)),
         ManagedPolicy(
+            "AWSLambdaBasicDurableExecutionRolePolicy",
+            "/service-role/",
+            "v3",
+            _allow_all(*_LOGS, "lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"),
+        ),
+        ManagedPolicy(
             "AWSLambdaVPCAccessExecutionRole",
             "/service-role/",
             "v3",
