@@ -529,3 +529,25 @@ def test_writes_is_iams_classification_not_the_name() -> None:
     for (service_name, name), (writes, levels) in cases.items():
         op = aws.operation(service_name, name)
         assert op is not None and (op.writes, op.access_levels) == (writes, levels), name
+
+
+@pytest.mark.parametrize(
+    ("word", "service_name", "actions"),
+    [
+        ("aws.dynamodb.PutItem", "dynamodb", ("dynamodb:PutItem",)),
+        ("aws.stepfunctions.StartExecution", "stepfunctions", ("states:StartExecution",)),
+        # how the JavaScript analyzer spells services: the v3 package without its dashes
+        ("aws.sfn.StartExecution", "stepfunctions", ("states:StartExecution",)),
+        ("aws.cloudwatchlogs.PutLogEvents", "logs", ("logs:PutLogEvents",)),
+        ("aws.eventbridge.PutEvents", "events", ("events:PutEvents",)),
+        ("aws.bedrockruntime.InvokeModel", "bedrock-runtime", ("bedrock:InvokeModel",)),
+    ],
+)
+def test_operation_of_a_call_word(word: str, service_name: str, actions: tuple[str, ...]) -> None:
+    op = aws.operation_of_word(word)
+    assert op is not None and (op.service, op.actions) == (service_name, actions)
+
+
+@pytest.mark.parametrize("word", ["aws.*.PutItem", "aws.dynamodb.NoSuchOperation", "cf.kv.put", "aws.dynamodb", "log"])
+def test_words_that_name_no_operation(word: str) -> None:
+    assert aws.operation_of_word(word) is None

@@ -19,6 +19,8 @@ the versions it came from (``about()``). Loaded on first use, once per process.
     'PutItem'
     >>> aws.boto3_resource("s3", "Object").action("put")[0].word
     'aws.s3.PutObject'
+    >>> aws.operation_of_word("aws.sfn.StartExecution").actions
+    ('states:StartExecution',)
 
 An operation whose IAM action could not be established has ``actions == ()`` and
 ``writes is None``: unknown, never guessed. ``authorized`` is False for the calls IAM never
@@ -158,6 +160,24 @@ def service(name: str) -> Service | None:
 def operation(service_name: str, name: str) -> Operation | None:
     """An operation by service and operation name: ``operation("s3", "HeadObject")``."""
     found = _services().get(service_name)
+    return found.operation(name) if found is not None else None
+
+
+def service_of_word(name: str) -> Service | None:
+    """The service a fact's service word names: the boto3 client name (``stepfunctions``), or
+    the service id written as one lower-case word, as the JavaScript SDK packages spell it with
+    the dashes dropped (``sfn``, ``cloudwatchlogs``, ``eventbridge``, ``bedrockruntime``)."""
+    return _services().get(name) or _by_compact_id().get(name)
+
+
+def operation_of_word(word: str) -> Operation | None:
+    """The operation a ``Call.name`` such as ``aws.dynamodb.PutItem`` (or ``aws.sfn.StartExecution``)
+    names; None for other words, a service given as ``*`` and unknown operations."""
+    head, _, rest = word.partition(".")
+    service_name, _, name = rest.partition(".")
+    if head != "aws" or not name:
+        return None
+    found = service_of_word(service_name)
     return found.operation(name) if found is not None else None
 
 
@@ -430,6 +450,15 @@ def _by_operation_name() -> dict[str, tuple[Service, ...]]:
         for name in svc._ops:
             index.setdefault(name, []).append(svc)
     return {name: tuple(found) for name, found in index.items()}
+
+
+@cache
+def _by_compact_id() -> dict[str, Service]:
+    out: dict[str, Service] = {}
+    for svc in _services().values():
+        for service_id in (svc.service_id, *(p.removeprefix("@aws-sdk/client-") for p in svc.js_v3_packages)):
+            out.setdefault(re.sub(r"[\s-]", "", service_id).lower(), svc)
+    return out
 
 
 @cache
