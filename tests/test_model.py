@@ -918,3 +918,135 @@ def test_long_form_intrinsics_in_json_templates() -> None:
     assert (grant.resources[0].text, grant.resources[0].refers_to) == ("{!GetAtt Bucket.Arn}/*", ("Bucket",))
     assert grants.covers("s3:PutObject", target="Bucket") == "granted"
     assert grants.covers("s3:GetObject") == "not-granted"
+
+
+def test_role_policies_attached_by_role_name_and_role_policy_resources() -> None:
+    grants = _grants(
+        """\
+        Resources:
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              Role: !GetAtt FnRole.Arn
+              Code: {ZipFile: "def handler(e, c): pass"}
+          FnRole:
+            Type: AWS::IAM::Role
+            Properties:
+              RoleName: orders-fn
+              AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+          ByName:
+            Type: AWS::IAM::Policy
+            Properties:
+              PolicyName: by-name
+              Roles: [orders-fn]
+              PolicyDocument: {Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: "*"}]}
+          RolePolicy:
+            Type: AWS::IAM::RolePolicy
+            Properties:
+              RoleName: !Ref FnRole
+              PolicyName: orders
+              PolicyDocument: {Statement: [{Effect: Allow, Action: dynamodb:PutItem, Resource: "*"}]}
+          OtherRolePolicy:
+            Type: AWS::IAM::RolePolicy
+            Properties:
+              RoleName: someone-else
+              PolicyName: other
+              PolicyDocument: {Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]}
+        """
+    )
+    assert grants.known and grants.role == "FnRole"
+    assert [g.policy for g in grants.grants] == ["ByName", "RolePolicy"]
+    assert grants.covers("dynamodb:PutItem") == "granted"
+    assert grants.covers("s3:GetObject") == "not-granted"
+
+
+def test_sam_connectors_make_the_grants_unknown() -> None:
+    grants = _grants(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties: {Runtime: python3.13, Handler: app.handler, InlineCode: "def handler(e, c): pass"}
+          Other:
+            Type: AWS::Serverless::Function
+            Connectors:
+              TableConnector:
+                Properties: {Destination: {Id: Orders}, Permissions: [Read]}
+            Properties: {Runtime: python3.13, Handler: app.handler, InlineCode: "def handler(e, c): pass"}
+          FnToOrders:
+            Type: AWS::Serverless::Connector
+            Properties:
+              Source: {Id: Fn}
+              Destination: {Id: Orders}
+              Permissions: [Write]
+          Orders: {Type: AWS::DynamoDB::Table}
+        """
+    )
+    assert [(u.why, u.can_deny) for u in grants.unknown] == [("SAM connector FnToOrders adds permissions to the role", False)]
+    assert grants.covers("dynamodb:PutItem") == "unknown"
+    other = _grants(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Other:
+            Type: AWS::Serverless::Function
+            Connectors:
+              TableConnector:
+                Properties: {Destination: {Id: Orders}, Permissions: [Read]}
+            Properties: {Runtime: python3.13, Handler: app.handler, InlineCode: "def handler(e, c): pass"}
+          Orders: {Type: AWS::DynamoDB::Table}
+        """
+    )
+    assert [u.why for u in other.unknown] == ["SAM connector TableConnector adds permissions to the role"]
+
+
+def test_written_statements_and_policy_references_name_their_owner() -> None:
+    from slsreview.model.policies import policy_references, written_statements
+
+    functions, resources = template(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              InlineCode: "def handler(e, c): pass"
+              Policies:
+                - AWSLambdaBasicExecutionRole
+                - DynamoDBReadPolicy: {TableName: orders}
+                - Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]
+          Shared:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "*"}]}
+              ManagedPolicyArns: [!Ref Extra]
+          Extra:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument: {Statement: [{Effect: Allow, Action: sqs:*, Resource: "*"}]}
+          A:
+            Type: AWS::Lambda::Function
+            Properties: {Runtime: python3.13, Handler: app.handler, Role: !GetAtt Shared.Arn, Code: {ZipFile: x}}
+          B:
+            Type: AWS::Lambda::Function
+            Properties: {Runtime: python3.13, Handler: app.handler, Role: !GetAtt Shared.Arn, Code: {ZipFile: x}}
+        """
+    )
+    project = Project(functions=functions, resources=resources)
+    statements = written_statements(project)
+    assert [(s.owner.label, s.grant.actions, s.node.loc("Action").line) for s in statements] == [
+        ("Fn", ("s3:GetObject",), 12),
+        ("managed policy Extra (used by A, B)", ("sqs:*",), 21),
+    ]
+    refs = policy_references(project)
+    assert [(r.kind, r.name, r.loc.line, r.owner.logical_id) for r in refs] == [
+        ("managed", "AWSLambdaBasicExecutionRole", 10, "Fn"),
+        ("template", "DynamoDBReadPolicy", 11, "Fn"),
+        ("managed", "", 17, "Shared"),
+    ]
+    assert statements[0].owner.function is functions[0] and statements[1].owner.function is None

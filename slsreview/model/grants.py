@@ -90,6 +90,8 @@ class Grant:
     loc: Location  # the statement, template entry, managed policy entry or property
     via_role: str | None = None  # the template's AWS::IAM::Role it comes through
     actions_known: bool = True  # False when Action is an intrinsic
+    # the statement as written (inline documents only), for findings about one of its entries
+    node: MapNode | None = field(default=None, compare=False, hash=False, repr=False)
 
     def action_applies(self, action: str) -> Applies:
         if not self.actions_known:
@@ -254,6 +256,17 @@ def grants_for(fn: Function, resources: Iterable[Resource]) -> Grants:
     return Grants(fn.name, tuple(out.grants), tuple(out.unknowns), out.role_id)
 
 
+def read_document(
+    document: Any, resources: Iterable[Resource], name: str, loc: Location, via: str | None = None
+) -> tuple[list[Grant], list[Unknown]]:
+    """The statements of one policy document as written (``PolicyDocument`` of a role, policy
+    or managed policy, or a SAM inline policy), each a ``Grant`` carrying its ``node``, and what
+    could not be read. ``resources`` are the template's, for references in ``Resource``."""
+    out = _Collector({r.logical_id: r for r in resources})
+    out.document(document, "inline", name, loc, via)
+    return out.grants, out.unknowns
+
+
 @dataclass
 class _Collector:
     by_id: dict[str, Resource]
@@ -299,11 +312,16 @@ class _Collector:
         self.managed_list(_lift(props.get("ManagedPolicyArns")), props.loc("ManagedPolicyArns"), via)
         if "PermissionsBoundary" in props:
             self.unknown(f"{via} has a permissions boundary, which limits what it grants", props.loc("PermissionsBoundary"), can_deny=True)
+        role_name = props.get("RoleName")
         for other in self.by_id.values():
-            if other.type not in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            if other.type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+                roles = _lift(other.properties.get("Roles"))
+                attached = isinstance(roles, ListNode) and any(_names(r, via, role_name) for r in roles)
+            elif other.type == "AWS::IAM::RolePolicy":
+                attached = _names(other.properties.get("RoleName"), via, role_name)
+            else:
                 continue
-            roles = other.properties.get("Roles")
-            if isinstance(roles, ListNode) and any(_names(r, via) for r in roles):
+            if attached:
                 self.document(other.properties.get("PolicyDocument"), "inline", other.logical_id, other.loc, via)
 
     def managed_list(self, arns: Any, loc: Location, via: str | None) -> None:
@@ -391,6 +409,7 @@ class _Collector:
                 loc=loc,
                 via_role=via,
                 actions_known=actions_known and not_actions_known,
+                node=node,
             )
         )
 
@@ -467,6 +486,23 @@ class _Collector:
         self.sam_policies(fn)
         self.dead_letter(fn)
         self.destinations(fn)
+        self.connectors(fn)
+
+    def connectors(self, fn: Function) -> None:
+        """SAM connectors whose source is the function add policies to its role (the model
+        does not expand them): ``AWS::Serverless::Connector`` resources and the ``Connectors``
+        attribute of the function's own resource."""
+        embedded = fn.resource.node.get("Connectors")
+        if isinstance(embedded, MapNode):
+            for name in embedded:
+                self.unknown(f"SAM connector {name} adds permissions to the role", embedded.loc(name))
+        for other in self.by_id.values():
+            if other.type != "AWS::Serverless::Connector":
+                continue
+            source = other.properties.get("Source")
+            source = _lift(source)
+            if isinstance(source, MapNode) and (source.get("Id") == fn.name or _names(source.get("Arn"), fn.name)):
+                self.unknown(f"SAM connector {other.logical_id} adds permissions to the role", other.loc)
 
     @staticmethod
     def _is_sam_event(fn: Function, name: str) -> bool:
@@ -588,9 +624,13 @@ def _items(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def _names(role_ref: Any, logical_id: str) -> bool:
+def _names(role_ref: Any, logical_id: str, role_name: Any = None) -> bool:
+    """Whether a ``Roles`` entry (or ``RoleName``) is this role: ``!Ref Role``, or the literal
+    ``RoleName`` the role is given."""
     role_ref = _lift(role_ref)
-    return isinstance(role_ref, Intrinsic) and role_ref.ref_target() == logical_id
+    if isinstance(role_ref, Intrinsic):
+        return role_ref.ref_target() == logical_id
+    return isinstance(role_ref, str) and isinstance(role_name, str) and role_ref == role_name
 
 
 def _reference(part: Intrinsic) -> str | None:
