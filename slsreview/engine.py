@@ -164,6 +164,9 @@ def _in_changes(finding: Finding, changed: dict[str, set[int] | None]) -> bool:
     return lines is None or finding.line in lines or finding.category == "parse"
 
 
+IMPORT_DEPTH = 6  # rounds of following local imports from the handlers
+
+
 class _Run:
     def __init__(self, settings: Settings, rules: list[type[Rule]], cwd: Path) -> None:
         self.settings = settings
@@ -173,13 +176,14 @@ class _Run:
         self.project = Project()
         self.texts: dict[str, str] = {}
         self.facts: dict[str, FileFacts] = {}
-        self.imports: dict[str, list[str]] = {}  # source path -> local modules it imports
+        self.imports: dict[str, dict[str, str]] = {}  # source path -> {module as written: local file}
         self.cache_hits = 0
         self.discovery = Discovery()
         self._code_folders: dict[str, set[str]] | None = None
         self._allowed_roots: list[str] | None = None
         self.secret_literals: dict[str, list[Any]] = {}  # path -> SecretLiteral (analysis.secret_scan)
         self.known_secrets: set[str] = set()  # values masked wherever they would be shown
+        self._python_roots: list[str] | None = None  # the functions' code roots (CodeUri)
 
     # -- files ------------------------------------------------------------------------------
     def abspath(self, path: str) -> Path:
@@ -383,7 +387,9 @@ class _Run:
 
         cache = FactsCache(self.cwd / CACHE_DIR if self.settings.cache else None)
         pending = sorted(self.project.sources)
-        for _round in range(2):  # the handlers, then the local modules they import
+        # the handlers, then the local modules they import, then theirs (a lib/ helper's own
+        # helpers): bounded, since a project's import depth is small and cycles are common
+        for _round in range(IMPORT_DEPTH):
             jobs = []
             for path in pending:
                 text = self.read(path)
@@ -395,17 +401,17 @@ class _Run:
                 facts = self.facts.get(path)
                 if facts is None:
                     continue
-                resolved = []
+                resolved: dict[str, str] = {}
                 for imp in facts.imports:
                     for candidate in self._import_candidates(path, imp.module, facts.language, local_import_candidates):
                         if self.exists(candidate):
-                            resolved.append(candidate)
+                            resolved[imp.module] = candidate
                             if candidate not in self.project.sources:
                                 language = language_of(candidate) or facts.language
                                 self.project.sources[candidate] = SourceFile(candidate, language, f"imported by {path}")
                                 imported.append(candidate)
                             break
-                self.imports[path] = sorted(set(resolved))
+                self.imports[path] = resolved
             pending = sorted(set(imported))
             if not pending:
                 break
@@ -432,12 +438,14 @@ class _Run:
     def _import_candidates(self, importer: str, module: str, language: Any, candidates: Callable[..., list[str]]) -> list[str]:
         out = list(candidates(importer, module, language))
         if language == "python" and not module.startswith("."):
-            # Lambda puts the code root (CodeUri) on sys.path: `from lib import db` may live there.
-            for unit in self.project.functions:
-                if unit.source.path == importer:
-                    root = _code_root(unit)
-                    if root:
-                        out.extend(candidates(posixpath.join(root, "__root__.py"), module, language))
+            # Lambda puts the code root (CodeUri) on sys.path: `from lib import db` may live
+            # there, whether the handler or one of its modules imports it.
+            folder = posixpath.dirname(importer) or "."
+            if self._python_roots is None:
+                self._python_roots = sorted({r for fn in self.project.functions if fn.source.path and (r := _code_root(fn))})
+            for root in self._python_roots:
+                if is_within(folder, root):
+                    out.extend(candidates(posixpath.join(root, "__root__.py"), module, language))
         return list(dict.fromkeys(out))
 
     def facts_for(self, unit: Function | Worker) -> Facts | None:
@@ -451,11 +459,21 @@ class _Run:
         main = self.facts.get(source.path)
         if main is None:
             return None
-        files = [main] + [self.facts[p] for p in self.imports.get(source.path, []) if p in self.facts]
+        # the entry file, then every local module it reaches through imports, nearest first
+        order = [source.path]
+        modules: dict[tuple[str, str], str] = {}
+        for path in order:
+            imported = self.imports.get(path, {})
+            for module, target in imported.items():
+                modules[(path, module)] = target
+            for target in sorted(set(imported.values())):
+                if target not in order and target in self.facts:
+                    order.append(target)
+        files = [self.facts[p] for p in order if p in self.facts]
         symbol = source.symbol
         if unit.platform == "cloudflare-workers" and main.language == "python":
             symbol = "default"
-        return Facts(files, entry=symbol)
+        return Facts(files, entry=symbol, modules=modules)
 
     def scan_suppressions(self) -> list[Suppression]:
         known = {r.id for r in self.all_rules}

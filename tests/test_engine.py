@@ -49,6 +49,23 @@ def test_local_modules_are_followed_one_level(tmp_path: Path) -> None:
     assert put.loc.path == "src/lib/db.py" and put.loc.line == 5
 
 
+def test_local_modules_of_local_modules_are_followed_and_the_rest_is_external(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "template.yaml": SAM.format(runtime="python3.13", handler="handlers/orders.handler"),
+            "src/handlers/orders.py": "import json\nfrom lib.db import save\n\ndef handler(event, context):\n    save(json.loads(event['body']))\n",
+            "src/lib/__init__.py": "",
+            "src/lib/db.py": "import requests\nfrom lib.client import table\n\ndef save(item):\n    table.put_item(Item=item)\n",
+            "src/lib/client.py": "import boto3\nimport lib.missing\ntable = boto3.resource('dynamodb').Table('t')\n",
+        },
+    )
+    facts = facts_of(tmp_path)["OrdersFunction"]
+    assert facts is not None
+    assert [f.path for f in facts.files] == ["src/handlers/orders.py", "src/lib/db.py", "src/lib/client.py"]  # type: ignore[attr-defined]
+    assert [i.module for i in facts.external_imports()] == ["json", "requests", "boto3", "lib.missing"]  # type: ignore[attr-defined]
+
+
 def test_local_js_modules_are_followed(tmp_path: Path) -> None:
     write_tree(
         tmp_path,

@@ -72,7 +72,7 @@ the table), or any ``Call.name`` prefix (``aws.dynamodb.PutItem``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -414,9 +414,16 @@ class Facts:
     without it, for everything in the files.
     """
 
-    def __init__(self, files: Iterable[FileFacts], entry: str | None = None) -> None:
+    def __init__(
+        self,
+        files: Iterable[FileFacts],
+        entry: str | None = None,
+        modules: Mapping[tuple[str, str], str] | None = None,
+    ) -> None:
         self.files = list(files)
         self.entry_symbol = entry
+        # (importing file, module as written) -> the local file it resolved to
+        self.modules: Mapping[tuple[str, str], str] = modules or {}
         self._reachable: set[str | None] | None = None
         if entry is not None and self.files:
             self._reachable = self._compute_reachable(entry)
@@ -476,10 +483,21 @@ class Facts:
             stack.extend(q for q in graph if q.startswith(prefix) and q not in seen)
         return seen
 
+    def external_imports(self) -> list[Import]:
+        """Imports of these files that are not one of them: the standard library, packages, and
+        local modules that could not be found or read."""
+        paths = {f.path for f in self.files}
+        return [
+            imp
+            for file in self.files
+            for imp in file.imports
+            if self.modules.get((file.path, imp.module)) not in paths
+        ]
+
     def within(self, qualname: str) -> Facts:
         """The same files, answering only for code reachable from one function (and module-level
         code): a Worker's ``default.fetch`` without its ``scheduled`` or ``queue`` handlers."""
-        narrowed = Facts(self.files)
+        narrowed = Facts(self.files, modules=self.modules)
         narrowed.entry_symbol = self.entry_symbol
         narrowed._reachable = narrowed._reach_from([qualname])
         return narrowed
