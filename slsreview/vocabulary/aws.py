@@ -304,6 +304,12 @@ def service_of_js_class(name: str) -> Service | None:
     return _js_index()[1].get(name)
 
 
+def services_with_method(method: str, form: Literal["boto3", "js-v2"]) -> tuple[Service, ...]:
+    """Every service whose client has this method (``put_item``, or JS v2's ``putItem``): what a
+    call on an object the analyzers could not identify as a client may be calling."""
+    return _by_method(form).get(method, ())
+
+
 def services_with_operation(name: str) -> tuple[Service, ...]:
     """Every service that has an operation of this name, for a command whose import cannot be
     resolved: one service answers it; several mean the name alone does not say."""
@@ -450,6 +456,15 @@ def _by_operation_name() -> dict[str, tuple[Service, ...]]:
         for name in svc._ops:
             index.setdefault(name, []).append(svc)
     return {name: tuple(found) for name, found in index.items()}
+
+
+@cache
+def _by_method(form: str) -> dict[str, tuple[Service, ...]]:
+    index: dict[str, list[Service]] = {}
+    for svc in _services().values():
+        for op in _operations(svc.name).values():
+            index.setdefault(op.boto3_method if form == "boto3" else op.js_v2_method, []).append(svc)
+    return {method: tuple(dict.fromkeys(found)) for method, found in index.items()}
 
 
 @cache
