@@ -316,6 +316,15 @@ def services_with_operation(name: str) -> tuple[Service, ...]:
     return _by_operation_name().get(name, ())
 
 
+# -- Clients given someone else's credentials -------------------------------------------------
+# A client made with explicit credentials calls AWS as that principal, not as the function's role.
+# boto3: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html
+BOTO3_CREDENTIAL_ARGUMENTS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "botocore_session")
+# JS v3 client config `credentials`; v2 `accessKeyId`/`secretAccessKey`/`sessionToken`/`credentials`
+# (https://docs.aws.amazon.com/AWSJavaScriptSDK/latest/AWS/Config.html)
+JS_CREDENTIAL_OPTIONS = frozenset({"credentials", "accessKeyId", "secretAccessKey", "sessionToken"})
+
+
 # -- The DynamoDB document clients -----------------------------------------------------------
 # Not in botocore: the document clients wrap DynamoDB operations under shorter names.
 #   JS v3: https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-lib-dynamodb/

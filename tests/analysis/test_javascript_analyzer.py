@@ -1217,3 +1217,18 @@ def test_await_of_a_call_with_type_arguments_is_a_call() -> None:
     facts = analyze_javascript("a.ts", src, "typescript")
     (call,) = [c for c in facts.calls if c.name == "cf.d1.exec"]
     assert call.attr("op") == "first" and call.awaited
+
+
+def test_env_imported_from_the_workers_runtime_is_the_workers_env() -> None:
+    facts = analyze(
+        """
+        import { env } from "cloudflare:workers";
+        export async function enqueue(job) {
+          await env.JOBS.send(job);
+          return env.VERSION.trim();
+        }
+        """,
+        "src/jobs.js",
+    )
+    assert [(u.name, u.method, u.kind) for u in facts.binding_uses] == [("JOBS", "send", "queue")]
+    assert {(r.name, r.via) for r in facts.env_reads} == {("JOBS", "worker-env"), ("VERSION", "worker-env")}

@@ -241,6 +241,25 @@ def _batch_failures_set_key_by_key(f: Facts) -> None:
     assert "batchItemFailures" in ret.keys
 
 
+def _explicit_credentials(f: Facts) -> None:
+    calls = {c.name: c for c in f.calls("aws")}
+    assert calls["aws.dynamodb.GetItem"].attr("credentials") == "explicit"  # a client given keys
+    assert calls["aws.s3.GetObject"].attr("credentials") == "explicit"
+    assert calls["aws.sqs.SendMessage"].attr("credentials") is None  # the function's own role
+
+
+def _worker_subclass(f: Facts) -> None:
+    # a class extending a Worker class of the same file is one too: its this.env is the env
+    assert ("CACHE", "get") in {(u.name, u.method) for file in f.files for u in file.binding_uses}
+    assert ("CACHE", "worker-env") in {(r.name, r.via) for file in f.files for r in file.env_reads}
+
+
+def _env_handed_over(f: Facts) -> None:
+    # passing env on means any binding may be read where it goes: a read of "*"
+    assert any(r.name == "*" and r.via == "worker-env" and (r.function or "").endswith(".fetch") for r in f.env_reads())
+    assert ("CACHE", "worker-env") in {(r.name, r.via) for r in f.env_reads()}
+
+
 PAIRS = [
     Pair(
         "dynamodb-put-with-random-key",
@@ -1061,6 +1080,74 @@ PAIRS = [
           return response;
         };
         """,
+    ),
+    Pair(
+        "aws-client-with-explicit-credentials",
+        _explicit_credentials,
+        python=(
+            "import boto3\n"
+            "def handler(event, context):\n"
+            "    session = boto3.Session(aws_access_key_id=event['key'], aws_secret_access_key=event['secret'])\n"
+            "    session.client('dynamodb').get_item(TableName='t', Key={})\n"
+            "    boto3.client('s3', aws_access_key_id=event['key']).get_object(Bucket='b', Key='k')\n"
+            "    boto3.client('sqs').send_message(QueueUrl='q', MessageBody='m')\n"
+        ),
+        javascript=(
+            'import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";\n'
+            'import { S3Client, GetObjectCommand } from "@aws-sdk/client-s3";\n'
+            'import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";\n'
+            "export const handler = async (event) => {\n"
+            "  const credentials = { accessKeyId: event.key, secretAccessKey: event.secret };\n"
+            '  await new DynamoDBClient({ credentials }).send(new GetItemCommand({ TableName: "t", Key: {} }));\n'
+            '  await new S3Client({ region: "eu-west-1", credentials }).send(new GetObjectCommand({ Bucket: "b", Key: "k" }));\n'
+            '  await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: "q", MessageBody: "m" }));\n'
+            "};\n"
+        ),
+    ),
+    Pair(
+        "worker-class-extending-a-local-worker-class",
+        _worker_subclass,
+        python=(
+            "from workers import WorkerEntrypoint\n"
+            "class Base(WorkerEntrypoint):\n"
+            "    async def fetch(self, request):\n"
+            "        return None\n"
+            "class Default(Base):\n"
+            "    async def read(self, key):\n"
+            "        return await self.env.CACHE.get(key)\n"
+        ),
+        javascript=(
+            'import { WorkerEntrypoint } from "cloudflare:workers";\n'
+            "class Base extends WorkerEntrypoint {\n"
+            "  async fetch(request) { return new Response(null); }\n"
+            "}\n"
+            "export default class Api extends Base {\n"
+            "  async read(key) { return this.env.CACHE.get(key); }\n"
+            "}\n"
+        ),
+        entry="default",
+    ),
+    Pair(
+        "worker-env-handed-to-other-code",
+        _env_handed_over,
+        python=(
+            "from workers import WorkerEntrypoint\n"
+            "from lib import route\n"
+            "class Default(WorkerEntrypoint):\n"
+            "    async def fetch(self, request):\n"
+            "        await self.env.CACHE.get('k')\n"
+            "        return await route(request, self.env)\n"
+        ),
+        javascript=(
+            'import { route } from "./lib.js";\n'
+            "export default {\n"
+            "  async fetch(request, env) {\n"
+            '    await env.CACHE.get("k");\n'
+            "    return route(request, env);\n"
+            "  },\n"
+            "};\n"
+        ),
+        entry="default",
     ),
 ]
 

@@ -77,6 +77,7 @@ from slsreview.analysis.javascript.values import (
     EMPTY,
     Catch,
     ClassInfo,
+    PendingEnvRead,
     Val,
     is_powertools,
     merged,
@@ -124,6 +125,9 @@ class Calls(State):
             if roles is not None and _kind(self.unwrap(arg)) in FUNCTION_TYPES:
                 self.param_roles = roles
             v = dispatch[_kind_id(arg)](self, arg)  # self.visit(arg), inlined
+            if v.kind == "env" and v.data == "worker-env":
+                # the whole env handed to other code: any binding may be read there
+                self.env_reads.append(PendingEnvRead("*", self.loc(arg), self.frame.qualname, "worker-env"))
             if v.kind == "fn" and v.fn:
                 self.frame.calls.append(v.fn)  # a local function handed over is called
                 if self.hint is not None and self.hint_ref is None:
@@ -309,7 +313,11 @@ class Calls(State):
         if last == "from" and "." in qual:  # DynamoDBDocumentClient.from(client)
             client = self.aws_client(qual[: -len(".from")], node)
             if client is not None:
-                self.plain_call(node, qual, None, arguments, awaited)
+                args = self.args(arguments)
+                self.add_call(node, "", qual, args, awaited=awaited)
+                inner = args[0][1] if args else EMPTY
+                if inner.kind == "client" and len(inner.data) > 2 and inner.data[2]:
+                    client = Val("client", qual=client.qual, data=(*client.data[:2], True))
                 return client
         if last.startswith("capture") and "xray" in module.lower():
             args = self.args(arguments)  # AWSXRay.captureAWSv3Client(client) is the client
@@ -495,7 +503,7 @@ class Calls(State):
             command = self.aws_command(qual, args)
             if command is not None:
                 return command
-            client = self.aws_client(qual, node)
+            client = self.aws_client(qual, node, args[0][1] if args else None)
             if client is not None:
                 return client
         return plain(without_roots(merged(v for _, v in args)))

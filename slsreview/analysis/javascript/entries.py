@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import treesitter as ts
+from slsreview.vocabulary.libraries import WORKERS_RUNTIME
 from slsreview.analysis.facts import EntryPoint, Import
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.syntax import (
@@ -91,6 +92,10 @@ class Entries(State):
         normal = normalise_module(module)
         self.note_module(normal)
         for imported, local in names:
+            if module == WORKERS_RUNTIME and imported == "env":
+                # `import { env } from "cloudflare:workers"`: the Worker's env, anywhere in the file
+                self.scope.vars[local] = Val("env", data="worker-env")
+                continue
             self.scope.vars[local] = Val(
                 "mod", qual=qualify(normal, imported), data=(module, imported)
             )

@@ -282,7 +282,11 @@ class Functions(State):
             if _kind(child) == "class_heritage":
                 base = self.text(child).replace("extends", "", 1).strip()
                 base_name = re.split(r"[<\s({]", base, maxsplit=1)[0].rsplit(".", 1)[-1]
-                worker = base_name in WORKER_BASES
+                local = self.scope.lookup(base_name)
+                # extends WorkerEntrypoint, or a class of this file that does
+                worker = base_name in WORKER_BASES or (
+                    local is not None and local.kind == "class" and isinstance(local.data, ClassInfo) and local.data.worker
+                )
         cls = ClassInfo(self.prefix() + name, worker)
         if worker:
             self.worker_file = True

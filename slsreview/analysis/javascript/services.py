@@ -60,6 +60,13 @@ def unresolved_command(name: str) -> aws.Operation | None:
     return found
 
 
+def _explicit_credentials(config: Val | None) -> bool:
+    """``{credentials: ...}`` (v3, or v2's ``new AWS.Credentials``) or ``{accessKeyId, ...}`` (v2)."""
+    if config is None or config.kind != "obj" or not config.props:
+        return False
+    return any(key in config.props for key in aws.JS_CREDENTIAL_OPTIONS)
+
+
 class Services(State):
     """AWS SDK, HTTP client and Stripe calls."""
 
@@ -157,19 +164,22 @@ class Services(State):
         return EMPTY
 
     # -- AWS --------------------------------------------------------------------------------
-    def aws_client(self: Analyzer, qual: str, node: Node) -> Val | None:
+    def aws_client(self: Analyzer, qual: str, node: Node, config: Val | None = None) -> Val | None:
         """The client a constructor (or ``X.from``) qualified name makes, if it is AWS's: a
-        ``Val`` of kind ``client`` whose data is (service, is it a DynamoDB document client?)."""
+        ``Val`` of kind ``client`` whose data is (service, is it a DynamoDB document client?,
+        explicit credentials?): a client given ``credentials`` (or v2's ``accessKeyId``) calls
+        AWS as someone else than the function."""
+        explicit = _explicit_credentials(config)
         module, member = split_qual(qual)
         if module in ("aws-sdk", "aws-sdk/global") or module.startswith("aws-sdk/clients/"):
             parts = member.split(".") if member else []
             document = aws.DOCUMENT_CLIENT_V2_CLASS
             if module.startswith("aws-sdk/clients/"):
-                return Val("client", qual=qual, data=(aws_service(module), document in parts))
+                return Val("client", qual=qual, data=(aws_service(module), document in parts, explicit))
             found = aws.service_of_js_class(parts[0]) if parts else None  # new AWS.SQS()
             if found is None:
                 return None
-            return Val("client", qual=qual, data=(found.name, parts[-1] == document))
+            return Val("client", qual=qual, data=(found.name, parts[-1] == document, explicit))
         service = aws_service(module)
         if service is None and not member and qual.endswith("Client"):
             found = aws.service_of_js_class(qual)  # an SQSClient whose import cannot be read
@@ -177,7 +187,7 @@ class Services(State):
         if service is None:
             return None
         doc = (member or qual).startswith(aws.DOCUMENT_CLIENT_CLASSES)
-        return Val("client", qual=qual, data=(service, doc))
+        return Val("client", qual=qual, data=(service, doc, explicit))
 
     def aws_command(self: Analyzer, qual: str, args: list[tuple[Node, Val]]) -> Val | None:
         """A v3 command (``new PutItemCommand({...})``): a ``Val`` of kind ``cmd`` whose data is
@@ -212,9 +222,11 @@ class Services(State):
         input_v: Val | None,
         awaited: bool,
         command: str | None = None,
+        client: Val | None = None,
     ) -> Val:
         """The ``aws.<service>.<Operation>`` call: a ``write`` sink when IAM classifies the
-        operation as a write, else a sink of its own name; a ``secret`` source when it reads one."""
+        operation as a write, else a sink of its own name; a ``secret`` source when it reads one;
+        ``attrs["credentials"] == "explicit"`` when the client was given credentials."""
         name = operation.word
         props = (
             input_v.props
@@ -223,6 +235,8 @@ class Services(State):
         )
         kwargs = tuple((key, self.value(n, v)) for key, (n, v) in props.items())
         attrs: tuple[tuple[str, Any], ...] = (("command", command),) if command else ()
+        if client is not None and client.kind == "client" and len(client.data) > 2 and client.data[2]:
+            attrs = (*attrs, ("credentials", "explicit"))
         self.add_call(
             node,
             name,
@@ -254,7 +268,7 @@ class Services(State):
         if command.kind == "cmd":
             operation = command.data
             return self.aws_call(
-                node, operation, callee, args, command, awaited, operation.js_v3_command
+                node, operation, callee, args, command, awaited, operation.js_v3_command, rv
             )
         if rv.kind == "mod" and rv.data and rv.data[1] == "*" and str(rv.data[0]).startswith("."):
             self.frame.calls.append("send")  # mail.send(...) of `import * as mail from "./mail"`
@@ -270,7 +284,7 @@ class Services(State):
         arguments: Node | None,
         awaited: bool,
     ) -> Val:
-        service, doc = rv.data
+        service, doc = rv.data[0], rv.data[1]
         v2 = rv.qual.startswith("aws-sdk")
         if service is None:
             operation = None
@@ -290,6 +304,7 @@ class Services(State):
             args,
             args[0][1] if args else None,
             awaited,
+            client=rv,
         )
         # SDK v2 returns a request (`.promise()` gives the result); v3 aggregated a promise
         return Val("awsreq", result.sources, data=result) if v2 else result

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from slsreview.analysis.common import event_source
-from slsreview.analysis.facts import Call, Comparison, Flow, Source, Value
+from slsreview.analysis.facts import Call, Comparison, EnvRead, Flow, Source, Value
 from slsreview.analysis.python.services import aws_writes
 from slsreview.analysis.python.state import Site, State
 from slsreview.analysis.python.syntax import (
@@ -78,6 +78,7 @@ from slsreview.analysis.python.values import (
     Timeout,
     UrlRequest,
     Val,
+    WorkerEnv,
     copy_val,
 )
 from slsreview.vocabulary import (
@@ -111,7 +112,11 @@ class Calls(State):
         args: list[tuple[str | None, cst.BaseExpression, Val]] = []
         for arg in node.args:
             key = arg.keyword.value if arg.keyword is not None else (arg.star or None)
-            args.append((key, arg.value, self._expr(arg.value, awaited=gathering)))
+            val = self._expr(arg.value, awaited=gathering)
+            if type(val.obj) is WorkerEnv:
+                # the whole env handed to other code: any binding may be read there
+                self.facts.env_reads.append(EnvRead("*", self._loc(arg.value), self.ctx.function, "worker-env", "value"))
+            args.append((key, arg.value, val))
         site = Site(node, recv, method, fn, args, awaited)
         name, attrs, result = self._vocabulary(site)
         self._record_call(site, name, attrs)

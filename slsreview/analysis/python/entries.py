@@ -143,7 +143,7 @@ class Entries(State):
             name.rsplit(".", 1)[-1] in WORKER_BASES
             for arg, base in zip(node.bases, bases, strict=True)
             for name in (base.qual or "", dotted_name(arg.value))
-        )
+        ) or any(isinstance(base.obj, Class) and base.obj.info.worker for base in bases)  # a subclass of one
         scope = Scope(ctx.scope)
         info = ClassInfo(qualname, worker, scope=scope)
         self._bind(node.name.value, Val(qual=qualname, obj=Class(info)))

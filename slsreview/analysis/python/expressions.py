@@ -97,9 +97,9 @@ class Expressions(State):
                 return info.scope.names[attr]
             return Val(qual=f"{info.qualname}.{attr}")
         if isinstance(obj, Aws) and attr == "meta":  # resource.meta.client
-            return Val(qual=f"{val.qual}.meta", obj=Aws("meta", obj.service))
+            return Val(qual=f"{val.qual}.meta", obj=Aws("meta", obj.service, credentials=obj.credentials))
         if isinstance(obj, Aws) and obj.role == "meta" and attr == "client":
-            return Val(qual=f"{val.qual}.client", obj=Aws("client", obj.service))
+            return Val(qual=f"{val.qual}.client", obj=Aws("client", obj.service, credentials=obj.credentials))
         if isinstance(obj, Aws):  # bucket.objects: a collection of resources
             collection = self._aws_collection(val, obj, attr)
             if collection is not None:

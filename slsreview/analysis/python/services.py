@@ -75,6 +75,14 @@ def aws_writes(name: str) -> bool:
     return bool(candidates) and all(c is not None and c.writes is True for c in candidates)
 
 
+def _explicit(site: Site) -> bool:
+    return any(site.arg(None, key) is not None for key in aws.BOTO3_CREDENTIAL_ARGUMENTS)
+
+
+def _credentials(obj: Aws) -> list[tuple[str, Any]]:
+    return [("credentials", "explicit")] if obj.credentials else []
+
+
 class Services(State):
     def _boto3(self: Analyzer, site: Site, qual: str, last: str) -> Outcome | None:
         """``boto3.client("sqs")``, ``boto3.resource(...)``, ``boto3.Session()``; a service named
@@ -82,9 +90,9 @@ class Services(State):
         if last in ("client", "resource"):
             service = site.arg(0, "service_name")
             name = text_literal(*service) if service is not None else None
-            return "", [], Val(qual=qual, obj=Aws(last, (name or "*").lower()))
+            return "", [], Val(qual=qual, obj=Aws(last, (name or "*").lower(), credentials=_explicit(site)))
         if last == "Session":
-            return "", [], Val(qual=qual, obj=Aws("session", "*"))
+            return "", [], Val(qual=qual, obj=Aws("session", "*", credentials=_explicit(site)))
         return None
 
     def _aws_method(self: Analyzer, site: Site, obj: Aws) -> Outcome:
@@ -98,16 +106,17 @@ class Services(State):
             if method in ("client", "resource"):
                 svc = site.arg(0, "service_name")
                 name = text_literal(*svc) if svc is not None else None
-                return "", [], Val(qual=qual, obj=Aws(method, (name or "*").lower()))
+                explicit = obj.credentials or _explicit(site)
+                return "", [], Val(qual=qual, obj=Aws(method, (name or "*").lower(), credentials=explicit))
             return "", [], NOTHING
         if role == "batch":  # table.batch_writer(): put_item/delete_item are BatchWriteItem
             found = aws.boto3_batch_writer_operation(method)
             if found is None:
                 return "", [], NOTHING
-            return f"aws.{service}.{found.name}", [("op", method)], NOTHING
+            return f"aws.{service}.{found.name}", [("op", method), *_credentials(obj)], NOTHING
         if role == "paginator":
             if method == "paginate" and obj.op:
-                return f"aws.{service}.{obj.op}", [], NOTHING
+                return f"aws.{service}.{obj.op}", _credentials(obj), NOTHING
             return "", [], NOTHING
         if role == "collection":
             return self._aws_collection_method(site, obj)
@@ -117,11 +126,11 @@ class Services(State):
             first = site.arg(0, "operation_name")
             op = text_literal(*first) if first is not None else None
             found = client_operation(service, op) if op else None
-            return "", [], Val(qual=qual, obj=Aws("paginator", service, found.name if found else None))
+            return "", [], Val(qual=qual, obj=Aws("paginator", service, found.name if found else None, credentials=obj.credentials))
         found = client_operation(service, method)
         if found is None:  # a helper (generate_presigned_url, get_waiter...) or no operation
             return "", [], NOTHING
-        return f"aws.{service}.{found.name}", [], self._aws_result(site, service, found.name)
+        return f"aws.{service}.{found.name}", _credentials(obj), self._aws_result(site, service, found.name)
 
     def _aws_resource_method(self: Analyzer, site: Site, obj: Aws) -> Outcome:
         """A method of a boto3 resource: the service resource (``boto3.resource("s3")``, role
@@ -137,22 +146,22 @@ class Services(State):
             found = client_operation(service, method)
             if found is None:
                 return "", [], NOTHING
-            return f"aws.{service}.{found.name}", [], self._aws_result(site, service, found.name)
+            return f"aws.{service}.{found.name}", _credentials(obj), self._aws_result(site, service, found.name)
         # boto3's service resource constructs every resource type of its service: s3.Object(b, k)
         sub = model.subresource(method) or (
             method if role == "resource" and aws.boto3_resource(service, method) is not None else None
         )
         if sub is not None:
-            return "", [], Val(qual=qual, obj=Aws(sub, service))
+            return "", [], Val(qual=qual, obj=Aws(sub, service, credentials=obj.credentials))
         if service == "dynamodb" and role == "Table" and method == "batch_writer":
-            return "", [], Val(qual=qual, obj=Aws("batch", service))
+            return "", [], Val(qual=qual, obj=Aws("batch", service, credentials=obj.credentials))
         action = model.action(method)
         if action is not None:
             found, returns = action
-            result = Val(qual=qual, obj=Aws(returns, service)) if returns else self._aws_result(site, service, found.name)
-            return f"aws.{service}.{found.name}", [], result
+            result = Val(qual=qual, obj=Aws(returns, service, credentials=obj.credentials)) if returns else self._aws_result(site, service, found.name)
+            return f"aws.{service}.{found.name}", _credentials(obj), result
         if method in ("load", "reload") and model.load is not None:
-            return f"aws.{service}.{model.load.name}", [], NOTHING
+            return f"aws.{service}.{model.load.name}", _credentials(obj), NOTHING
         return "", [], NOTHING
 
     def _aws_collection_method(self: Analyzer, site: Site, obj: Aws) -> Outcome:
@@ -161,12 +170,12 @@ class Services(State):
         method = site.method
         assert method is not None
         if method in COLLECTION_QUERIES and obj.op:
-            return f"aws.{obj.service}.{obj.op}", [], Val(qual=site.qual, obj=obj)
+            return f"aws.{obj.service}.{obj.op}", _credentials(obj), Val(qual=site.qual, obj=obj)
         model = aws.boto3_resource(obj.service, obj.item) if obj.item else None
         found = model.batch_action(method) if model is not None else None
         if found is None:
             return "", [], NOTHING
-        return f"aws.{obj.service}.{found.name}", [], NOTHING
+        return f"aws.{obj.service}.{found.name}", _credentials(obj), NOTHING
 
     def _aws_collection(self: Analyzer, val: Val, obj: Aws, attr: str) -> Val | None:
         """``bucket.objects``: a collection of a resource, or None when ``attr`` is not one."""
@@ -177,7 +186,7 @@ class Services(State):
         if collection is None:
             return None
         found, item = collection
-        return Val(qual=f"{val.qual}.{attr}", obj=Aws("collection", obj.service, found.name, item))
+        return Val(qual=f"{val.qual}.{attr}", obj=Aws("collection", obj.service, found.name, item, obj.credentials))
 
     def _aws_result(self: Analyzer, site: Site, service: str, operation: str) -> Val:
         """Secrets Manager and SecureString parameters are secrets; other results are AWS data."""

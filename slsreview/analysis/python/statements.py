@@ -237,7 +237,7 @@ class Statements(State):
             return Val(self._replace_path_src(val, src), path=path, path_src=src)
         obj = val.obj
         if type(obj) is Aws and obj.role == "collection" and obj.item:
-            return Val(obj=Aws(obj.item, obj.service))
+            return Val(obj=Aws(obj.item, obj.service, credentials=obj.credentials))
         return val.carried()
 
     def _with(self: Analyzer, node: cst.With) -> None:

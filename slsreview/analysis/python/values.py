@@ -107,6 +107,9 @@ class Aws:
     service: str  # boto3's client name; "*" when a variable names it
     op: str | None = None  # the operation a paginator or collection lists with
     item: str | None = None  # the resource type of a collection's items
+    # made with explicit credentials (aws_access_key_id=..., or from such a Session): its calls
+    # are not the function's role's
+    credentials: bool = False
 
 
 @dataclass(frozen=True, slots=True)
