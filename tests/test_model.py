@@ -1050,3 +1050,26 @@ def test_written_statements_and_policy_references_name_their_owner() -> None:
         ("managed", "", 17, "Shared"),
     ]
     assert statements[0].owner.function is functions[0] and statements[1].owner.function is None
+
+
+def test_a_deny_of_some_resources_does_not_deny_the_call_in_general() -> None:
+    grants = _grants(
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              Policies:
+                - Statement:
+                    - {Effect: Allow, Action: sns:Publish, Resource: "*"}
+                    - {Effect: Deny, Action: sns:Publish, Resource: "arn:aws:sns:*:*:*"}
+                    - {Effect: Deny, Action: s3:DeleteObject, Resource: "*"}
+        """
+    )
+    # text messages to phone numbers have no topic: allowed; topics: denied
+    assert grants.covers("sns:Publish") == "unknown"
+    assert grants.covers("sns:Publish", "arn:aws:sns:eu-west-1:123456789012:orders") == "denied"
+    assert grants.covers("s3:DeleteObject") == "denied"

@@ -9,7 +9,7 @@ from slsreview.loaders.nodes import MapNode, walk
 from slsreview.model.grants import Grant, Grants
 from slsreview.model.project import Function, Project, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
-from slsreview.vocabulary import aws
+from slsreview.vocabulary import aws, iam
 
 _HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
 
@@ -146,7 +146,7 @@ class UsedButNotGranted(Rule):
                     "src/app.py",
                     7,
                     5,
-                    "OrdersFunction calls DynamoDB PutItem (src/app.py:7) and GetItem (src/app.py:8), but the "
+                    "OrdersFunction calls DynamoDB PutItem (line 7) and GetItem (line 8), but the "
                     "role SAM creates for it allows neither dynamodb:PutItem nor dynamodb:GetItem: the calls "
                     "fail with AccessDenied",
                 )
@@ -174,7 +174,7 @@ class UsedButNotGranted(Rule):
                     "src/index.mjs",
                     4,
                     30,
-                    "OrdersFunction calls SQS GetQueueUrl (src/index.mjs:4), but the role SAM creates for it "
+                    "OrdersFunction calls SQS GetQueueUrl (line 4), but the role SAM creates for it "
                     "does not allow sqs:GetQueueUrl: the call fails with AccessDenied",
                 )
             ],
@@ -218,7 +218,7 @@ class UsedButNotGranted(Rule):
                     "template.yaml",
                     15,
                     3,
-                    "ReceiptsFunction calls S3 GetObject (template.yaml:15), but role ReceiptsRole does not "
+                    "ReceiptsFunction calls S3 GetObject (line 15), but role ReceiptsRole does not "
                     "allow s3:GetObject: the call fails with AccessDenied",
                 )
             ],
@@ -249,12 +249,42 @@ class UsedButNotGranted(Rule):
                     "src/index.js",
                     3,
                     23,
-                    "orders-production [env.production] uses env.CACHE as a KV namespace (src/index.js:3), "
+                    "orders-production [env.production] uses env.CACHE as a KV namespace (line 3), "
                     "but [env.production] declares no binding CACHE: bindings are not inherited from the top "
                     "level, so env.CACHE is undefined there and the call throws",
                 )
             ],
             name="worker-environment-does-not-inherit-the-binding",
+        ),
+        Example(
+            {
+                "wrangler.jsonc": '{ "name": "jobs", "main": "src/index.ts", "compatibility_date": "2025-06-01" }\n',
+                "src/index.ts": (
+                    'import { enqueue } from "./queue";\n'
+                    "export default {\n"
+                    "  async fetch(request: Request): Promise<Response> {\n"
+                    "    await enqueue(await request.text());\n"
+                    '    return new Response("queued", { status: 202 });\n'
+                    "  },\n"
+                    "};\n"
+                ),
+                "src/queue.ts": (
+                    'import { env } from "cloudflare:workers";\n'
+                    "export async function enqueue(body: string): Promise<void> {\n"
+                    "  await env.JOBS.send({ body });\n"
+                    "}\n"
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/queue.ts",
+                    3,
+                    9,
+                    "jobs uses env.JOBS as a queue (line 3), but the configuration declares no binding JOBS: "
+                    "env.JOBS is undefined there and the call throws",
+                )
+            ],
+            name="worker-env-imported-from-the-runtime-in-a-helper",
         ),
     ]
     good = [
@@ -349,6 +379,42 @@ class UsedButNotGranted(Rule):
             },
             name="worker-declared-everywhere-optional-bindings-and-plain-values",
         ),
+        Example(
+            {
+                "template.yaml": _sam(
+                    "      Policies:\n"
+                    "        - Statement:\n"
+                    "            - {Effect: Allow, Action: sns:Publish, Resource: '*'}\n"
+                    "            - {Effect: Deny, Action: sns:Publish, Resource: 'arn:aws:sns:*:*:*'}\n",
+                    handler="index.handler",
+                    runtime="nodejs22.x",
+                ),
+                "src/index.mjs": (
+                    'import { SNSClient, PublishCommand } from "@aws-sdk/client-sns";\n'
+                    'import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";\n'
+                    "const sns = new SNSClient({});\n"
+                    "export const handler = async (event) => {\n"
+                    "  const partner = new DynamoDBClient({ credentials: event.partnerCredentials });\n"
+                    '  await partner.send(new GetItemCommand({ TableName: "partner-orders", Key: {} }));\n'
+                    '  await sns.send(new PublishCommand({ PhoneNumber: event.phone, Message: "Your order shipped" }));\n'
+                    "};\n"
+                ),
+            },
+            name="javascript-text-messages-allowed-topics-denied-and-a-partners-credentials",
+        ),
+        Example(
+            {
+                "template.yaml": _sam(""),
+                "src/app.py": (
+                    "import boto3\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    "    partner = boto3.Session(aws_access_key_id=event['key'], aws_secret_access_key=event['secret'])\n"
+                    "    return partner.resource('dynamodb').Table('partner-orders').get_item(Key={'pk': event['id']})\n"
+                ),
+            },
+            name="python-a-session-with-a-partners-credentials",
+        ),
     ]
 
     # -- Lambda ---------------------------------------------------------------------------------
@@ -361,9 +427,12 @@ class UsedButNotGranted(Rule):
             return
         missing: dict[str, list[tuple[Call, aws.Operation, list[str]]]] = {}
         for call, op in aws_usage(facts, reachable_only=True).calls:
-            if not op.authorized or not op.actions:
-                continue
+            if not op.authorized or not op.actions or call.attr("credentials") == "explicit":
+                continue  # IAM never sees it, or a client with someone else's credentials makes it
             answers = {a: grants.covers(a) for a in op.actions}
+            for action, answer in answers.items():
+                if answer == "not-granted" and _named_where_star_is_expected(grants, action):
+                    answers[action] = "unknown"
             if op.input_decides:
                 lacking = list(op.actions) if all(v in ("not-granted", "denied") for v in answers.values()) else []
             else:
@@ -382,8 +451,9 @@ class UsedButNotGranted(Rule):
         label = service.service_id if service else prefix
         ops: dict[str, str] = {}
         actions: list[str] = []
+        first = calls[0][0].loc.path
         for call, op, lacking in calls:
-            ops.setdefault(op.name, f"{call.loc.path}:{call.loc.line}")
+            ops.setdefault(op.name, f"line {call.loc.line}" if call.loc.path == first else f"{call.loc.path}:{call.loc.line}")
             actions.extend(a for a in lacking if a not in actions)
         listed = [f"{name} ({where})" for name, where in ops.items()]
         what = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + f" and {listed[-1]}"
@@ -421,7 +491,7 @@ class UsedButNotGranted(Rule):
             )
             yield Report(
                 first.loc,
-                f"{worker.display_name} uses env.{name} as {_kind_label(first.kind)} ({first.loc.path}:{first.loc.line}), "
+                f"{worker.display_name} uses env.{name} as {_kind_label(first.kind)} (line {first.loc.line}), "
                 f"but {where} declares no binding {name}: {why}env.{name} is undefined there and the call throws",
             )
 
@@ -466,6 +536,16 @@ def _kind_label(kind: str) -> str:
 
 def _where(grant: Grant) -> str:
     return f"{grant.loc.path}:{grant.loc.line}"
+
+
+def _named_where_star_is_expected(grants: Grants, action: str) -> bool:
+    """An Allow that names an action taking only ``Resource: "*"`` (by the Service Authorization
+    Reference) with a specific resource: IAM would not match it, but whether the service really
+    has no resource-level permissions is the least certain part of the data, so say nothing."""
+    found = iam.action(action)
+    if found is None or not found.wildcard_only:
+        return False
+    return any(g.effect == "Allow" and g.action_applies(action) != "no" for g in grants.grants)
 
 
 def _resource_policy_names_a_principal(project: Project, template: str, prefix: str) -> bool:

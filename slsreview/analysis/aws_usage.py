@@ -2,7 +2,7 @@
 
 Built on the facts (never on syntax): the SDK calls the analyzers name (``aws.s3.GetObject``,
 read through the vocabulary's operation table), the SDK modules a JavaScript file imports, the
-libraries that call AWS with the function's credentials (``slsreview.vocabulary.aws_libraries``),
+libraries that call AWS with the function's credentials (``slsreview.vocabulary.libraries``),
 and calls on objects the analyzers could not identify whose method is an SDK method
 (``table.put_item`` on a parameter). The answer is *complete* only when nothing else could call
 AWS: every file parsed, every import read or known, no client for a service named at run time::
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from slsreview.analysis.facts import Call, Facts, FileFacts, Import
 from slsreview.location import Location
-from slsreview.vocabulary import aws, aws_libraries
+from slsreview.vocabulary import aws, libraries
 
 # DynamoDB document client methods (JS v2 DocumentClient): a call on an unidentified object
 # with one of these names may be one when the file uses the v2 SDK.
@@ -61,7 +61,7 @@ def aws_usage(facts: Facts, reachable_only: bool = False) -> AwsUsage:
     entry point counts; otherwise every call in the files (the safe side for "never used")."""
     usage = AwsUsage()
     v2 = any(imp.module == "aws-sdk" or imp.module.startswith("aws-sdk/") for f in facts.files for imp in f.imports)
-    languages = {f.path: f.language for f in facts.files}
+    languages = languages_by_path(facts)
     for file in facts.files:
         _file_state(file, usage)
         for call in file.calls:
@@ -70,6 +70,15 @@ def aws_usage(facts: Facts, reachable_only: bool = False) -> AwsUsage:
     for imp in facts.external_imports():
         _import(imp, languages.get(imp.loc.path, "python"), usage)
     return usage
+
+
+def languages_by_path(facts: Facts) -> dict[str, libraries.Language]:
+    """Each file's language by the path its locations carry (inline code's is the template's)."""
+    out: dict[str, libraries.Language] = {}
+    for file in facts.files:
+        out.setdefault(file.path, file.language)
+        out.setdefault(file.path.split("#", 1)[0], file.language)
+    return out
 
 
 def _file_state(file: FileFacts, usage: AwsUsage) -> None:
@@ -123,20 +132,20 @@ def _call(call: Call, language: str, usage: AwsUsage, v2: bool) -> None:
 _STDLIB_ROOTS = frozenset({"json", "os", "re", "logging", "time", "datetime", "math", "random", "uuid", "hashlib", "base64", "Math", "JSON", "Object", "Array", "console", "Date", "Promise", "crypto"})
 
 
-def _import(imp: Import, language: aws_libraries.Language, usage: AwsUsage) -> None:
+def _import(imp: Import, language: libraries.Language, usage: AwsUsage) -> None:
     module = imp.module
     if language != "python" and module.startswith("."):
         usage.unknown.append(f"{_at(imp.loc)} imports {module}, which could not be read")
         return
-    if aws_libraries.is_builtin(module, language):
+    if libraries.is_builtin(module, language):
         return
-    service_name = aws_libraries.sdk_service(module, language)
+    service_name = libraries.sdk_service(module, language)
     if service_name is not None:
         svc = aws.service(service_name)
         if svc is not None and svc.iam_prefix:
             usage.add(svc.iam_prefix, f"imports {module}", imp.loc)
         return
-    found = aws_libraries.library(module, language)
+    found = libraries.library(module, language)
     if found is None:
         usage.unknown.append(f"{_at(imp.loc)} imports {module}, which slsreview does not read")
     elif found.services is None:

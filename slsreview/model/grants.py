@@ -130,6 +130,16 @@ class Grant:
             return "no"
         return "yes" if a == r == "yes" else "maybe"
 
+    def denies(self, action: str, arn: str | None = None, target: str | None = None) -> Applies:
+        """Whether this (Deny) statement forbids the call. Asked about no resource in
+        particular, a Deny of some resources only ("arn:aws:sns:*:*:*", topics) may not be the
+        one the call acts on (a text message to a phone number has no topic): that is "maybe"."""
+        answer = self.applies(action, arn, target)
+        if answer == "yes" and arn is None and target is None and not self.not_resources:
+            if not any(r.is_wildcard for r in self.resources):
+                return "maybe"
+        return answer
+
     def expanded_actions(self) -> tuple[iam.Action, ...]:
         """Every known action the statement names (``NotAction``: every other known action)."""
         if not self.actions_known:
@@ -170,7 +180,7 @@ class Grants:
         return [g for g in self.grants if g.effect == "Allow" and g.applies(action, arn, target) != "no"]
 
     def denying(self, action: str, arn: str | None = None, target: str | None = None) -> list[Grant]:
-        return [g for g in self.grants if g.effect == "Deny" and g.applies(action, arn, target) != "no"]
+        return [g for g in self.grants if g.effect == "Deny" and g.denies(action, arn, target) != "no"]
 
     def covers(self, action: str, arn: str | None = None, target: str | None = None) -> Coverage:
         """Whether the function may call ``action`` on ``arn`` (a concrete ARN), on ``target``
@@ -181,7 +191,7 @@ class Grants:
         ``not-granted``: every grant is known and none allows it; ``unknown``: it depends on
         something the template does not say (an unknown resource, an outside role, a condition
         on a Deny, a managed policy we do not ship)."""
-        denies = [(g, g.applies(action, arn, target)) for g in self.grants if g.effect == "Deny"]
+        denies = [(g, g.denies(action, arn, target)) for g in self.grants if g.effect == "Deny"]
         if any(answer == "yes" and g.condition is None for g, answer in denies):
             return "denied"
         doubt = any(answer != "no" for _, answer in denies) or any(u.can_deny for u in self.unknown)

@@ -247,3 +247,36 @@ ON_BEHALF: dict[str, tuple[str, ...]] = {
     # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html
     "cloudformation": ("*",),
 }
+
+
+# -- Workers ------------------------------------------------------------------------------------
+# Modules that never read a Worker's bindings by themselves: given `env` they pass it on to the
+# handlers the code registers (Hono's `c.env`, itty-router's second argument), where the
+# analyzers see each use. A framework adapter or static-asset helper that looks bindings up
+# itself (hono/cloudflare-workers' serveStatic reads __STATIC_CONTENT, @cloudflare/kv-asset-handler,
+# Remix/Astro/Next adapters) is not listed: a Worker importing one has bindings used unseen.
+BINDING_SAFE_MODULES = frozenset(
+    {
+        "hono", "hono/cors", "hono/logger", "hono/secure-headers", "hono/http-exception",
+        "hono/validator", "hono/jwt", "hono/bearer-auth", "hono/basic-auth", "hono/etag",
+        "hono/pretty-json", "hono/timing", "hono/compress", "hono/csrf", "hono/request-id",
+        "hono/body-limit", "hono/cookie", "hono/html", "hono/jsx", "hono/factory", "hono/utils/http-status",
+        "@hono/zod-validator", "itty-router", "zod", "uuid", "nanoid", "jose", "@tsndr/cloudflare-worker-jwt",
+        "cloudflare:sockets", "cloudflare:email", "cloudflare:workflows",
+        "workers",  # Python Workers' runtime module: Response, WorkerEntrypoint, fetch
+        "js", "pyodide", "json", "typing",
+    }
+)
+# `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers"` is safe; importing its
+# `env` reads bindings outside any handler's parameters.
+WORKERS_RUNTIME = "cloudflare:workers"
+WORKERS_RUNTIME_SAFE_NAMES = frozenset({"env", "DurableObject", "WorkerEntrypoint", "WorkflowEntrypoint", "WorkflowStep", "WorkflowEvent", "RpcTarget"})
+
+
+def binding_safe(module: str, names: tuple[tuple[str, str], ...], language: Language) -> bool:
+    """Whether importing these names from a module can let bindings be used unseen."""
+    if is_builtin(module, language) or module in BINDING_SAFE_MODULES:
+        return True
+    if module == WORKERS_RUNTIME:
+        return all(name in WORKERS_RUNTIME_SAFE_NAMES for name, _ in names)
+    return False
