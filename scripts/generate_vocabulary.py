@@ -312,7 +312,7 @@ def _boto3_resource_services() -> frozenset[str]:
 def boto3_resources(service_name: str) -> dict[str, Any]:
     """boto3's resource model of a service (``boto3.resource("dynamodb").Table(name).put_item``):
     per resource type, its actions (method -> operation, ``>Type`` when it returns a resource),
-    sub-resources, collections, batch actions and load operation."""
+    sub-resources, collections, batch actions, load operation and identifiers."""
     from botocore import xform_name
 
     session = _boto3_session()
@@ -338,6 +338,9 @@ def boto3_resources(service_name: str) -> dict[str, Any]:
             entry["many"] = {xform_name(n): returns(m) for n, m in raw["hasMany"].items()}
         if raw.get("load"):
             entry["load"] = raw["load"]["request"]["operation"]
+            # reading these attributes does not load the resource; any other attribute does
+            if raw.get("identifiers"):
+                entry["ids"] = sorted(xform_name(i["name"]) for i in raw["identifiers"])
         return entry
 
     out = {"ServiceResource": describe(model["service"])}

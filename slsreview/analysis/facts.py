@@ -26,7 +26,11 @@ operation name for AWS:
   ``aws.sqs.SendMessage``, ``aws.sns.Publish``, ``aws.events.PutEvents``, ``aws.s3.PutObject``,
   ``aws.secretsmanager.GetSecretValue``, ``aws.ssm.GetParameter``, ... Boto3's snake_case
   (``put_item``) and the v3 command classes (``PutItemCommand``, ``PutCommand`` from lib-dynamodb)
-  and v2 DocumentClient methods (``put``) all map to the same name. The service is boto3's client
+  and v2 DocumentClient methods (``put``) all map to the same name. Reading an attribute of a
+  boto3 resource (``obj.content_length``) loads it: a ``Call`` of its load operation
+  (``aws.s3.HeadObject``) with ``attrs["load"]`` naming the attribute. A call on a client made
+  with explicit credentials (``aws_access_key_id=``, a JS ``credentials`` option) has
+  ``attrs["credentials"] == "explicit"``: it is not the function's role that makes it. The service is boto3's client
   name and the operation botocore's (``aws.rds.CreateDBSnapshot``, ``aws.stepfunctions.StartExecution``),
   from the generated table ``slsreview.vocabulary.aws``, which also says what IAM action each needs.
 - ``http.request`` (``attrs["method"]``: ``GET``/``POST``/... or ``None``, ``attrs["client"]``:
@@ -50,6 +54,8 @@ operation name for AWS:
 Source kinds (``Source.kind``) and their names:
 
 - ``env``: an environment value; ``name`` is the variable (``STRIPE_KEY``).
+  (``EnvRead.name == "*"``: a dynamic read, ``env[name]``, or a Worker's whole ``env`` handed to
+  other code, where any binding may be read.)
 - ``secret``: a value read from Secrets Manager or SSM; ``name`` is the secret id when literal.
 - ``event``: the invocation's input; ``name`` is the path inside it, dotted, lower-case for
   headers: ``event``, ``body``, ``body.email``, ``headers.authorization``, ``pathParameters.id``,

@@ -157,6 +157,19 @@ INTRINSIC_NAMES = frozenset(
 )
 
 
+def lift(value: Any) -> Any:
+    """A long-form intrinsic written as a mapping in YAML (``FunctionName: {Ref: Fn}``,
+    ``Fn::GetAtt: [Role, Arn]``) as the ``Intrinsic`` its short form loads as; anything else
+    unchanged. (The JSON loader already reads templates' long forms as intrinsics.)"""
+    if isinstance(value, dict) and len(value) == 1:
+        ((name, argument),) = value.items()
+        if name in INTRINSIC_NAMES:
+            path = value.path if isinstance(value, MapNode) else ""
+            span = value.span if isinstance(value, MapNode) else NO_SPAN
+            return Intrinsic(name, argument, path, span)
+    return value
+
+
 def walk(value: Any) -> Iterator[tuple[Any, Any, Any]]:
     """Yield ``(container, key_or_index, child)`` for every value under ``value``, depth first.
 

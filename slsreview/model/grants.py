@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from slsreview.loaders.nodes import INTRINSIC_NAMES, Intrinsic, ListNode, MapNode
+from slsreview.loaders.nodes import Intrinsic, ListNode, MapNode, lift
 from slsreview.location import Location
 from slsreview.model.project import Function, Resource
 from slsreview.vocabulary import iam, managed_policies, sam_templates
@@ -610,15 +610,7 @@ class _Collector:
 
 
 def _lift(value: Any) -> Any:
-    """A long-form intrinsic (``Fn::GetAtt: [Role, Arn]`` written as a mapping) as the
-    ``Intrinsic`` the short form (``!GetAtt Role.Arn``) loads as; anything else unchanged."""
-    if isinstance(value, dict) and len(value) == 1:
-        ((name, argument),) = value.items()
-        if name in INTRINSIC_NAMES:
-            path = value.path if isinstance(value, MapNode) else ""
-            span = value.span if isinstance(value, MapNode) else (1, 1, 1, 1)
-            return Intrinsic(name, argument, path, span)
-    return value
+    return lift(value)
 
 
 def _strings(value: Any) -> tuple[tuple[str, ...], bool]:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from slsreview.loaders.nodes import Intrinsic, ListNode, MapNode
+from slsreview.loaders.nodes import Intrinsic, ListNode, MapNode, lift
 from slsreview.model.project import Function, Resource
 from slsreview.model.resources import refers_to
 
@@ -77,7 +77,10 @@ def platform_uses(fn: Function, resources: list[Resource]) -> PlatformUses:
     if "KmsKeyArn" in props:
         add(["kms"], "KmsKeyArn: Lambda decrypts the function's environment with it")
     if "FileSystemConfigs" in props:
-        add(["elasticfilesystem"], "FileSystemConfigs: Lambda mounts the file system")
+        # EFS, or S3 Files (which mounts with s3files:ClientMount and reads through to the bucket
+        # with the function's role), unless the access point is an EFS one of the template
+        efs = _efs_only(props.get("FileSystemConfigs"), resources, fn.template)
+        add(["elasticfilesystem"] if efs else ["elasticfilesystem", "s3files", "s3"], "FileSystemConfigs: Lambda mounts the file system")
     if "DurableConfig" in props:
         add(["lambda"], "DurableConfig: Lambda checkpoints the function's durable executions")
     for event in fn.events:
@@ -113,6 +116,19 @@ def platform_uses(fn: Function, resources: list[Resource]) -> PlatformUses:
         items = list(layers) if isinstance(layers, ListNode) else [layers]
         extensions = tuple(_layer_text(item) for item in items if not _LIBRARY_LAYERS.search(_layer_text(item)))
     return PlatformUses(out, extensions)
+
+
+def _efs_only(configs: Any, resources: list[Resource], template: str) -> bool:
+    items = list(configs) if isinstance(configs, ListNode) else []
+    if not items:
+        return False
+    for item in items:
+        arn = lift(item.get("Arn")) if isinstance(item, MapNode) else None
+        target = arn.ref_target() if isinstance(arn, Intrinsic) else None
+        found = next((r for r in resources if r.logical_id == target and r.template == template), None)
+        if found is None or not found.type.startswith("AWS::EFS::"):
+            return False
+    return True
 
 
 def _destinations(config: Any, add: Any, what: str) -> None:

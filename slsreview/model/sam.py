@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from slsreview.loaders.nodes import Intrinsic, ListNode, MapNode
+from slsreview.loaders.nodes import Intrinsic, ListNode, MapNode, lift
 from slsreview.location import Location
 from slsreview.model.handlers import resolve_lambda_handler
 from slsreview.model.project import (
@@ -281,14 +281,14 @@ def _attach_event_source_mappings(functions: list[Function], resources: list[Res
     for mapping in resources:
         if mapping.type != "AWS::Lambda::EventSourceMapping":
             continue
-        target = mapping.properties.get("FunctionName")
+        target = lift(mapping.properties.get("FunctionName"))
         if isinstance(target, Intrinsic):
             fn = by_name.get(target.ref_target() or "")
         else:
             fn = by_function_name.get(target) if isinstance(target, str) else None
         if fn is None:
             continue
-        etype = mapping_source_type(mapping.properties.get("EventSourceArn"), by_id)
+        etype = mapping_source_type(lift(mapping.properties.get("EventSourceArn")), by_id)
         fn.events.append(Event(mapping.logical_id, etype or "EventSourceMapping", mapping.properties, mapping.loc, mapping=True))
 
 

@@ -73,6 +73,7 @@ LIST_BINDINGS: dict[str, tuple[str, str]] = {
     "ratelimits": ("rate-limiter", "name"),
     "secrets_store_secrets": ("secrets-store", "binding"),
     "pipelines": ("pipeline", "binding"),
+    "worker_loaders": ("worker-loader", "binding"),
 }
 # Binding tables that are a single entry.
 SINGLE_BINDINGS: dict[str, str] = {
@@ -83,6 +84,10 @@ SINGLE_BINDINGS: dict[str, str] = {
     "assets": "assets",
 }
 UNSAFE_TYPES = {"ratelimit": "rate-limiter"}
+# Keys read above, or known not to be binding tables
+_KNOWN_TABLES = frozenset(
+    {*LIST_BINDINGS, *SINGLE_BINDINGS, "durable_objects", "queues", "unsafe", "text_blobs", "data_blobs", "wasm_modules", "env", "vars", "routes", "route", "triggers", "migrations", "build", "site", "dev", "limits", "observability", "placement", "tail_consumers", "containers", "rules"}
+)
 
 
 def build_workers(
@@ -226,6 +231,16 @@ def bindings_of(settings: MapNode) -> list[Binding]:
             if isinstance(entry, MapNode):
                 kind = UNSAFE_TYPES.get(str(entry.get("type")), f"unsafe-{entry.get('type')}")
                 out.append(_binding(kind, entry, "name", entries.loc(index)))
+    # a binding table this model does not know yet (Cloudflare adds them: unsafe_hello_world,
+    # vpc_services, ...): every entry with a "binding" name is a binding of unknown kind
+    for key, value in settings.items():
+        if key in _KNOWN_TABLES:
+            continue
+        entries = value if isinstance(value, ListNode) else [value] if isinstance(value, MapNode) else []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, MapNode) and isinstance(entry.get("binding"), str):
+                loc = value.loc(index) if isinstance(value, ListNode) else settings.loc(key)
+                out.append(_binding(f"unknown-{key}", entry, "binding", loc))
     for key, kind in (("text_blobs", "text-blob"), ("data_blobs", "data-blob"), ("wasm_modules", "wasm-module")):
         table = settings.get(key)
         if isinstance(table, MapNode):

@@ -19,6 +19,10 @@ the versions it came from (``about()``). Loaded on first use, once per process.
     'PutItem'
     >>> aws.boto3_resource("s3", "Object").action("put")[0].word
     'aws.s3.PutObject'
+    >>> aws.boto3_resource("ec2", "NetworkInterface").loads_on_read("private_ip_address").name
+    'DescribeNetworkInterfaces'
+    >>> aws.boto3_resource("s3", "Object").loads_on_read("key") is None
+    True
     >>> aws.operation_of_word("aws.sfn.StartExecution").actions
     ('states:StartExecution',)
 
@@ -238,6 +242,24 @@ class Boto3Resource:
         """What ``.load()`` (or reading an attribute first) calls: ``Object`` -> HeadObject."""
         code = self._raw.get("load")
         return operation(self.service, code) if code else None
+
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """The attributes that name the resource (``bucket_name``, ``key``): reading them does
+        not load it; reading any other attribute of a resource with a ``load`` does."""
+        return tuple(self._raw.get("ids", ()))
+
+    def loads_on_read(self, attribute: str) -> Operation | None:
+        """The operation reading ``attribute`` makes: ``network_interface.private_ip_address``
+        -> DescribeNetworkInterfaces; None for identifiers, sub-resources, actions, collections."""
+        raw = self._raw
+        if attribute in self.identifiers or attribute == "meta" or attribute.startswith("_"):
+            return None
+        if attribute in raw.get("actions", {}) or attribute in raw.get("has", {}) or attribute in raw.get("many", {}):
+            return None
+        if attribute in raw.get("batch", {}) or attribute in ("load", "reload", "wait_until_exists", "wait_until_not_exists"):
+            return None
+        return self.load
 
 
 def boto3_resource(service_name: str, name: str = "ServiceResource") -> Boto3Resource | None:

@@ -1203,3 +1203,21 @@ def test_a_service_named_by_a_variable_calls_what_the_method_names() -> None:
     assert [c.name for c in named(facts, "aws.")] == ["aws.*.PutItem", "aws.dynamo.PutItem"]
     assert aws_writes("aws.*.PutItem") and aws_writes("aws.dynamo.PutItem")
     assert not aws_writes("aws.*.GetItem")
+
+
+def test_reading_a_boto3_resource_attribute_loads_it_but_identifiers_do_not() -> None:
+    facts, _ = analyze(
+        """
+        import boto3
+        ec2 = boto3.resource("ec2")
+        s3 = boto3.resource("s3")
+
+        def handler(event, context):
+            eni = ec2.NetworkInterface(event["id"])
+            obj = s3.Object("receipts", event["key"])
+            print(eni.id, obj.key, obj.bucket_name)
+            return eni.private_ip_address, obj.content_length
+        """
+    )
+    loads = [(c.name, c.attr("load")) for c in facts.calls if c.name.startswith("aws.")]
+    assert loads == [("aws.ec2.DescribeNetworkInterfaces", "private_ip_address"), ("aws.s3.HeadObject", "content_length")]

@@ -104,6 +104,7 @@ class Expressions(State):
             collection = self._aws_collection(val, obj, attr)
             if collection is not None:
                 return collection
+            self._aws_attribute_load(val, obj, attr, node)
         if isinstance(obj, Stripe):  # client.payment_intents, client.v1.payment_intents
             if attr in payments.STRIPE_API_VERSIONS:
                 return val

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from slsreview.analysis.facts import Source, Value
+from slsreview.analysis.facts import Call, Source, Value
 from slsreview.analysis.python.state import Site, State
 from slsreview.analysis.python.syntax import literal_value, text_literal
 from slsreview.analysis.python.tables import (
@@ -187,6 +187,29 @@ class Services(State):
             return None
         found, item = collection
         return Val(qual=f"{val.qual}.{attr}", obj=Aws("collection", obj.service, found.name, item, obj.credentials))
+
+    def _aws_attribute_load(self: Analyzer, val: Val, obj: Aws, attr: str, node: cst.CSTNode) -> None:
+        """``network_interface.private_ip_address``: the first read of a resource's attribute
+        loads it (boto3 calls DescribeNetworkInterfaces), a call like any other, with
+        ``attrs["load"]`` naming the attribute."""
+        if obj.role in NOT_RESOURCES or obj.role == "resource":
+            return
+        model = aws.boto3_resource(obj.service, obj.role)
+        found = model.loads_on_read(attr) if model is not None else None
+        if found is None:
+            return
+        ctx = self.ctx
+        self.facts.calls.append(
+            Call(
+                f"aws.{obj.service}.{found.name}",
+                f"{val.qual}.{attr}" if val.qual else attr,
+                self._loc(node),
+                ctx.function,
+                attrs=(("load", attr), *_credentials(obj)),
+                try_id=ctx.tries[-1] if ctx.tries else None,
+                loops=tuple(ctx.loops),
+            )
+        )
 
     def _aws_result(self: Analyzer, site: Site, service: str, operation: str) -> Val:
         """Secrets Manager and SecureString parameters are secrets; other results are AWS data."""
