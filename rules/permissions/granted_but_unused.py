@@ -93,7 +93,10 @@ class GrantedButUnused(Rule):
     itself. Calls through libraries count (Powertools' idempotency layer uses DynamoDB, its
     parameters utility SSM and Secrets Manager, middy's ssm middleware SSM), and so do services
     that act with the caller's permissions (Textract reads the S3 object it is given; KMS is used
-    by every service that encrypts, so it is never reported; nor is `iam:PassRole`).
+    by every service that encrypts, so it is never reported; nor is `iam:PassRole`). Inline code
+    that imports and calls nothing is a placeholder a pipeline replaces: its grants are for code
+    not in the review. A Durable Object binding without `script_name` declares the Worker's own
+    class and is not reported either.
 
     ## Why is this bad?
     Every permission a function holds and does not need is damage waiting for a bug, an injected
@@ -326,6 +329,10 @@ class GrantedButUnused(Rule):
                     'kv_namespaces = [{ binding = "SESSIONS", id = "0f2ac74b498b48028cb68387c421e279" }]\n'
                     'r2_buckets = [{ binding = "MEDIA", bucket_name = "media" }]\n'
                     'assets = { directory = "public", binding = "ASSETS" }\n'
+                    "\n"
+                    "[[durable_objects.bindings]]\n"
+                    'name = "ROOMS"\n'
+                    'class_name = "Room"\n'
                 ),
                 "src/index.js": (
                     "export default {\n"
@@ -336,7 +343,36 @@ class GrantedButUnused(Rule):
                     "};\n"
                 ),
             },
-            name="worker-bindings-looked-up-by-name-and-assets",
+            name="worker-bindings-looked-up-by-name-assets-and-its-own-durable-object-class",
+        ),
+        Example(
+            {
+                "template.yaml": (
+                    "AWSTemplateFormatVersion: '2010-09-09'\n"
+                    "Resources:\n"
+                    "  AgentFunction:\n"
+                    "    Type: AWS::Lambda::Function\n"
+                    "    Properties:\n"
+                    "      Runtime: python3.13\n"
+                    "      Handler: index.handler\n"
+                    "      Role: !GetAtt AgentRole.Arn\n"
+                    "      Timeout: 30\n"
+                    "      Code:\n"
+                    "        ZipFile: |\n"
+                    "          def handler(event, context):\n"
+                    "              return {'statusCode': 200, 'body': 'deployed by the pipeline'}\n"
+                    "  AgentRole:\n"
+                    "    Type: AWS::IAM::Role\n"
+                    "    Properties:\n"
+                    "      AssumeRolePolicyDocument:\n"
+                    "        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]\n"
+                    "      Policies:\n"
+                    "        - PolicyName: agent\n"
+                    "          PolicyDocument:\n"
+                    "            Statement: [{Effect: Allow, Action: bedrock:InvokeModel, Resource: '*'}]\n"
+                ),
+            },
+            name="inline-placeholder-replaced-at-deploy",
         ),
         Example(
             {
@@ -374,7 +410,7 @@ class GrantedButUnused(Rule):
                 return
             usage = aws_usage(facts)
             platform = platform_uses(fn, ctx.project.resources)
-            if not usage.complete or platform.extensions:
+            if not usage.complete or platform.extensions or _placeholder(fn, facts):
                 return
             used |= _used(usage) | set(platform.services)
             paths.extend(p for f in facts.files if (p := f.path.split("#", 1)[0]) not in paths)
@@ -412,7 +448,13 @@ class GrantedButUnused(Rule):
 
     # -- Workers ------------------------------------------------------------------------------
     def check_worker(self, worker: Worker, ctx: Context) -> Iterator[Report]:
-        reportable = [b for b in worker.bindings if b.kind in _REPORTED_KINDS and b.name]
+        # a Durable Object binding without script_name names a class this Worker defines: the
+        # conventional declaration of its own namespace, not access to someone else's
+        reportable = [
+            b
+            for b in worker.bindings
+            if b.kind in _REPORTED_KINDS and b.name and not (b.kind == "durable-object" and "script_name" not in b.properties)
+        ]
         if not reportable:
             return
         facts = ctx.facts(worker)
@@ -424,6 +466,12 @@ class GrantedButUnused(Rule):
         for binding in reportable:
             if binding.name not in used:
                 yield _binding_report(worker, binding)
+
+
+def _placeholder(fn: Function, facts: Facts) -> bool:
+    """Inline code that imports nothing and calls nothing (``return {'statusCode': 200}``): a
+    stand-in that a later step replaces, so the grants are for code this review cannot see."""
+    return fn.source.status == "inline" and not any(f.imports or f.calls for f in facts.files)
 
 
 def _binding_report(worker: Worker, binding: Binding) -> Report:
