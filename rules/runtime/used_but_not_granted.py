@@ -422,14 +422,21 @@ class UsedButNotGranted(Rule):
         facts = ctx.facts(fn)
         if facts is None:
             return
+        calls = [
+            (call, op)
+            for call, op in aws_usage(facts, reachable_only=True).calls
+            # IAM never sees it, or a client with someone else's credentials makes it
+            if op.authorized and op.actions and call.attr("credentials") != "explicit"
+        ]
+        if not calls:
+            return
         grants = ctx.project.grants_for(fn)
         if not grants.known:
             return
+        coverage: dict[str, str] = {}
         missing: dict[str, list[tuple[Call, aws.Operation, list[str]]]] = {}
-        for call, op in aws_usage(facts, reachable_only=True).calls:
-            if not op.authorized or not op.actions or call.attr("credentials") == "explicit":
-                continue  # IAM never sees it, or a client with someone else's credentials makes it
-            answers = {a: grants.covers(a) for a in op.actions}
+        for call, op in calls:
+            answers = {a: coverage.get(a) or coverage.setdefault(a, grants.covers(a)) for a in op.actions}
             for action, answer in answers.items():
                 if answer == "not-granted" and _named_where_star_is_expected(grants, action):
                     answers[action] = "unknown"

@@ -44,13 +44,25 @@ class AwsUsage:
     evidence: dict[str, list[Use]] = field(default_factory=dict)  # IAM prefix -> evidence
     calls: list[tuple[Call, aws.Operation]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # why other services may be used too
+    # calls on objects nobody identified, by method name and SDK form ("boto3", "js-v2"), with
+    # where they are: matched against a service only when a rule asks about it
+    unidentified: list[tuple[str, str, Location]] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
         return not self.unknown
 
     def uses(self, prefix: str) -> list[Use]:
-        return self.evidence.get(prefix, [])
+        """Evidence that the code uses the service with this IAM prefix, the calls on objects
+        that may be one of its clients included."""
+        found = list(self.evidence.get(prefix, []))
+        for method, form, loc in self.unidentified:
+            for svc in aws.services_of_prefix(prefix):
+                op = aws.boto3_operation(svc.name, method) if form == "boto3" else aws.js_v2_operation(svc.name, method)
+                if op is not None or (form == "js-v2-document" and svc.name == "dynamodb"):
+                    found.append(Use(prefix, f"may call {method} on a client it was handed", loc))
+                    break
+        return found
 
     def add(self, prefix: str, how: str, loc: Location) -> None:
         self.evidence.setdefault(prefix, []).append(Use(prefix, how, loc))
@@ -111,22 +123,19 @@ def _call(call: Call, language: str, usage: AwsUsage, v2: bool) -> None:
     receiver, _, method = call.callee.rpartition(".")
     if not receiver or receiver.split(".", 1)[0] in _STDLIB_ROOTS:
         return
-    services: tuple[aws.Service, ...]
     if language == "python":
         if method in _PLAIN_METHODS:
             return
-        services = aws.services_with_method(method, "boto3")
         if method in ("generate_presigned_url", "generate_presigned_post"):
             usage.add("s3", f"presigns a request ({method})", call.loc)
         elif method == "generate_db_auth_token":
             usage.add("rds-db", "creates an RDS IAM authentication token", call.loc)
-    else:
-        services = aws.services_with_method(method, "js-v2") if any(ch.isupper() for ch in method) else ()
-        if method in _DOCUMENT_METHODS and v2:
-            services = (*services, *(s for s in (aws.service("dynamodb"),) if s is not None))
-    for svc in services:
-        if svc.iam_prefix:
-            usage.add(svc.iam_prefix, f"may call {method} on a client it was handed", call.loc)
+        else:
+            usage.unidentified.append((method, "boto3", call.loc))
+    elif any(ch.isupper() for ch in method):
+        usage.unidentified.append((method, "js-v2", call.loc))
+    elif method in _DOCUMENT_METHODS and v2:
+        usage.unidentified.append((method, "js-v2-document", call.loc))
 
 
 _STDLIB_ROOTS = frozenset({"json", "os", "re", "logging", "time", "datetime", "math", "random", "uuid", "hashlib", "base64", "Math", "JSON", "Object", "Array", "console", "Date", "Promise", "crypto"})

@@ -105,13 +105,17 @@ class PolicyReference:
 
 
 def written_statements(project: Project) -> list[WrittenStatement]:
+    memo = project._memo.get("written_statements")
+    if memo is not None:
+        return list(memo)
     out: list[WrittenStatement] = []
     for owner, document, name, loc in _documents(project):
         grants, _ = read_document(document, _template_resources(project, owner.template), name, loc)
         for grant in grants:
             if grant.node is not None:
                 out.append(WrittenStatement(grant, grant.node, owner, name))
-    return out
+    project._memo["written_statements"] = out
+    return list(out)
 
 
 def policy_references(project: Project) -> list[PolicyReference]:
@@ -218,7 +222,7 @@ def _roles_of(project: Project, resource: Resource) -> list[str]:
 
 
 def _template_resources(project: Project, template: str) -> list[Resource]:
-    return [r for r in project.resources if r.template == template]
+    return project.in_template(template)
 
 
 def _text(value: Any) -> str:

@@ -396,6 +396,18 @@ class Project:
     env_files: list[EnvFile] = field(default_factory=list)
     problems: dict[str, list[Problem]] = field(default_factory=dict)  # path -> loader problems
     notes: list[str] = field(default_factory=list)  # what could not be reviewed, for the report
+    _grants: dict[int, Grants] = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived views, computed once
+
+    def in_template(self, template: str) -> list[Resource]:
+        """The resources of one template (computed once per review)."""
+        by_template: dict[str, list[Resource]] | None = self._memo.get("by_template")
+        if by_template is None or sum(len(v) for v in by_template.values()) != len(self.resources):
+            by_template = {}
+            for resource in self.resources:
+                by_template.setdefault(resource.template, []).append(resource)
+            self._memo["by_template"] = by_template
+        return by_template.get(template, [])
 
     def resources_of(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources if r.type in types)
@@ -426,7 +438,10 @@ class Project:
         could not be known and why (see ``slsreview.model.grants``)."""
         from slsreview.model.grants import grants_for
 
-        return grants_for(fn, self.resources)
+        found = self._grants.get(id(fn))
+        if found is None or found.function != fn.name:
+            found = self._grants[id(fn)] = grants_for(fn, self.in_template(fn.template))
+        return found
 
     def event_invoke_config_of(self, fn: Function) -> Located[Any] | None:
         from slsreview.model.resources import event_invoke_config

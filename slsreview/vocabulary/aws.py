@@ -326,10 +326,9 @@ def service_of_js_class(name: str) -> Service | None:
     return _js_index()[1].get(name)
 
 
-def services_with_method(method: str, form: Literal["boto3", "js-v2"]) -> tuple[Service, ...]:
-    """Every service whose client has this method (``put_item``, or JS v2's ``putItem``): what a
-    call on an object the analyzers could not identify as a client may be calling."""
-    return _by_method(form).get(method, ())
+def services_of_prefix(prefix: str) -> tuple[Service, ...]:
+    """The services whose actions have this IAM prefix (``bedrock``: bedrock, bedrock-runtime...)."""
+    return _by_prefix().get(prefix, ())
 
 
 def services_with_operation(name: str) -> tuple[Service, ...]:
@@ -490,12 +489,12 @@ def _by_operation_name() -> dict[str, tuple[Service, ...]]:
 
 
 @cache
-def _by_method(form: str) -> dict[str, tuple[Service, ...]]:
+def _by_prefix() -> dict[str, tuple[Service, ...]]:
     index: dict[str, list[Service]] = {}
     for svc in _services().values():
-        for op in _operations(svc.name).values():
-            index.setdefault(op.boto3_method if form == "boto3" else op.js_v2_method, []).append(svc)
-    return {method: tuple(dict.fromkeys(found)) for method, found in index.items()}
+        if svc.iam_prefix:
+            index.setdefault(svc.iam_prefix, []).append(svc)
+    return {prefix: tuple(found) for prefix, found in index.items()}
 
 
 @cache

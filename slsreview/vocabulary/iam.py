@@ -134,6 +134,7 @@ def arn_matches(pattern: str, arn: str) -> bool:
     return bool(_glob(pattern, ignore_case=False).fullmatch(arn))
 
 
+@cache
 def patterns_overlap(a: str, b: str) -> bool:
     """Whether some ARN matches both patterns: a statement's ``Resource`` against an action's
     ARN format (``${Var}`` parts match anything), so ``arn:aws:s3:::orders`` (a bucket) never
