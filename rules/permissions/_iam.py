@@ -54,7 +54,7 @@ def resource_wildcard(pattern: str) -> bool:
     if pattern == "*":
         return True
     match = _ARN.match(pattern)
-    return bool(match) and match.group(2) != "" and match.group(2).strip("*") == ""
+    return match is not None and match.group(2) != "" and match.group(2).strip("*") == ""
 
 
 def arn_service(pattern: str) -> str | None:

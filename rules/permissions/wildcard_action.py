@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import _iam
 from slsreview.model.policies import WrittenStatement, written_statements
 from slsreview.rule import Context, Example, Expect, Report, Rule
 from slsreview.vocabulary import iam
+
+from . import _iam
 
 _HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
 
@@ -282,8 +283,11 @@ class WildcardAction(Rule):
                 f"{head} every action except NotAction {names}, of every service, the ones AWS adds later included",
                 subject=owner.function,
             )
-        wildcards = [(text, loc, _iam.service_wildcard(text)) for text, loc in written.entries("Action") if isinstance(text, str)]
-        wildcards = [(text, loc, prefix) for text, loc, prefix in wildcards if prefix is not None]
+        wildcards = [
+            (text, loc, prefix)
+            for text, loc in written.entries("Action")
+            if isinstance(text, str) and (prefix := _iam.service_wildcard(text)) is not None
+        ]
         if wildcards:
             names = ", ".join(f'"{text}"' for text, _, _ in wildcards)
             what = "; ".join(_service_grant(prefix) for _, _, prefix in wildcards)

@@ -447,11 +447,11 @@ class UsedButNotGranted(Rule):
             if lacking:
                 prefix = lacking[0].partition(":")[0]
                 missing.setdefault(prefix, []).append((call, op, lacking))
-        for prefix, calls in sorted(missing.items()):
+        for prefix, lacking_calls in sorted(missing.items()):
             if _resource_policy_names_a_principal(ctx.project, fn.template, prefix):
                 continue
-            calls.sort(key=lambda item: (item[0].loc.path, item[0].loc.line, item[0].loc.column))
-            yield self._report(fn, grants, prefix, calls)
+            lacking_calls.sort(key=lambda item: (item[0].loc.path, item[0].loc.line, item[0].loc.column))
+            yield self._report(fn, grants, prefix, lacking_calls)
 
     def _report(self, fn: Function, grants: Grants, prefix: str, calls: list[tuple[Call, aws.Operation, list[str]]]) -> Report:
         service = aws.service(calls[0][1].service)

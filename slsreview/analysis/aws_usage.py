@@ -102,7 +102,7 @@ def _file_state(file: FileFacts, usage: AwsUsage) -> None:
 
 def _call(call: Call, language: str, usage: AwsUsage, v2: bool) -> None:
     if call.name.startswith("aws."):
-        _, service_word, operation = (call.name.split(".", 2) + ["", ""])[:3]
+        _, service_word, operation = [*call.name.split(".", 2), "", ""][:3]
         if service_word == "*":
             usage.unknown.append(f"{_at(call.loc)} calls {operation} on a client whose service is chosen at run time")
             return

@@ -135,9 +135,9 @@ class Grant:
         particular, a Deny of some resources only ("arn:aws:sns:*:*:*", topics) may not be the
         one the call acts on (a text message to a phone number has no topic): that is "maybe"."""
         answer = self.applies(action, arn, target)
-        if answer == "yes" and arn is None and target is None and not self.not_resources:
-            if not any(r.is_wildcard for r in self.resources):
-                return "maybe"
+        some_only = not self.not_resources and not any(r.is_wildcard for r in self.resources)
+        if answer == "yes" and arn is None and target is None and some_only:
+            return "maybe"
         return answer
 
     def expanded_actions(self) -> tuple[iam.Action, ...]:

@@ -99,7 +99,7 @@ def platform_uses(fn: Function, resources: list[Resource]) -> PlatformUses:
         add([*services, "kms"], "Lambda sends failed events to the dead-letter queue")
     dead_letter_config = props.get("DeadLetterConfig")
     if isinstance(dead_letter_config, MapNode):
-        add(_target_services(dead_letter_config.get("TargetArn"), ("sqs", "sns")) + ["kms"], "Lambda sends failed events to the dead-letter queue")
+        add([*_target_services(dead_letter_config.get("TargetArn"), ("sqs", "sns")), "kms"], "Lambda sends failed events to the dead-letter queue")
     invoke_config = props.get("EventInvokeConfig")
     if isinstance(invoke_config, MapNode):
         _destinations(invoke_config.get("DestinationConfig"), add, "an EventInvokeConfig destination")
@@ -142,7 +142,7 @@ def _destinations(config: Any, add: Any, what: str) -> None:
         if kind in _DESTINATION_TYPES:
             add([_DESTINATION_TYPES[kind], "kms"], f"Lambda sends events to {what}")
         else:
-            add(_target_services(destination.get("Destination"), tuple(_DESTINATION_TYPES.values())) + ["kms"], f"Lambda sends events to {what}")
+            add([*_target_services(destination.get("Destination"), tuple(_DESTINATION_TYPES.values())), "kms"], f"Lambda sends events to {what}")
 
 
 def _target_services(value: Any, otherwise: tuple[str, ...]) -> list[str]:

@@ -123,7 +123,7 @@ def policy_references(project: Project) -> list[PolicyReference]:
     for owner, policies in _sam_policies(project):
         for entry, loc in _sam_entries(policies):
             entry = _lift(entry)
-            if isinstance(entry, str) or isinstance(entry, Intrinsic):
+            if isinstance(entry, (str, Intrinsic)):
                 out.append(PolicyReference("managed", _text(entry), entry, loc, owner))
             elif isinstance(entry, MapNode) and "Statement" not in entry and len(entry) == 1:
                 ((name, arguments),) = entry.items()

@@ -175,10 +175,53 @@ _BY_LANGUAGE: dict[str, dict[str, Library]] = {
 # Node's built-in modules (https://nodejs.org/api/modules.html#built-in-modules), importable as
 # "fs" or "node:fs"; none calls AWS.
 NODE_BUILTINS = frozenset(
-    """assert async_hooks buffer child_process cluster console constants crypto dgram
-    diagnostics_channel dns domain events fs http http2 https inspector module net os path
-    perf_hooks process punycode querystring readline repl stream string_decoder sys timers tls
-    trace_events tty url util v8 vm wasi worker_threads zlib test sqlite sea""".split()
+    {
+        "assert",
+        "async_hooks",
+        "buffer",
+        "child_process",
+        "cluster",
+        "console",
+        "constants",
+        "crypto",
+        "dgram",
+        "diagnostics_channel",
+        "dns",
+        "domain",
+        "events",
+        "fs",
+        "http",
+        "http2",
+        "https",
+        "inspector",
+        "module",
+        "net",
+        "os",
+        "path",
+        "perf_hooks",
+        "process",
+        "punycode",
+        "querystring",
+        "readline",
+        "repl",
+        "stream",
+        "string_decoder",
+        "sys",
+        "timers",
+        "tls",
+        "trace_events",
+        "tty",
+        "url",
+        "util",
+        "v8",
+        "vm",
+        "wasi",
+        "worker_threads",
+        "zlib",
+        "test",
+        "sqlite",
+        "sea",
+    }
 )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import treesitter as ts
-from slsreview.vocabulary.libraries import WORKERS_RUNTIME
 from slsreview.analysis.facts import EntryPoint, Import
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.syntax import (
@@ -25,6 +24,7 @@ from slsreview.analysis.javascript.tables import (
     WORKER_HANDLERS,
 )
 from slsreview.analysis.javascript.values import EMPTY, ClassInfo, Val, normalise_module, qualify
+from slsreview.vocabulary.libraries import WORKERS_RUNTIME
 
 Node = ts.Node
 _kind = ts.kind
