@@ -376,6 +376,39 @@ class GrantedButUnused(Rule):
         ),
         Example(
             {
+                "template.yaml": _sam(
+                    "      Policies:\n"
+                    "        - SQSSendMessagePolicy: {QueueName: !GetAtt JobsQueue.QueueName}\n"
+                    "      DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt JobsQueue.Arn}\n"
+                    "      EventInvokeConfig:\n"
+                    "        DestinationConfig:\n"
+                    "          OnFailure: {Type: SNS, Destination: !Ref FailuresTopic}\n"
+                )
+                + "  FailuresTopic:\n    Type: AWS::SNS::Topic\n"
+                "  ImportedRoleFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                "      CodeUri: src/\n      Handler: app.handler\n      Role: !ImportValue shared-lambda-role\n",
+                "src/app.py": "def handler(event, context):\n    return {'resized': len(event.get('Records', []))}\n",
+            },
+            name="dead-letter-queue-and-destination-sends-and-an-imported-role",
+        ),
+        Example(
+            {
+                "wrangler.toml": (
+                    'name = "orders"\n'
+                    'main = "src/index.js"\n'
+                    'compatibility_date = "2025-06-01"\n'
+                    'd1_databases = [{ binding = "DB", database_name = "orders", database_id = "4a6d9f0e-2b1c-4c3d-9e8f-7a6b5c4d3e2f" }]\n'
+                ),
+                "src/index.js": (
+                    'import { listOrders } from "./orders.js";\n'
+                    "export default { fetch: (request, bindings) => listOrders(request, bindings) };\n"
+                ),
+                "src/orders.js": "export async function listOrders(request, e) {\n  return Response.json(await e.DB.prepare('SELECT * FROM orders').all());\n}\n",
+            },
+            name="worker-env-handed-to-a-helper-under-another-name",
+        ),
+        Example(
+            {
                 "wrangler.toml": (
                     'name = "app"\n'
                     'main = "src/index.js"\n'

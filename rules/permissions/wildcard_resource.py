@@ -46,6 +46,11 @@ class WildcardResource(Rule):
 
     Statements with `Action: "*"` or `NotAction` are SLS308's: they grant everything anyway.
 
+    A known limit of the data: `sns:Publish` to a phone number (a text message) names no topic,
+    so its policy needs `Resource: "*"`, but the reference lists `topic` as required; a function
+    that only sends text messages is reported. Narrow it with a `Deny` of `arn:aws:sns:*:*:*`
+    (topics) or suppress the finding with that reason.
+
     ## Why is this bad?
     `dynamodb:DeleteItem` on `*` lets the function delete items from every table in the account,
     not the one it owns; `iam:PassRole` on `*` lets it hand any role (an administrator's

@@ -84,6 +84,11 @@ class UsedButNotGranted(Rule):
     policies in the template name a principal (they can grant access by themselves), for
     Worker bindings used behind a check (`if (env.CACHE)`, `env.CACHE?.get(...)`), and for plain
     values (`env.API_TOKEN` set with `wrangler secret put`, `[vars]`), which are not bindings.
+    Clients built with explicit credentials (`aws_access_key_id=...`, a JS `credentials` option)
+    are someone else's calls, and an action the Service Authorization Reference says takes only
+    `"*"` but that a statement names with a resource is left alone (that part of the data is the
+    least certain). What remains possible: a resource policy outside the template (a bucket
+    policy in another stack naming this role) can grant access no identity policy shows.
 
     ## Why is this bad?
     The deploy succeeds and the first invocation that reaches the call fails with
