@@ -62,13 +62,14 @@ _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]", "host.docker.internal", "example.com", "example.org", "example.net"})
 _FAKE_RUNS = ("1234567890", "0123456789", "abcdefghij", "ABCDEFGHIJ")
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
-# NAME = "value", NAME: "value", "NAME": "value", NAME := "value", name => "value", with an
-# optional type annotation (API_KEY: str = "...", const apiKey: string = "...").
-_ASSIGNMENT = re.compile(
+# A quoted value of 16 characters or more after an assignment operator, and the name before the
+# operator: NAME = "value", NAME: "value", "NAME": "value", NAME := "value", name => "value", with
+# an optional type annotation (API_KEY: str = "...", const apiKey: string = "..."). Searching
+# for the operator first and the name behind it keeps the scan linear and cheap.
+_VALUE = re.compile(r"""(?::=|=>|=|:)[ \t]*(?P<q>["'`])(?P<value>[^"'`\\\n]{16,400})(?P=q)""")
+_NAME_BEFORE_OPERATOR = re.compile(
     r"""(?<![\w$.-])(?P<name>[A-Za-z_$][\w$]{0,80}(?:[.-][A-Za-z_$][\w$]{0,80}){0,6})["'\]]?
-        (?:\s*:\s*[A-Za-z_][\w\[\]., |]*(?=\s*=))?
-        \s*(?::=|=>|=|:)\s*
-        (?P<q>["'`])(?P<value>[^"'`\\\n]{8,400})(?P=q)""",
+        (?:\s*:\s*[A-Za-z_][\w\[\]., |]*)?\s*$""",
     re.VERBOSE,
 )
 _NOT_A_LITERAL = ("${", "%s", "%(", "{}", "{0}", "#{")
@@ -113,11 +114,15 @@ def scan_text(path: str, text: str, *, names: bool = False) -> list[SecretLitera
                 )
             )
     if names:
-        for match in _ASSIGNMENT.finditer(text):
+        for match in _VALUE.finditer(text):
             start, end = match.span("value")
             if taken.overlaps(start, end):
                 continue
-            literal = _named_literal(path, text, starts, match)
+            # the name before the operator: NAME = "...", "NAME": "...", NAME: str = "..."
+            named = _NAME_BEFORE_OPERATOR.search(text, max(0, match.start() - 200), match.start())
+            if named is None:
+                continue
+            literal = _named_literal(path, text, starts, named.group("name"), match)
             if literal is not None:
                 taken.add(start, end)
                 found.append(literal)
@@ -239,8 +244,8 @@ def _real_url_password(password: str, text: str, match: re.Match[str]) -> bool:
 # -- name evidence ----------------------------------------------------------------------------------
 
 
-def _named_literal(path: str, text: str, starts: list[int], match: re.Match[str]) -> SecretLiteral | None:
-    name = match.group("name").rsplit(".", 1)[-1]
+def _named_literal(path: str, text: str, starts: list[int], name: str, match: re.Match[str]) -> SecretLiteral | None:
+    name = name.rsplit(".", 1)[-1]
     value = match.group("value")
     strength = secret_name(name)
     if strength is None or any(marker in value for marker in _NOT_A_LITERAL):
