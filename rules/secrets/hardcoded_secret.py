@@ -249,7 +249,8 @@ class HardcodedSecret(Rule):
                     'BUCKET_ARN = "arn:aws:s3:::orders-archive-7f3a9c1e2b4d"\n'
                     'ORDER_ID = "4a6d9f0e-2b1c-4c3d-9e8f-7a6b5c4d3e2f"\n'
                     'PRIMARY_KEY = "pk_9f8a7b6c5d4e3f2a1b0c"\n'
-                    'TOKEN_HEADER = "x-orders-token-v2"\n\n\n'
+                    'TOKEN_HEADER = "x-orders-token-v2"\n'
+                    'TEST_PASSWORD = "TestPassword123!"  # a test user\'s stand-in\n\n\n'
                     "def handler(event, context):\n"
                     '    return {"key": os.environ["STRIPE_KEY"]}\n'
                 ),
@@ -260,6 +261,9 @@ class HardcodedSecret(Rule):
             {
                 "wrangler.toml": _WRANGLER,
                 "src/index.ts": (
+                    'const PROXY_SHARED_SECRET_HEADER = { PROXY_SHARED_SECRET: "MF-Proxy-Shared-Secret" };\n'
+                    'const durable = { uniqueKey: "orders-worker-OrderLedgerObject" };\n'
+                    'const signature = "x-amz-date:" + date + "x-amz-security-token:" + token + "\\n";\n'
                     "export default {\n"
                     "  async fetch(request: Request, env: Env): Promise<Response> {\n"
                     '    const pem = env.PRIVATE_KEY.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "");\n'

@@ -252,6 +252,8 @@ def _named_literal(path: str, text: str, starts: list[int], name: str, match: re
         return None
     if "://" in value:
         return None  # a URL's password is the url-password format's to judge (local hosts are not secrets)
+    if value[0] in "+,.;)" or value[-1] in "+,(;" or "(" in value or ")" in value:
+        return None  # code between two string literals ('a:' + b + 'c'), not a literal
     if not credential_shaped(value) or _fake(value):
         return None
     if strength == "weak" and entropy(value) < 3.5:

@@ -318,6 +318,21 @@ NOT_SECRET_KEY_QUALIFIERS = frozenset(
         "bypass",
         "pass",
         "sub",
+        "header",
+        "unique",
+        "event",
+        "metric",
+        "label",
+        "property",
+        "field",
+        "attribute",
+        "state",
+        "context",
+        "request",
+        "response",
+        "query",
+        "path",
+        "template",
     }
 )
 
@@ -418,6 +433,7 @@ PLACEHOLDER_WORDS = frozenset(
 # A short value of letters only that holds one of these is a made-up stand-in ("MyAPIkey",
 # "KeyValue", "testpassword"), not a generated credential.
 STAND_IN_PARTS = ("key", "token", "secret", "password", "passwd", "pass", "value", "my", "test", "demo", "sample", "dummy")
+STAND_IN_WORDS = frozenset({"test", "testing", "password", "passwd", "pass", "secret", "key", "token", "my", "your", "demo", "sample", "example", "dummy", "value", "admin", "user", "changeme", "default", "p", "a", "ssw", "rd", "w"})
 # A value that is only one of these is a placeholder too ("secret", "password", "changeit"); as
 # a part of a longer value they prove nothing ("sk_test_..." is a real test key).
 PLACEHOLDER_VALUES = frozenset(
@@ -508,6 +524,10 @@ def is_placeholder(value: str) -> bool:
         return True
     if len(text) <= 20 and text.isalpha() and any(p in text.lower() for p in STAND_IN_PARTS):
         return True
+    # made of stand-in words and digits only: "TestPassword123!", "MyPassword1", "Password123"
+    humps = [w.lower() for run in _WORDS.findall(text) for w in (_HUMPS.findall(run) or [run])]
+    if humps and len(text) <= 32 and all(h in STAND_IN_WORDS for h in humps):
+        return True
     words = [w.lower() for run in _WORDS.findall(text) for w in (_HUMPS.findall(run) or [run])]
     if any(word in PLACEHOLDER_WORDS for word in words):
         return True
@@ -519,7 +539,7 @@ def is_placeholder(value: str) -> bool:
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "enabled", "disabled", "1", "0"})
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:[smhdwy]|ms|kb|mb|gb)?$", re.IGNORECASE)
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://([^/@\s]*@)?[^\s]*$", re.IGNORECASE)
-_IDENTIFIER_PIECE = re.compile(r"^(?:[a-z]+|[A-Z]+|\d+|[a-z]+\d+|[A-Z]+\d+)$")
+_IDENTIFIER_PIECE = re.compile(r"^(?:[a-z]+|[A-Z]+|\d+|[a-z]+\d+|[A-Z]+\d+|(?:[A-Z][a-z]+)+)$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
@@ -543,7 +563,9 @@ def plainly_not_secret(value: str) -> bool:
     if _EMAIL.match(text) or _DOMAIN.match(text):
         return True
     pieces = [p for p in re.split(r"[/_.:-]+", text) if p]
-    return len(pieces) >= 2 and all(_IDENTIFIER_PIECE.match(p) and not _mixed_case(p) for p in pieces) and len(pieces[-1]) <= 24
+    # words joined by - _ . / : ("prod/stripe", "orders-api-key", "MF-Proxy-Shared-Secret",
+    # "miniflare-hello-world-HelloWorldObject"): a name, not a generated credential
+    return len(pieces) >= 2 and all(_IDENTIFIER_PIECE.match(p) for p in pieces) and len(pieces[-1]) <= 24
 
 
 def _mixed_case(piece: str) -> bool:
