@@ -292,3 +292,25 @@ def test_dotenv_entries_with_positions() -> None:
     assert env.loc("TOKEN").short() == ".dev.vars:2:15"
     assert (env.loc("KEY").line, env.loc("KEY").end_line) == (4, 6)
     assert env.key_loc("C").short() == ".dev.vars:8:3"
+
+
+# -- SLS306 inside a git repository -------------------------------------------------------------------
+
+
+def _git(root, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env={**__import__("os").environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"})
+
+
+def test_a_tracked_dev_vars_is_reported_even_when_gitignore_names_it_and_an_ignored_one_never(tmp_path) -> None:
+    from tests.conftest import run_review, write_tree
+
+    worker = 'name = "w"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n'
+    write_tree(tmp_path, {"wrangler.toml": worker, "src/index.ts": "export default {};\n", ".dev.vars": f"API_TOKEN={fake(24, 'tracked')}\n"})
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "committed the secrets")
+    write_tree(tmp_path, {".gitignore": ".dev.vars*\n", "app/.dev.vars.staging": f"API_TOKEN={fake(24, 'ignored')}\n"})
+    found = [(f.path, f.line) for f in run_review(tmp_path, select=["SLS306"]).findings]
+    assert found == [(".dev.vars", 1)]

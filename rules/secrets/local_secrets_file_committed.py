@@ -90,7 +90,7 @@ class LocalSecretsFileCommitted(Rule):
                     ".dev.vars",
                     3,
                     12,
-                    ".dev.vars holds secrets (STRIPE_KEY: a Stripe live secret key; DB_PASSWORD) and no .gitignore excludes it: they are in the repository, or will be with the next commit",
+                    ".dev.vars holds secrets (STRIPE_KEY: a Stripe live secret key; DB_PASSWORD) and is not kept out of git: they are in the repository, or will be with the next commit",
                 )
             ],
             name="dev-vars",
@@ -107,7 +107,7 @@ class LocalSecretsFileCommitted(Rule):
                     "app/.env.local",
                     1,
                     16,
-                    ".env.local holds secrets (OPENAI_API_KEY) and no .gitignore excludes it: they are in the repository, or will be with the next commit",
+                    ".env.local holds secrets (OPENAI_API_KEY) and is not kept out of git: they are in the repository, or will be with the next commit",
                 )
             ],
             name="env-local-not-covered-by-the-gitignore",
@@ -153,7 +153,7 @@ class LocalSecretsFileCommitted(Rule):
             if held:
                 yield Report(
                     held[0][0],
-                    f"{posixpath.basename(env_file.path)} holds secrets ({'; '.join(what for _, what in held)}) and no .gitignore excludes it: "
+                    f"{posixpath.basename(env_file.path)} holds secrets ({'; '.join(what for _, what in held)}) and is not kept out of git: "
                     "they are in the repository, or will be with the next commit",
                 )
 
