@@ -29,6 +29,7 @@ from slsreview.location import Location
 if TYPE_CHECKING:
     from slsreview.model.apis import ApiView
     from slsreview.model.grants import Grants
+    from slsreview.model.resources import ErrorAlarm
 
 T = TypeVar("T")
 
@@ -427,6 +428,13 @@ class Project:
         from slsreview.model.resources import alarms_for
 
         return alarms_for(fn, self.resources)
+
+    def error_alarms_for(self, fn: Function) -> list[ErrorAlarm]:
+        """The alarms of the function's template that go off when it fails (see
+        ``slsreview.model.resources.error_alarms_for``)."""
+        from slsreview.model.resources import error_alarms_for
+
+        return error_alarms_for(fn, self.resources)
 
     def permissions_for(self, fn: Function) -> list[Resource]:
         from slsreview.model.resources import permissions_for

@@ -70,10 +70,22 @@ def log_group_of(fn: Function, resources: list[Resource]) -> Resource | None:
         if isinstance(target, Intrinsic) and target.ref_target() == resource.logical_id:
             return resource
         name = resource.properties.get("LogGroupName")
+        if target is not None and name is not None and target == name:
+            return resource  # LoggingConfig.LogGroup spells the group's LogGroupName out
         if refers_to(name, fn.name):
             return resource
         if isinstance(name, str) and isinstance(function_name, str) and name == f"/aws/lambda/{function_name}":
             return resource
+        if _sub_text(name) is not None and _sub_text(name) == "/aws/lambda/" + (_sub_text(function_name) or "\0"):
+            return resource  # !Sub /aws/lambda/${AWS::StackName}-orders beside FunctionName: !Sub ${AWS::StackName}-orders
+    return None
+
+
+def _sub_text(value: Any) -> str | None:
+    """The template string of a ``!Sub`` (either form), else None."""
+    if isinstance(value, Intrinsic) and value.name == "Fn::Sub":
+        text = value.value[0] if isinstance(value.value, list) and value.value else value.value
+        return text if isinstance(text, str) else None
     return None
 
 
@@ -89,6 +101,92 @@ def alarms_for(fn: Function, resources: list[Resource]) -> list[Resource]:
             for d in dimensions
         ):
             out.append(resource)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorAlarm:
+    """An alarm that goes off when a function fails: ``how`` says what it watches
+    (``"its Errors metric"``, ``"every function's Errors metric"``, ``"a metric filter on its log
+    group"``)."""
+
+    resource: Resource
+    how: str
+
+
+def error_alarms_for(fn: Function, resources: list[Resource]) -> list[ErrorAlarm]:
+    """The CloudWatch alarms of the function's template that watch its failures: an alarm (or a
+    metric math query of one) on ``AWS/Lambda`` ``Errors`` with the function's ``FunctionName`` (or
+    ``Resource``) dimension or with no dimension at all (the account-wide aggregate), a metric math
+    ``SEARCH`` over ``AWS/Lambda`` errors, or an alarm on the metric a ``AWS::Logs::MetricFilter``
+    extracts from the function's log group. Composite alarms combine these and add no coverage."""
+    out: list[ErrorAlarm] = []
+    filtered = _log_filter_metrics(fn, resources)
+    for resource in resources:
+        if resource.type != "AWS::CloudWatch::Alarm" or resource.template != fn.template:
+            continue
+        how = _watches_errors(fn, resource.properties, filtered)
+        if how is not None:
+            out.append(ErrorAlarm(resource, how))
+    return out
+
+
+def _watches_errors(fn: Function, props: MapNode, filtered: set[tuple[str, str]]) -> str | None:
+    metrics = [props]
+    queries = props.get("Metrics")
+    if isinstance(queries, ListNode):
+        for query in queries:
+            if not isinstance(query, MapNode):
+                continue
+            expression = query.get("Expression")
+            if isinstance(expression, str) and "AWS/Lambda" in expression and "Errors" in expression:
+                return "a metric math search over every function's Errors metric"
+            stat = query.get("MetricStat")
+            metric = stat.get("Metric") if isinstance(stat, MapNode) else None
+            if isinstance(metric, MapNode):
+                metrics.append(metric)
+    for metric in metrics:
+        name, namespace = metric.get("MetricName"), metric.get("Namespace")
+        if (str(namespace), str(name)) in filtered:
+            return "the metric a filter extracts from its log group"
+        if name != "Errors" or namespace != "AWS/Lambda":
+            continue
+        dimensions = metric.get("Dimensions")
+        if dimensions is None or (isinstance(dimensions, ListNode) and not dimensions):
+            return "every function's Errors metric (no dimension)"
+        if isinstance(dimensions, ListNode) and any(
+            isinstance(d, MapNode) and d.get("Name") in ("FunctionName", "Resource") and _names_function(fn, d.get("Value"))
+            for d in dimensions
+        ):
+            return "its Errors metric"
+    return None
+
+
+def _names_function(fn: Function, value: Any) -> bool:
+    if refers_to(value, fn.name):
+        return True
+    function_name = fn.properties.get("FunctionName")
+    return isinstance(value, str) and isinstance(function_name, str) and value.split(":", 1)[0] == function_name
+
+
+def _log_filter_metrics(fn: Function, resources: list[Resource]) -> set[tuple[str, str]]:
+    """(namespace, metric name) of the metric filters reading the function's log group."""
+    group = log_group_of(fn, resources)
+    out: set[tuple[str, str]] = set()
+    for resource in resources:
+        if resource.type != "AWS::Logs::MetricFilter" or resource.template != fn.template:
+            continue
+        target = resource.properties.get("LogGroupName")
+        if not (
+            (group is not None and refers_to(target, group.logical_id))
+            or refers_to(target, fn.name)
+            or (group is not None and target is not None and target == group.properties.get("LogGroupName"))
+        ):
+            continue
+        transformations = resource.properties.get("MetricTransformations")
+        for item in transformations if isinstance(transformations, ListNode) else []:
+            if isinstance(item, MapNode):
+                out.add((str(item.get("MetricNamespace")), str(item.get("MetricName"))))
     return out
 
 
