@@ -110,7 +110,7 @@ class LogsKeptForever(Rule):
                     "template.yaml",
                     4,
                     3,
-                    "OrdersFunction has no log group in template.yaml: Lambda creates /aws/lambda/<function> on the "
+                    "OrdersFunction has no log group in its template: Lambda creates /aws/lambda/<function> on the "
                     "first invocation, outside the stack, and CloudWatch keeps its logs forever",
                 )
             ],
@@ -199,7 +199,7 @@ class LogsKeptForever(Rule):
                 return  # a group managed elsewhere: its retention is decided there
             yield Report(
                 fn,
-                f"{fn.name} has no log group in {fn.template}: Lambda creates /aws/lambda/<function> on the first "
+                f"{fn.name} has no log group in its template: Lambda creates /aws/lambda/<function> on the first "
                 "invocation, outside the stack, and CloudWatch keeps its logs forever",
             )
             return

@@ -45,7 +45,12 @@ class NoErrorAlarm(Rule):
     - `AWS/Lambda` `Errors` with no dimension at all: the account-wide aggregate, which goes off
       when any function of the account and Region fails (coarse, but somebody is told);
     - the metric an `AWS::Logs::MetricFilter` extracts from the function's log group (an
-      "ERROR" pattern, say).
+      "ERROR" pattern, say);
+    - for a function whose only triggers are API routes, the server errors of those APIs
+      (`AWS/ApiGateway` `5XXError` with the REST API's `ApiName`, `5xx` with the HTTP API's
+      `ApiId`, as `!Ref Api` or the API's `Name`): a failed invocation is a 5xx answer there.
+      An alarm whose `ApiName` is a literal that is not the API's `Name` watches nothing (SAM
+      names an API without `Name` after its stack) and does not count.
 
     A composite alarm combines alarms; it covers what the alarms it combines cover, and adds
     nothing of its own. One finding per function, on its logical id.
@@ -128,7 +133,7 @@ class NoErrorAlarm(Rule):
                     "template.yaml",
                     4,
                     3,
-                    "No alarm in template.yaml watches OrdersFunction's errors: when it fails, Lambda counts the "
+                    "No alarm in its template watches OrdersFunction's errors: when it fails, Lambda counts the "
                     "failure in the Errors metric and tells nobody (an alarm defined in another stack would also do)",
                 )
             ],
@@ -157,7 +162,7 @@ class NoErrorAlarm(Rule):
                     "template.yaml",
                     4,
                     3,
-                    "No alarm in template.yaml watches OrdersFunction's errors: when it fails, Lambda counts the "
+                    "No alarm in its template watches OrdersFunction's errors: when it fails, Lambda counts the "
                     "failure in the Errors metric and tells nobody (an alarm defined in another stack would also do)",
                 )
             ],
@@ -232,6 +237,29 @@ class NoErrorAlarm(Rule):
             },
             name="alarm-on-a-metric-filter-of-its-log-group",
         ),
+        Example(
+            {
+                "template.yaml": _HEAD
+                + _FUNCTION
+                + "      Events:\n"
+                "        Create:\n"
+                "          Type: Api\n"
+                "          Properties: {RestApiId: !Ref OrdersApi, Path: /orders, Method: POST}\n"
+                "  OrdersApi:\n"
+                "    Type: AWS::Serverless::Api\n"
+                "    Properties:\n"
+                "      Name: orders-api\n"
+                "      StageName: prod\n"
+                + _alarm(
+                    "OrdersApiServerErrors",
+                    "      Namespace: AWS/ApiGateway\n      MetricName: 5XXError\n"
+                    "      Dimensions: [{Name: ApiName, Value: orders-api}]\n"
+                    "      Statistic: Sum\n      Period: 60\n      EvaluationPeriods: 1\n      Threshold: 1\n"
+                    "      ComparisonOperator: GreaterThanOrEqualToThreshold\n",
+                )
+            },
+            name="api-only-function-with-a-5xx-alarm-on-its-api",
+        ),
     ]
 
     def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
@@ -239,6 +267,6 @@ class NoErrorAlarm(Rule):
             return
         yield Report(
             fn,
-            f"No alarm in {fn.template} watches {fn.name}'s errors: when it fails, Lambda counts the failure in the "
+            f"No alarm in its template watches {fn.name}'s errors: when it fails, Lambda counts the failure in the "
             "Errors metric and tells nobody (an alarm defined in another stack would also do)",
         )

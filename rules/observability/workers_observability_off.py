@@ -176,8 +176,8 @@ class WorkersObservabilityOff(Rule):
             ]
             also = ""
             if others:
-                noun = "environment" if len(others) == 1 else "environments"
-                also = f" (nor has its {noun} {', '.join(str(e) for e in others)})"
+                noun = "has its environment" if len(others) == 1 else "have its environments"
+                also = f" (nor {noun} {', '.join(str(e) for e in others)})"
             yield Report(
                 worker.loc,
                 f"{worker.display_name} has no observability setting{also}: wrangler deploy turns Workers Logs off, "

@@ -26,6 +26,7 @@ from slsreview.model.resources import refers_to
 
 if TYPE_CHECKING:
     from slsreview.model.project import Project, Worker
+    from slsreview.model.resources import ErrorAlarm
 
 # Keys of an inline OpenAPI definition that configure authorization there instead of in SAM.
 _OPENAPI_SECURITY = {"security", "securityDefinitions", "securitySchemes", "x-amazon-apigateway-authorizer"}
@@ -180,3 +181,40 @@ def worker_reachable(worker: Worker) -> str | None:
     elif workers_dev is None and not hows:
         hows.append("workers.dev (workers_dev defaults to true)")
     return " and ".join(hows) or None
+
+
+# API Gateway's server-error metric, per kind of API, and the dimension naming the API.
+_SERVER_ERRORS = {"rest": ("5XXError", "ApiName"), "http": ("5xx", "ApiId")}
+
+
+def api_error_alarms(project: Project, fn: Function) -> list[ErrorAlarm]:
+    """Alarms on the server errors (``5XXError``, ``5xx``) of the APIs in front of a function whose
+    every trigger is an API route: a failing invocation is a 5xx answer there, so the API's alarm
+    goes off when the function fails. A function with any other trigger gets none from here."""
+    from slsreview.model.resources import ErrorAlarm
+
+    routes = project.apis_of(fn)
+    if not routes or len(routes) != len(fn.events) or any(api is None for _, api in routes):
+        return []
+    out: list[ErrorAlarm] = []
+    for _, api in routes:
+        assert api is not None
+        metric, dimension = _SERVER_ERRORS[api.kind]
+        name = api.properties.get("Name")
+        found = [
+            alarm
+            for alarm in project.resources_of("AWS::CloudWatch::Alarm")
+            if alarm.template == fn.template
+            and alarm.properties.get("Namespace") == "AWS/ApiGateway"
+            and alarm.properties.get("MetricName") == metric
+            and any(
+                isinstance(d, MapNode)
+                and d.get("Name") == dimension
+                and (refers_to(d.get("Value"), api.logical_id) or (name is not None and d.get("Value") == name))
+                for d in alarm.properties.get("Dimensions") or ()
+            )
+        ]
+        if not found:
+            return []
+        out.extend(ErrorAlarm(alarm, f"the {metric} metric of {api.name}") for alarm in found)
+    return out

@@ -430,11 +430,13 @@ class Project:
         return alarms_for(fn, self.resources)
 
     def error_alarms_for(self, fn: Function) -> list[ErrorAlarm]:
-        """The alarms of the function's template that go off when it fails (see
-        ``slsreview.model.resources.error_alarms_for``)."""
+        """The alarms of the function's template that go off when it fails: on its Errors metric
+        (``slsreview.model.resources.error_alarms_for``), or, for a function only APIs trigger, on
+        their 5xx metric (``slsreview.model.apis.api_error_alarms``)."""
+        from slsreview.model.apis import api_error_alarms
         from slsreview.model.resources import error_alarms_for
 
-        return error_alarms_for(fn, self.resources)
+        return error_alarms_for(fn, self.resources) or api_error_alarms(self, fn)
 
     def permissions_for(self, fn: Function) -> list[Resource]:
         from slsreview.model.resources import permissions_for
