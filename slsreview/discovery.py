@@ -49,6 +49,7 @@ NEVER_ENTER = frozenset(
     }
 )
 WRANGLER_NAMES = ("wrangler.jsonc", "wrangler.json", "wrangler.toml")
+MAKEFILE_NAMES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SOURCE_SUFFIXES = tuple(ext for ext in SOURCE_LANGUAGES if ext not in (".jsx", ".tsx"))  # SPEC's list
 TEMPLATE_MARKERS = (b"AWSTemplateFormatVersion", b"AWS::Serverless-2016-10-31", b"AWS::Lambda::Function")
@@ -62,7 +63,9 @@ class Discovery:
     templates: list[str] = field(default_factory=list)
     wranglers: list[str] = field(default_factory=list)
     samconfigs: list[str] = field(default_factory=list)
-    docs: list[str] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)  # READMEs, docs/*.md, Makefiles
+    packages: list[str] = field(default_factory=list)  # package.json files, read when a config or handler is below
+    fixtures: list[str] = field(default_factory=list)  # JSON files that may be event fixtures (events/, *event*.json)
     sources: list[str] = field(default_factory=list)  # every source file seen, read only on demand
     env_files: list[str] = field(default_factory=list)  # .dev.vars, .env and their variants (examples too)
     skipped: list[str] = field(default_factory=list)  # one line each: what was not followed, and why
@@ -176,7 +179,7 @@ def discover(paths: Iterable[Path], *, cwd: Path, excludes: Iterable[str] = ()) 
         if not _from_git(given, cwd, found, seen_files, excludes):
             _walk(given, cwd, found, seen_files, excludes)
     _add_samconfig_templates(found, cwd, seen_files)
-    for name in ("templates", "wranglers", "samconfigs", "docs", "sources", "env_files"):
+    for name in ("templates", "wranglers", "samconfigs", "docs", "sources", "env_files", "packages", "fixtures"):
         getattr(found, name).sort()
     return found
 
@@ -309,6 +312,7 @@ def _reviewable(name: str) -> bool:
         or (lower.endswith(SOURCE_SUFFIXES) and not lower.endswith(".d.ts"))
         or lower.startswith("readme")
         or local_env_file(name) is not None
+        or name in MAKEFILE_NAMES
     )
 
 
@@ -324,6 +328,12 @@ def _classify(path: Path, cwd: Path, found: Discovery, seen_files: set[str], exp
     elif local_env_file(name) is not None:
         seen_files.add(shown)
         found.env_files.append(shown)
+    elif name == "package.json":
+        seen_files.add(shown)
+        found.packages.append(shown)
+    elif name in MAKEFILE_NAMES:
+        seen_files.add(shown)
+        found.docs.append(shown)
     elif name == "samconfig.toml":
         seen_files.add(shown)
         found.samconfigs.append(shown)
@@ -332,6 +342,9 @@ def _classify(path: Path, cwd: Path, found: Discovery, seen_files: set[str], exp
         if head is not None and any(marker in head for marker in TEMPLATE_MARKERS):
             seen_files.add(shown)
             found.templates.append(shown)
+        elif head is not None and lower.endswith(".json") and _may_be_fixture(shown):
+            seen_files.add(shown)
+            found.fixtures.append(shown)
         elif explicit and head is not None:
             found.skipped.append(f"{shown}: not a SAM/CloudFormation template")
     elif lower.endswith(SOURCE_SUFFIXES) and not lower.endswith(".d.ts"):
@@ -340,6 +353,13 @@ def _classify(path: Path, cwd: Path, found: Discovery, seen_files: set[str], exp
     elif lower.startswith("readme") or (path.parent.name == "docs" and lower.endswith((".md", ".rst", ".txt"))):
         seen_files.add(shown)
         found.docs.append(shown)
+
+
+def _may_be_fixture(shown: str) -> bool:
+    """A JSON file where SAM projects keep the events they invoke functions with locally:
+    under an ``events/`` (or ``event/``, ``fixtures/``) folder, or named like an event."""
+    parts = shown.lower().split("/")
+    return any(p in ("events", "event", "fixtures", "test-events") for p in parts[:-1]) or "event" in parts[-1]
 
 
 def _sniff(path: Path, found: Discovery, shown: str) -> bytes | None:

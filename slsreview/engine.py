@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from slsreview.analysis.facts import Facts, FileFacts
 from slsreview.config import Settings
-from slsreview.discovery import Discovery, discover
+from slsreview.discovery import MAKEFILE_NAMES, Discovery, discover
 from slsreview.findings import Confirmation, Finding, tier_rank
 from slsreview.loaders import Loaded, LoadError, Problem, decode_text
 from slsreview.location import Location
@@ -33,7 +34,10 @@ from slsreview.model.project import (
     ConfigFile,
     Doc,
     EnvFile,
+    DocLink,
     Function,
+    Located,
+    PackageJson,
     Project,
     SourceFile,
     Worker,
@@ -184,6 +188,7 @@ class _Run:
         self.secret_literals: dict[str, list[Any]] = {}  # path -> SecretLiteral (analysis.secret_scan)
         self.known_secrets: set[str] = set()  # values masked wherever they would be shown
         self._python_roots: list[str] | None = None  # the functions' code roots (CodeUri)
+        self._outlines: dict[str, Any] = {}  # Markdown path -> loaders.markdown.Outline (None: unreadable)
 
     # -- files ------------------------------------------------------------------------------
     def abspath(self, path: str) -> Path:
@@ -362,7 +367,8 @@ class _Run:
             if any(is_within(config_dir, doc_dir) and _under_roots(doc_dir, roots) for config_dir in config_dirs):
                 text = self.read(doc_path)
                 if text is not None:
-                    project.docs.append(Doc(doc_path, text))
+                    project.docs.append(self.doc(doc_path, text))
+        self.resolve_links()
         units: list[Function | Worker] = [*project.functions, *project.workers]
         for unit in units:
             source = unit.source
@@ -370,6 +376,7 @@ class _Run:
                 project.sources.setdefault(
                     source.path, SourceFile(source.path, source.language, f"handler of {_unit_name(unit)}")
                 )
+        self.load_packages([*config_dirs, *(posixpath.dirname(p) or "." for p in project.sources)])
         # A configuration that could not be read must not make the review blind: read the
         # source files beside it, so their own problems are still reported.
         for config in project.configs:
@@ -380,6 +387,102 @@ class _Run:
                         project.sources.setdefault(
                             source_path, SourceFile(source_path, language, f"beside unreadable {config.path}")
                         )
+
+    def doc(self, path: str, text: str) -> Doc:
+        from slsreview.loaders.markdown import outline
+
+        name = posixpath.basename(path)
+        if name in MAKEFILE_NAMES:
+            return Doc(path, text, "makefile")
+        kind: Any = "readme" if name.lower().startswith("readme") else "doc"
+        if not _markdown(name):
+            return Doc(path, text, kind)
+        found = outline(path, text)
+        self._outlines[path] = found
+        doc = Doc(path, text, kind, found.headings, found.prose)
+        doc.links = [DocLink(link.target, link.loc, None, None, None) for link in found.links]
+        return doc
+
+    def resolve_links(self) -> None:
+        """Where each relative link of each Markdown document points, and whether it is there.
+        Links to the web are left out: they are not fetched."""
+        from slsreview.loaders.markdown import is_relative, outline
+
+        for doc in self.project.docs:
+            resolved = []
+            for link in doc.links:
+                target = link.target
+                if not is_relative(target):
+                    continue
+                path_part, _, anchor = target.partition("#")
+                path_part = unquote(path_part.split("?", 1)[0])
+                if not path_part:
+                    own = self._outlines.get(doc.path)
+                    exists = own is not None and anchor.lower() in {a.lower() for a in own.anchors}
+                    resolved.append(DocLink(target, link.loc, None, anchor, True, exists if anchor else None))
+                    continue
+                base = posixpath.dirname(doc.path)
+                path = posixpath.normpath(posixpath.join(base, path_part)) if base else posixpath.normpath(path_part)
+                exists = self._exists_quietly(path)
+                anchor_exists = None
+                if exists and anchor and _markdown(path):
+                    other = self._outlines.get(path)
+                    if other is None:
+                        text = self.read_quietly(path)
+                        other = self._outlines[path] = outline(path, text) if text is not None else None  # type: ignore[assignment]
+                    if other is not None:
+                        anchor_exists = anchor.lower() in {a.lower() for a in other.anchors}
+                resolved.append(DocLink(target, link.loc, path, anchor or None, exists, anchor_exists))
+            doc.links = resolved
+
+    def _exists_quietly(self, path: str) -> bool | None:
+        """Whether a file or folder a document links to exists; None when it is outside the
+        reviewed folder (a link is not a reason to look there, nor to note that we did not)."""
+        if path.startswith("../") or path == "..":
+            if self._allowed_roots is None:
+                self.allowed(".")
+            real = os.path.realpath(self.abspath(path))
+            if not any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self._allowed_roots or []):
+                return None
+        return os.path.exists(self.abspath(path))
+
+    def load_packages(self, folders: Iterable[str]) -> None:
+        """The package.json files at or above the given folders (configurations and handlers):
+        their module type, dependencies and scripts, for the rules that depend on them."""
+        from slsreview.loaders.json_loader import load_json
+        from slsreview.loaders.nodes import MapNode
+
+        known = set(self.discovery.packages)
+        wanted: set[str] = set()
+        for folder in set(folders):
+            directory = folder or "."
+            while True:
+                candidate = "package.json" if directory == "." else f"{directory}/package.json"
+                if candidate in known:
+                    wanted.add(candidate)
+                    break
+                if directory in (".", "/", ""):
+                    break
+                directory = posixpath.dirname(directory) or "."
+        for path in sorted(wanted):
+            text = self.read_quietly(path)
+            if text is None:
+                continue
+            value = load_json(path, text).value
+            if not isinstance(value, MapNode):
+                continue
+            deps: set[str] = set()
+            for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+                table = value.get(key)
+                if isinstance(table, MapNode):
+                    deps.update(table)
+            scripts = value.get("scripts")
+            self.project.packages[path] = PackageJson(
+                path,
+                Located(value["type"], value.loc("type")) if "type" in value else None,
+                frozenset(deps),
+                {name: Located(cmd, scripts.loc(name)) for name, cmd in scripts.items()} if isinstance(scripts, MapNode) else {},
+            )
 
     def analyze_sources(self) -> None:
         from slsreview.analysis import local_import_candidates
@@ -670,6 +773,11 @@ def _load_config(kind: str, path: str, text: str) -> Loaded:
     if loaded.value is None and not loaded.problems:
         return Loaded(None, [Problem("syntax", "the file is empty")])
     return loaded
+
+
+def _markdown(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith((".md", ".markdown", ".mdx")) or lower in ("readme", "readme.txt") or "." not in lower
 
 
 def _with_path(facts: FileFacts, path: str) -> FileFacts:

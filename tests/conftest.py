@@ -14,6 +14,11 @@ register_profiles()  # before collection, so that `pytest --hypothesis-profile l
 
 ALL_RULES = load_rules()
 
+# The checklist rules about a whole project (alarms, log groups, removal steps, docs, event
+# fixtures, tests) fire on every minimal fixture: tests about another mechanism (suppressions,
+# diffs, baselines, escapes) ignore them rather than padding each fixture with a careful project.
+PROJECT_CHECKLIST = ["SLS5"]
+
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
     for name, content in files.items():

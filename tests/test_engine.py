@@ -12,7 +12,7 @@ from slsreview.config import Settings
 from slsreview.engine import _Run, review
 from slsreview.model.project import Function
 from slsreview.rule import Context, Report, Rule
-from tests.conftest import ALL_RULES, run_review, write_tree
+from tests.conftest import ALL_RULES, PROJECT_CHECKLIST, run_review, write_tree
 
 SAM = """\
 Transform: AWS::Serverless-2016-10-31
@@ -114,7 +114,7 @@ def test_an_analyser_failure_is_a_note_on_that_file(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(python_analyser, "analyze_python", broken)
     write_tree(tmp_path, {"template.yaml": SAM.format(runtime="python3.13", handler="app.handler"), "src/app.py": "def handler(e, c):\n    pass\n"})
-    result = run_review(tmp_path)
+    result = run_review(tmp_path, ignore=PROJECT_CHECKLIST)
     (note,) = result.findings
     assert (note.rule, note.path, note.tier) == ("SLS003", "src/app.py", "non-blocking")
     assert "internal error while analysing this file (ValueError: boom)" in note.message
@@ -124,7 +124,7 @@ def test_inline_code_is_analysed_with_template_line_numbers(tmp_path: Path) -> N
     template = SAM.format(runtime="python3.13", handler="index.handler").replace("      CodeUri: src/\n", "")
     template += "      InlineCode: |\n        import os\n\n        def other(event, context):\n            print(os.environ['KEY'])\n"
     write_tree(tmp_path, {"template.yaml": template})
-    run = _Run(Settings(cache=False, jobs=1), ALL_RULES, tmp_path)
+    run = _Run(Settings(cache=False, jobs=1, ignore=PROJECT_CHECKLIST), ALL_RULES, tmp_path)
     result = run.run([tmp_path])
     facts = run.facts_for(run.project.functions[0])
     assert facts is not None and not facts.defines("handler")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from slsreview.loaders import Problem
+from slsreview.loaders.markdown import Heading
 from slsreview.loaders.nodes import Intrinsic, MapNode
 from slsreview.location import Location
 
@@ -351,12 +352,80 @@ class QueueConsumer:
         return self.binding.loc
 
 
+@dataclass(frozen=True, slots=True)
+class DocLink:
+    """A relative link in a Markdown document, resolved by the engine: ``path`` is the file it
+    points at (None for an anchor of the same document), ``exists`` whether that file or folder
+    is there (None when it is outside the reviewed folder), ``anchor_exists`` whether the
+    ``#anchor`` is a heading or HTML anchor of the Markdown file it names (None when there is no
+    anchor, or the target is not a Markdown file we can read)."""
+
+    target: str
+    loc: Location
+    path: str | None
+    anchor: str | None
+    exists: bool | None
+    anchor_exists: bool | None = None
+
+
 @dataclass(slots=True)
 class Doc:
-    """A README or document beside the configuration, for requirements and removal procedures."""
+    """A README, a document under ``docs/``, or a Makefile beside the configuration, for
+    requirements, removal procedures and links. Markdown documents carry their ``headings``,
+    their ``prose`` (each line outside code blocks, with its number) and their relative
+    ``links``; a Makefile carries only its text."""
 
     path: str
     text: str
+    kind: Literal["readme", "doc", "makefile"] = "doc"
+    headings: list[Heading] = field(default_factory=list)
+    prose: list[tuple[int, str]] = field(default_factory=list)
+    links: list[DocLink] = field(default_factory=list)
+
+    @property
+    def loc(self) -> Location:
+        return Location.file_start(self.path)
+
+
+@dataclass(slots=True)
+class PackageJson:
+    """A ``package.json`` above a handler or a configuration: its module type, the packages it
+    depends on (``dependencies``, ``devDependencies``, ``peerDependencies``, ``optionalDependencies``)
+    and its scripts."""
+
+    path: str
+    module_type: Located[Any] | None  # "type": "module" / "commonjs"
+    dependencies: frozenset[str]
+    scripts: dict[str, Located[Any]]
+
+    @property
+    def directory(self) -> str:
+        return _dirname(self.path)
+
+
+@dataclass(slots=True)
+class ProjectFolder:
+    """One deployable project: a folder with templates or wrangler configurations that define
+    functions or Workers, the documents that describe it (beside it, above it, or in its
+    ``docs/``), its nearest README and its nearest package.json."""
+
+    directory: str
+    configs: list[ConfigFile]
+    docs: list[Doc]
+    readme: Doc | None
+    package: PackageJson | None
+
+    @property
+    def loc(self) -> Location:
+        """Where a finding about something the project's docs lack points: the README's first
+        line, or the first configuration's when there is no README."""
+        return self.readme.loc if self.readme is not None else Location.file_start(self.configs[0].path)
+
+    @property
+    def tools(self) -> list[str]:
+        """How it is deployed, in the words of the commands: "sam" and/or "wrangler"."""
+        kinds = {c.kind for c in self.configs}
+        return [tool for kind, tool in (("template", "sam"), ("wrangler", "wrangler")) if kind in kinds]
 
 
 @dataclass(slots=True)
@@ -393,6 +462,7 @@ class Project:
     workers: list[Worker] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     docs: list[Doc] = field(default_factory=list)
+    packages: dict[str, PackageJson] = field(default_factory=dict)  # path -> package.json read
     sources: dict[str, SourceFile] = field(default_factory=dict)
     env_files: list[EnvFile] = field(default_factory=list)
     problems: dict[str, list[Problem]] = field(default_factory=dict)  # path -> loader problems
@@ -473,6 +543,34 @@ class Project:
 
         return [(event, api_of(self, fn, event)) for event in fn.events if event.type in ("Api", "HttpApi")]
 
+    def folders(self) -> list[ProjectFolder]:
+        """The deployable projects of this review, one per configuration folder, in path order."""
+        deployable = {f.template for f in self.functions} | {w.config.path for w in self.workers}
+        by_folder: dict[str, list[ConfigFile]] = {}
+        for config in self.configs:
+            if config.path in deployable:
+                by_folder.setdefault(config.directory, []).append(config)
+        out = []
+        for directory, configs in sorted(by_folder.items()):
+            docs = self.docs_for(configs[0].path)
+            readmes = [d for d in docs if d.kind == "readme" and is_within(directory, _dirname(d.path))]
+            # the nearest: in the folder itself, else the deepest folder above it
+            readmes.sort(key=lambda d: (-_depth(_dirname(d.path)), d.path))
+            readme = readmes[0] if readmes else None
+            out.append(ProjectFolder(directory, configs, docs, readme, self.package_for(configs[0].path)))
+        return out
+
+    def package_for(self, path: str) -> PackageJson | None:
+        """The nearest ``package.json`` at or above a file's folder (Node's and bundlers' rule)."""
+        directory = _dirname(path)
+        while True:
+            found = self.packages.get(_join(directory, "package.json"))
+            if found is not None:
+                return found
+            if directory == ".":
+                return None
+            directory = _dirname(directory)
+
     def docs_for(self, config_path: str) -> list[Doc]:
         """Documents beside a configuration file or in a folder above it."""
         directory = _dirname(config_path)
@@ -482,6 +580,10 @@ class Project:
 def _dirname(path: str) -> str:
     head, _, _ = path.rpartition("/")
     return head or "."
+
+
+def _depth(directory: str) -> int:
+    return 0 if directory == "." else directory.count("/") + 1
 
 
 def _join(directory: str, name: str) -> str:
