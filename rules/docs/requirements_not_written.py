@@ -19,7 +19,12 @@ _ITEMS: tuple[tuple[str, str, str], ...] = (
         r"실패|오류|에러",
     ),
 )
-_HEADING = {item: re.compile(rf"\b(?:{en})\b|{ko}", re.IGNORECASE) for item, en, ko in _ITEMS}
+# A heading about the item starts with its word ("Error handling", "Inputs", "Owner"); one that
+# only mentions it ("Testing failure", "TypeScript errors", "Example output") is about something else.
+_HEADING = {
+    item: re.compile(rf"^(?:\d+[.)]?\s*)?(?:the\s+|our\s+)?(?:(?:{en})\b|{ko})|^.{{0,12}}(?:{ko})", re.IGNORECASE)
+    for item, en, ko in _ITEMS
+}
 # "Owner: payments team", "- **Input:** JSON body", "| Output | 202 ... |": a label, then its value
 _LABEL = {
     item: re.compile(
@@ -29,9 +34,13 @@ _LABEL = {
     for item, en, ko in _ITEMS
 }
 _SENTENCES = {
-    "owner": re.compile(r"\b(?:owned|maintained|operated|run) by\b|\bowner is\b|\bcontact\b.*@", re.IGNORECASE),
-    # a status code with what it means, in a list or a table: "`400` invalid JSON", "| 503 | ..."
-    "failure responses": re.compile(r"^\s*(?:[-*+]\s+|\|\s*)?.*(?:`|\b)[45]\d\d(?:`|\b)\s*[^\s|]", re.IGNORECASE),
+    "owner": re.compile(r"\b(?:owned|maintained) by\b|\bowner is\b|\bcontact\b.*@", re.IGNORECASE),
+    # a status code with what it means, first in a list item or a table row ("- `400` invalid JSON",
+    # "| 503 | ..."), or named as one ("returns HTTP 409", "status code 422")
+    "failure responses": re.compile(
+        r"^\s*(?:[-*+]|\d+[.)]|\|)\s*(?:\*\*|`)?[45]\d\d\b|\b(?:HTTP|status(?:\s+code)?)\s*`?[45]\d\d\b",
+        re.IGNORECASE,
+    ),
 }
 
 _TEMPLATE = (
@@ -58,13 +67,14 @@ class RequirementsNotWritten(Rule):
     beside or above the project's configuration and the Markdown under its `docs/`, outside code
     blocks. An item counts as written when one of these says it:
 
-    - a heading naming it: *Owner*, *Maintainers*, *Team*, *Contact*; *Input*, *Request*,
-      *Payload*; *Output*, *Response*, *Returns*; *Errors*, *Failures*, *Error handling*,
-      *Retries* (and 담당/소유자, 입력/요청, 출력/응답, 실패/오류/에러);
+    - a heading about it, one that starts with its word: *Owner*, *Maintainers*, *Team*,
+      *Contact*; *Input*, *Request*, *Payload*; *Output*, *Response*, *Returns*; *Errors*,
+      *Failures*, *Error handling*, *Retries* (and 담당/소유자, 입력/요청, 출력/응답,
+      실패/오류/에러). "Testing failure" or "Example output" is about something else;
     - a labelled line: `Owner: payments team`, `- **Input:** ...`, a table row `| Output | ... |`;
     - for the owner, a sentence such as "owned by", "maintained by";
-    - for failure responses, a list item or table row giving a 4xx/5xx status with its meaning
-      (`` `400` invalid JSON ``).
+    - for failure responses, a list item or table row that starts with a 4xx/5xx status
+      (`` - `400` invalid JSON ``), or a status named as such ("returns HTTP 409").
 
     A word in passing ("the input bucket", "errors are rare") does not count. One finding per
     project, on its nearest README's first line (or its first configuration file when there is no
@@ -131,7 +141,7 @@ class RequirementsNotWritten(Rule):
             {
                 "template.yaml": _TEMPLATE,
                 "README.md": "# orders\n\nOwner: payments team\n\n## Request\n\n`POST /orders` with a JSON order.\n\n"
-                "## Response\n\n`202` and the order id. Errors are rare.\n",
+                "## Response\n\n`202` and the order id. Errors are rare.\n\n## Testing the failure path\n\nRun `make fail`.\n",
             },
             expect=[
                 Expect(
@@ -211,7 +221,8 @@ class RequirementsNotWritten(Rule):
                 )
                 continue
             written = [item for item, _, _ in _ITEMS if item not in missing]
-            also = f" ({_and(written)} {'is' if len(written) == 1 else 'are'} written)" if written else ""
+            plural = len(written) > 1 or written == ["failure responses"]
+            also = f" ({_and(written)} {'are' if plural else 'is'} written)" if written else ""
             nobody = ", and nobody to ask" if "owner" in missing else ""
             where = folder.readme.path if folder.readme is not None else docs[0].path
             yield Report(

@@ -145,7 +145,7 @@ def _links(out: Outline, path: str, number: int, line: str) -> None:
     for match in _INLINE_LINK.finditer(prose):
         found.append((match.start(2), match.group(2)))
     reference = _REFERENCE.match(prose)
-    if reference:
+    if reference and not reference.group(1).startswith("^"):  # [^1]: is a footnote, not a link
         found.append((reference.start(2), reference.group(2)))
     for match in _HTML_LINK.finditer(prose):
         found.append((match.start(1) + 1, match.group(1)[1:-1]))
