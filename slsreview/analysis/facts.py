@@ -84,7 +84,7 @@ from typing import Any, Literal
 
 from slsreview.location import Location, fast_init
 
-FACTS_VERSION = 4  # bump when the shape of any fact changes: the cache keys on it
+FACTS_VERSION = 5  # bump when the shape of any fact changes: the cache keys on it
 
 
 def _compact_pickle(cls: Any) -> Any:

@@ -69,8 +69,11 @@ class Entries(State):
                     for local in _named(part):
                         names.append(("*", self.text(local)))
                 elif kind == "named_imports":
-                    for spec in _named(part):
-                        if _kind(spec) != "import_specifier" or self.text(spec).startswith("type "):
+                    specs = [s for s in _named(part) if _kind(s) == "import_specifier"]
+                    if specs and len(_named(clause)) == 1 and all(self.text(s).startswith("type ") for s in specs):
+                        return EMPTY  # `import { type A, type B } from "m"`: erased too
+                    for spec in specs:
+                        if self.text(spec).startswith("type "):
                             continue
                         original, alias = (
                             _by_id(spec, self.fields.name),
