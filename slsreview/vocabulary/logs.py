@@ -125,3 +125,24 @@ PYTHON_LEVEL_CONSTANTS = frozenset({"DEBUG", "INFO", "WARNING", "WARN", "ERROR",
 
 # A logger's method that returns another logger (whose level methods log too)
 CHILD_LOGGER_METHOD: dict[Side, str] = {"python": "getChild", "javascript": "child"}
+
+# What a line looks like in the function's log: the loggers that write a JSON object per line by
+# default, and the packages that make a file's loggers do so (Powertools' Logger, pino, bunyan,
+# winston's default json format, structlog, python-json-logger and its kin as logging formatters).
+# Used by SLS501; print/stdout/console and the standard library's logging write plain text unless
+# the function's LoggingConfig.LogFormat is JSON (which Lambda applies to logging and console, not
+# to print or process.stdout.write).
+STRUCTURED_LOGGERS = frozenset({"powertools", "pino", "bunyan", "winston"})
+STRUCTURED_LOGGING_PACKAGES: dict[Side, tuple[str, ...]] = {
+    "python": ("aws_lambda_powertools", "structlog", "pythonjsonlogger", "json_log_formatter", "ecs_logging"),
+    "javascript": (
+        "@aws-lambda-powertools/logger",
+        "pino",
+        "bunyan",
+        "winston",
+        "lambda-log",
+        "@dazn/lambda-powertools-logger",
+    ),
+}
+# Calls that serialise their argument to JSON: a log line made of one of them is a JSON object.
+JSON_SERIALISERS: dict[Side, tuple[str, ...]] = {"python": ("json.dumps(",), "javascript": ("JSON.stringify(",)}
