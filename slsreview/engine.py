@@ -13,6 +13,7 @@ the order files were found or analysed in.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import posixpath
 import sys
@@ -377,6 +378,8 @@ class _Run:
                     source.path, SourceFile(source.path, source.language, f"handler of {_unit_name(unit)}")
                 )
         self.load_packages([*config_dirs, *(posixpath.dirname(p) or "." for p in project.sources)])
+        self.load_fixtures()
+        self.scan_tests(config_dirs)
         # A configuration that could not be read must not make the review blind: read the
         # source files beside it, so their own problems are still reported.
         for config in project.configs:
@@ -483,6 +486,38 @@ class _Run:
                 frozenset(deps),
                 {name: Located(cmd, scripts.loc(name)) for name, cmd in scripts.items()} if isinstance(scripts, MapNode) else {},
             )
+
+    def load_fixtures(self) -> None:
+        """The JSON event fixtures below each template's folder, with the trigger each imitates.
+        Discovery already read them while looking for templates: nothing is read again."""
+        from slsreview.model.fixtures import EventFixture, shape_of
+
+        folders = {c.directory for c in self.project.configs if c.kind == "template"}
+        for path in self.discovery.fixtures:
+            if not any(is_within(posixpath.dirname(path) or ".", folder) for folder in folders):
+                continue
+            data = self.discovery.contents.get(path)
+            if data is None:
+                continue  # over the sniffing size: not an event someone wrote by hand
+            try:
+                value = json.loads(data)
+            except ValueError:
+                value = None
+            self.project.fixtures.append(EventFixture(path, shape_of(value)))
+
+    def scan_tests(self, config_dirs: set[str]) -> None:
+        """Test files below a configuration's folder: the modules they import, read with a line
+        scan (not parsed, not reviewed)."""
+        from slsreview.loaders.imports import is_test_file, scan
+
+        for path in self.discovery.sources:
+            if not is_test_file(path):
+                continue
+            if not any(is_within(posixpath.dirname(path) or ".", folder) for folder in config_dirs):
+                continue
+            text = self.read_quietly(path)
+            if text is not None:
+                self.project.tests.append(scan(path, text))
 
     def analyze_sources(self) -> None:
         from slsreview.analysis import local_import_candidates

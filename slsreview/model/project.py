@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from slsreview.loaders import Problem
+from slsreview.loaders.imports import TestFile
 from slsreview.loaders.markdown import Heading
 from slsreview.loaders.nodes import Intrinsic, MapNode
 from slsreview.location import Location
 
 if TYPE_CHECKING:
     from slsreview.model.apis import ApiView
+    from slsreview.model.fixtures import EventFixture
     from slsreview.model.grants import Grants
     from slsreview.model.resources import ErrorAlarm
 
@@ -463,6 +465,8 @@ class Project:
     resources: list[Resource] = field(default_factory=list)
     docs: list[Doc] = field(default_factory=list)
     packages: dict[str, PackageJson] = field(default_factory=dict)  # path -> package.json read
+    fixtures: list[EventFixture] = field(default_factory=list)  # JSON events below a template's folder
+    tests: list[TestFile] = field(default_factory=list)  # test files below a configuration's folder
     sources: dict[str, SourceFile] = field(default_factory=dict)
     env_files: list[EnvFile] = field(default_factory=list)
     problems: dict[str, list[Problem]] = field(default_factory=dict)  # path -> loader problems
