@@ -366,6 +366,17 @@ class Import:
 
 @_compact_pickle
 @dataclass(frozen=True, slots=True)
+class ModuleSyntax:
+    """Where a JavaScript file uses a module system: ``esm`` (``what``: ``import``, ``export``,
+    ``import.meta``) or ``commonjs`` (``require``, ``module.exports``, ``exports``)."""
+
+    system: Literal["esm", "commonjs"]
+    what: str
+    loc: Location
+
+
+@_compact_pickle
+@dataclass(frozen=True, slots=True)
 class SyntaxProblem:
     message: str
     loc: Location
@@ -401,6 +412,12 @@ class FileFacts:
     routes: list[Route] = field(default_factory=list)
     syntax: list[SyntaxProblem] = field(default_factory=list)
     complete: bool = True  # False when the analyser failed on this file (an internal error)
+    # JavaScript's module systems: the first use of ES module syntax and of CommonJS in the file
+    # (at most one of each; none for Python, which has no module systems to mix)
+    module_syntax: list[ModuleSyntax] = field(default_factory=list)
+
+    def first_syntax(self, system: str) -> ModuleSyntax | None:
+        return next((m for m in self.module_syntax if m.system == system), None)
 
     @property
     def parsed(self) -> bool:

@@ -270,6 +270,20 @@ class Function:
     def role(self) -> Located[Any] | None:
         return self.prop("Role")
 
+    @property
+    def code_root(self) -> str | None:
+        """The folder whose contents Lambda unpacks as the function's code (its ``CodeUri``,
+        resolved from the template's folder), when it is a local folder."""
+        code = self.properties.get("CodeUri")
+        base = _dirname(self.template)
+        if code is None:
+            return base
+        if not isinstance(code, str) or code.startswith("s3://") or code.endswith(".zip"):
+            return None
+        import posixpath
+
+        return posixpath.normpath(posixpath.join(base, code)) if base != "." else posixpath.normpath(code)
+
 
 @dataclass(slots=True)
 class Binding:

@@ -1232,3 +1232,28 @@ def test_env_imported_from_the_workers_runtime_is_the_workers_env() -> None:
     )
     assert [(u.name, u.method, u.kind) for u in facts.binding_uses] == [("JOBS", "send", "queue")]
     assert {(r.name, r.via) for r in facts.env_reads} == {("JOBS", "worker-env"), ("VERSION", "worker-env")}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('import { a } from "a";\nexport const handler = async () => a;\n', [("esm", "import", 1, 1)]),
+        ("export default { fetch() {} };\n", [("esm", "export", 1, 1)]),
+        ("console.log(import.meta.url);\n", [("esm", "import.meta", 1, 13)]),
+        ('const a = require("a");\nexports.handler = async () => a;\n', [("commonjs", "require", 1, 11)]),
+        ("module.exports = { handler: async () => 1 };\n", [("commonjs", "module.exports", 1, 1)]),
+        ('exports.handler = async () => 1;\nexport const other = 2;\n', [("commonjs", "exports", 1, 1), ("esm", "export", 2, 1)]),
+        # a dynamic import is valid in both systems; a require inside a function still counts
+        ('exports.handler = async () => (await import("./esm.mjs")).run();\n', [("commonjs", "exports", 1, 1)]),
+        ('export const handler = async () => {\n  const x = require("x");\n};\n', [("esm", "export", 1, 1), ("commonjs", "require", 2, 13)]),
+    ],
+)
+def test_module_syntax_is_the_first_use_of_each_system(source: str, expected: list[tuple[str, str, int, int]]) -> None:
+    facts = analyze(source, "src/app.js")
+    got = sorted((m.system, m.what, m.loc.line, m.loc.column) for m in facts.module_syntax)
+    assert got == sorted(expected)
+
+
+def test_imports_of_types_only_are_erased() -> None:
+    facts = analyze('import type { A } from "node:stream";\nimport { type B, type C } from "events";\nimport { type D, E } from "util";\n', "src/app.ts")
+    assert [(i.module, i.names) for i in facts.imports] == [("util", (("E", "E"),))]

@@ -101,6 +101,8 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statement
         return self.this
 
     def x_meta(self, node: Node) -> Val:
+        if self.text(node).startswith("import"):
+            self.module_syntax("esm", "import.meta", node)
         return Val("mod", qual=self.text(node))  # import.meta
 
     def visit(self, node: Node) -> Val:

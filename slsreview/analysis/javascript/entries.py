@@ -9,10 +9,10 @@ a ``WorkerEntrypoint``/``DurableObject`` class, and service-worker ``addEventLis
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from slsreview.analysis import treesitter as ts
-from slsreview.analysis.facts import EntryPoint, Import
+from slsreview.analysis.facts import EntryPoint, Import, ModuleSyntax
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.syntax import (
     CLASS_TYPES,
@@ -39,8 +39,24 @@ class Entries(State):
     """Imports, exports and entry points."""
 
     # -- imports ----------------------------------------------------------------------------
+    def module_syntax(self: Analyzer, system: Literal["esm", "commonjs"], what: str, node: Node) -> None:
+        """Note where the file first uses a module system."""
+        loc = self.loc(node)
+        seen = self.facts.module_syntax
+        for index, known in enumerate(seen):
+            if known.system == system:
+                if (loc.line, loc.column) < (known.loc.line, known.loc.column):
+                    seen[index] = ModuleSyntax(system, what, loc)
+                return
+        seen.append(ModuleSyntax(system, what, loc))
+
     def s_import(self: Analyzer, node: Node) -> Val:
         source = _by_id(node, self.fields.source)
+        require_clause = any(_kind(c) == "import_require_clause" for c in _named(node))
+        if require_clause:  # `import x = require("m")` is TypeScript's CommonJS
+            self.module_syntax("commonjs", "require", node)
+        else:
+            self.module_syntax("esm", "import", node)
         if any(_kind(c) == "type" for c in ts.children(node)[:2]):
             return EMPTY  # `import type {...}`: erased at compile time
         clause = next(
@@ -117,6 +133,7 @@ class Entries(State):
             self.add_call(node, "", "require", args)
             return EMPTY
         module = args[0][1].literal
+        self.module_syntax("commonjs", "require", node)
         self.facts.imports.append(Import(module, tuple(self.require_names(node)), self.loc(node)))
         self.note_module(normalise_module(module))
         return Val("mod", qual=normalise_module(module), data=(module, "*"))
@@ -151,6 +168,7 @@ class Entries(State):
 
     # -- exports and entry points -----------------------------------------------------------
     def s_export(self: Analyzer, node: Node) -> Val:
+        self.module_syntax("esm", "export", node)
         declaration = _by_id(node, self.fields.declaration)
         value = _by_id(node, self.fields.value)
         source = _by_id(node, self.fields.source)

@@ -387,6 +387,8 @@ class Statements(State):
             v = self.defer(inner, export)
         else:
             v = self.visit_named(right, export) if export is not None else self.visit(right)
+        if export is not None:
+            self.module_syntax("commonjs", "module.exports" if target.startswith("module.") else "exports", node)
         if export:
             self.export_value(export, v, node)
         elif export == "" and v.kind == "obj":
