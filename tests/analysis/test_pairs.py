@@ -260,6 +260,15 @@ def _env_handed_over(f: Facts) -> None:
     assert ("CACHE", "worker-env") in {(r.name, r.via) for r in f.env_reads()}
 
 
+def _temp_files(f: Facts) -> None:
+    (opened,) = [c for c in f.calls("fs.open", "fs.write") if c.args and c.callee not in ("tempfile.mkdtemp", "fs.mkdtempSync")]
+    assert {"tmp", "event-id"} <= {s.kind for s in opened.args[0].sources}
+    (removed,) = f.calls("fs.remove")
+    assert "tmp" in {s.kind for s in removed.args[0].sources}
+    (made,) = [c for c in f.calls() if c.callee in ("tempfile.mkdtemp", "fs.mkdtempSync")]
+    assert made.name == "fs.write"
+
+
 PAIRS = [
     Pair(
         "dynamodb-put-with-random-key",
@@ -926,6 +935,35 @@ PAIRS = [
 
         export const handler = async () =>
           new Promise((resolve) => https.get("https://rates.example.com/v1/daily", resolve));
+        """,
+    ),
+    Pair(
+        "temporary-files-written-and-removed",
+        _temp_files,
+        python="""
+        import os
+        import tempfile
+
+        def handler(event, context):
+            work = tempfile.mkdtemp()
+            path = os.path.join("/tmp", event["id"] + ".pdf")
+            with open(path, "wb") as out:
+                out.write(b"%PDF")
+            os.remove(path)
+            return work
+        """,
+        javascript="""
+        import fs from "node:fs";
+        import os from "node:os";
+        import path from "node:path";
+
+        export const handler = async (event) => {
+          const work = fs.mkdtempSync(path.join(os.tmpdir(), "job-"));
+          const file = `/tmp/${event.id}.pdf`;
+          fs.writeFileSync(file, "%PDF");
+          fs.unlinkSync(file);
+          return work;
+        };
         """,
     ),
     Pair(

@@ -40,6 +40,7 @@ from slsreview.analysis.javascript.tables import (
     CONTAINER_WRITES,
     CRYPTO_COMPARE,
     FAILURE_RECORDS,
+    FILE_CALLS,
     GLOBAL_BINDING,
     HONO_APPS,
     HONO_ROUTES,
@@ -68,6 +69,7 @@ from slsreview.analysis.javascript.tables import (
     ROUTERS,
     STRIPE_CLIENTS,
     STRIPE_CREATE,
+    TEMP_DIRS,
     TIME_CONSTRUCTORS,
     TIME_SOURCES,
     TIMEOUT_SIGNALS,
@@ -92,6 +94,7 @@ from slsreview.analysis.javascript.values import (
 from slsreview.analysis.javascript.workers import Workers
 from slsreview.analysis.javascript.wrappers import POWERTOOLS_CALLS, Wrappers
 from slsreview.location import Location
+from slsreview.vocabulary import files
 
 Node = ts.Node
 _kind = ts.kind
@@ -518,6 +521,23 @@ class Calls(State):
             return Val(sources=(Source("random", RANDOM_SOURCES[qual], self.loc(node)),))
         return Val(sources=(Source("time", TIME_SOURCES[qual], self.loc(node)),))
 
+    def call_file(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """fs.writeFileSync(path, data), fs.rm(path): fs.write and fs.remove, the path first."""
+        args = self.args(arguments)
+        self.add_call(node, FILE_CALLS[qual], qual, args, awaited=awaited)
+        return plain(merged(v for _, v in args))
+
+    def call_temp_dir(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """os.tmpdir(), fs.mkdtempSync(prefix): a place in the temporary folder (mkdtemp makes it)."""
+        args = self.args(arguments)
+        name = TEMP_DIRS[qual]
+        self.add_call(node, files.FS_WRITE if name in files.CREATES_TEMP else "", qual, args, awaited=awaited)
+        return Val(sources=(Source("tmp", name, self.loc(node)),))
+
     def call_transparent(
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
     ) -> Val:
@@ -656,6 +676,8 @@ def _call_table() -> dict[str, CallHandler]:
         **dict.fromkeys(TRANSPARENT, Calls.call_transparent),
         # the vocabulary's words (tables.py)
         **dict.fromkeys(JSON_PARSERS, Calls.call_json_parse),
+        **dict.fromkeys(FILE_CALLS, Calls.call_file),
+        **dict.fromkeys(TEMP_DIRS, Calls.call_temp_dir),
         **dict.fromkeys(TIMEOUT_SIGNALS, Calls.call_signal_timeout),
         **dict.fromkeys(ANY_SIGNALS, Calls.call_signal_any),
         **{f"{r}.{helper}": Workers.call_response for r in RESPONSE for helper in RESPONSE_STATICS},

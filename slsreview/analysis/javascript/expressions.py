@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import Comparison, Source
+from slsreview.vocabulary import files
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.syntax import COMPARISONS, ESCAPES, FUNCTION_TYPES, LOGICAL
 from slsreview.analysis.javascript.tables import (
@@ -74,6 +75,9 @@ class Expressions(State):
     def x_string(self: Analyzer, node: Node) -> Val:
         raw = self.text(node)
         if "\\" not in raw:  # no escapes: the text between the quotes is the value
+            if files.TEMP_PREFIX in raw[:6] and temp_path(raw[1:-1]):
+                # named by the whole literal: "/tmp/model.bin" is one fixed file
+                return Val(sources=(Source("tmp", raw[1:121], self.loc(node)),), literal=raw[1:-1], lit=True)
             return Val(literal=raw[1:-1], lit=True)
         return Val(literal=self.string_value(node), lit=True)
 
@@ -84,8 +88,11 @@ class Expressions(State):
             if _kind(child) == "template_substitution":
                 literal = False
                 sources = union(sources, self.generic(child).sources)
+        text = self.text(node)
+        if files.TEMP_PREFIX in text[:6] and temp_path(text[1:]):
+            sources = union(sources, (Source("tmp", files.TEMP_PREFIX, self.loc(node)),))
         if literal:
-            return Val(literal=self.text(node)[1:-1], lit=True)
+            return Val(sources=sources, literal=text[1:-1], lit=True)
         return plain(sources)
 
     def prop_name(self: Analyzer, node: Node) -> str | None:
@@ -515,3 +522,9 @@ class Expressions(State):
         if a.lit and b.lit:
             return plain(())
         return self.either(a, b) if a.kind else self.either(b, a)
+
+
+def temp_path(text: str) -> bool:
+    """``/tmp``, or a path under it (not ``/tmpfoo``): ``text`` may go on past the path."""
+    prefix = files.TEMP_PREFIX
+    return text.startswith(prefix) and (len(text) == len(prefix) or text[len(prefix)] in "/'\"`$")

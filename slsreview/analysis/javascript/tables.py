@@ -23,6 +23,7 @@ from typing import Literal
 from slsreview.vocabulary import (
     crypto,
     events,
+    files,
     http_clients,
     logs,
     parsing,
@@ -61,6 +62,8 @@ POWERTOOLS_DECRYPT = {
 CONSTANT_TIME = spellings(crypto.CONSTANT_TIME, "javascript")  # -> Comparison.op
 CRYPTO_COMPARE = crypto.CRYPTO_COMPARE
 JSON_PARSERS = spellings(parsing.JSON_PARSERS, "javascript")  # JSON.parse -> json.parse
+FILE_CALLS = spellings(files.FILE_CALLS, "javascript")  # fs.writeFileSync -> fs.write, fs.rm -> fs.remove
+TEMP_DIRS = spellings(files.TEMP_DIRS, "javascript")  # os.tmpdir() & co. -> a tmp Source
 BODY_JSON_READER = parsing.BODY_JSON_READER  # request.json() parses too
 JSON_PARSE = parsing.JSON_PARSE
 

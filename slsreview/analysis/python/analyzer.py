@@ -89,7 +89,7 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Statements, Expressi
             cst.Attribute: self._attribute,
             cst.Call: self._call,
             cst.Subscript: self._subscript,
-            cst.SimpleString: self._nothing,
+            cst.SimpleString: self._string,
             cst.Integer: self._nothing,
             cst.Float: self._nothing,
             cst.Imaginary: self._nothing,

@@ -36,6 +36,7 @@ from slsreview.analysis.python.tables import (
     CF_WRITES,
     CHILD_LOGGER,
     COMPARE_DIGEST,
+    FILE_CALLS,
     D1_EXEC,
     HTTP_FUNCTIONS,
     HTTP_MODULES,
@@ -56,6 +57,7 @@ from slsreview.analysis.python.tables import (
     RESPONSES,
     STATE_ACCESSES,
     STRIPE_CLIENTS,
+    TEMP_DIRS,
     TIME,
     TIMEOUT_SIGNALS,
     TIMEOUT_TYPES,
@@ -83,6 +85,7 @@ from slsreview.analysis.python.values import (
 )
 from slsreview.vocabulary import (
     crypto,
+    files,
     http_clients,
     parsing,
     payments,
@@ -326,6 +329,13 @@ class Calls(State):
             return "", [], Val(frozenset((Source("random", name, self._loc(site.node)),)))
         if qual in TIME:
             return "", [], Val(frozenset((Source("time", TIME[qual], self._loc(site.node)),)))
+        if qual in TEMP_DIRS:
+            tmp = Source("tmp", TEMP_DIRS[qual], self._loc(site.node))
+            if qual in files.CREATES_TEMP:
+                return files.FS_WRITE, [], Val(frozenset((tmp,)))
+            return "", [], Val(frozenset((tmp,)))
+        if qual in FILE_CALLS:
+            return FILE_CALLS[qual], [], self._propagate(site)
         if qual in ("os.getenv", "os.environ.get", "os.environ.setdefault"):
             return self._getenv(site)
         if qual in HTTP_SESSIONS:

@@ -19,6 +19,7 @@ from slsreview.analysis.facts import Comparison, EnvRead, Source
 from slsreview.analysis.python.state import State
 from slsreview.analysis.python.syntax import literal_value, text_literal
 from slsreview.analysis.python.tables import EVENT_ATTRS, LOGGING_LEVEL_NAMES
+from slsreview.vocabulary import files
 from slsreview.analysis.python.values import (
     NO_SOURCES,
     NOTHING,
@@ -187,6 +188,17 @@ class Expressions(State):
             return val.carried()
         return Val(val.sources, f"{val.qual}[]")
 
+    def _string(self: Analyzer, node: cst.SimpleString) -> Val:
+        """A string literal holds nothing tracked, unless it names the temporary folder."""
+        raw = node.value
+        if files.TEMP_PREFIX in raw[:8]:
+            text = raw.lstrip("rRbBuU")
+            quote = text[:3] if text[:3] in ('"""', "'''") else text[:1]
+            text = text[len(quote) : len(text) - len(quote)]
+            if _temp_path(text):  # named by the whole literal: "/tmp/model.bin" is one fixed file
+                return Val(frozenset((Source("tmp", text[:120], self._loc(node)),)))
+        return NOTHING
+
     def _concatenated(self: Analyzer, node: cst.ConcatenatedString) -> Val:
         left = self._expr(node.left)
         right = self._expr(node.right)
@@ -202,6 +214,9 @@ class Expressions(State):
                         if type(spec) is cst.FormattedStringExpression:
                             vals.append(self._expr(spec.expression))
         sources = union_sources(vals)
+        first = node.parts[0] if node.parts else None
+        if type(first) is cst.FormattedStringText and _temp_path(first.value):
+            sources = sources | {Source("tmp", files.TEMP_PREFIX, self._loc(node))}
         return Val(sources) if sources else NOTHING
 
     def _dict(self: Analyzer, node: cst.Dict) -> Val:
@@ -346,3 +361,9 @@ class Expressions(State):
         )
         self.facts.env_reads.append(EnvRead(name, loc, self.ctx.function, via, "value", guarded, has_default))
         return Val(frozenset((Source("env", name, loc),)))
+
+
+def _temp_path(text: str) -> bool:
+    """``/tmp``, or a path under it (not ``/tmpfoo``)."""
+    prefix = files.TEMP_PREFIX
+    return text.startswith(prefix) and (len(text) == len(prefix) or text[len(prefix)] in "/'\"")

@@ -16,6 +16,7 @@ from slsreview.analysis.python.values import StateKind
 from slsreview.vocabulary import (
     crypto,
     events,
+    files,
     http_clients,
     logs,
     parsing,
@@ -59,6 +60,8 @@ RESPONSES = frozenset(workers.RESPONSE.python)
 RANDOM = spellings(sources.RANDOM, "python")
 TIME = spellings(sources.TIME, "python")
 JSON_PARSERS = spellings(parsing.JSON_PARSERS, "python")
+FILE_CALLS = spellings(files.FILE_CALLS, "python")  # open -> fs.write, os.remove -> fs.remove
+TEMP_DIRS = spellings(files.TEMP_DIRS, "python")  # tempfile.gettempdir() & co. -> a tmp Source
 COMPARE_DIGEST = spellings(crypto.CONSTANT_TIME, "python")
 SECRET_READS = sources.SECRET_READS
 POWERTOOLS_READS = {r.python: r for r in sources.POWERTOOLS_SECRET_READS if isinstance(r.python, str)}
