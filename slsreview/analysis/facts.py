@@ -341,6 +341,10 @@ class FunctionDef:
     is_async: bool
     calls: tuple[str, ...]  # qualnames of local functions it calls (in this file or imported)
     exported: bool = False
+    # control can reach the end of its body, so it returns None/undefined there (never for an
+    # arrow function's expression body, a generator, or a body that ends in return/raise/throw
+    # on every path; a call to a helper that always raises is not seen through)
+    falls_through: bool = False
 
 
 @_compact_pickle

@@ -269,6 +269,14 @@ def _temp_files(f: Facts) -> None:
     assert made.name == "fs.write"
 
 
+def _falls_through(f: Facts) -> None:
+    ends = {fn.qualname.rsplit(".", 1)[-1]: fn.falls_through for fn in f.functions()}
+    assert ends["handler"] is True  # an unknown method reaches the end
+    assert ends["answer"] is False  # every path returns or raises
+    routes = [c for c in f.comparisons() if any(s.name.lower().endswith("method") for s in c.left.sources)]
+    assert {c.right.literal for c in routes} == {"GET", "POST"}
+
+
 PAIRS = [
     Pair(
         "dynamodb-put-with-random-key",
@@ -963,6 +971,42 @@ PAIRS = [
           fs.writeFileSync(file, "%PDF");
           fs.unlinkSync(file);
           return work;
+        };
+        """,
+    ),
+    Pair(
+        "route-handler-falls-through",
+        _falls_through,
+        python="""
+        def answer(status):
+            if status >= 500:
+                raise RuntimeError(status)
+            else:
+                return {"statusCode": status}
+
+        def handler(event, context):
+            method = event["requestContext"]["http"]["method"]
+            if method == "GET":
+                return answer(200)
+            elif method == "POST":
+                return answer(201)
+        """,
+        javascript="""
+        const answer = (status) => {
+          if (status >= 500) {
+            throw new Error(String(status));
+          } else {
+            return { statusCode: status };
+          }
+        };
+
+        export const handler = async (event) => {
+          const method = event.requestContext.http.method;
+          if (method === "GET") {
+            return answer(200);
+          } else if (method === "POST") {
+            return answer(201);
+          }
         };
         """,
     ),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import FunctionDef
+from slsreview.analysis.javascript.reach import falls_through
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.syntax import FUNCTION_TYPES
 from slsreview.analysis.javascript.tables import (
@@ -215,6 +216,7 @@ class Functions(State):
                     self.is_async(node),
                     tuple(dict.fromkeys(self.frame.calls)),
                     exported=qualname in self.entry_qualnames,
+                    falls_through=falls_through(node, _by_id(node, self.fields.body), self.text),
                 )
             )
         finally:

@@ -27,6 +27,7 @@ from slsreview.analysis.python.guards import (
     nested_too_deeply,
     syntax_error,
 )
+from slsreview.analysis.python.reach import falls_through
 from slsreview.analysis.python.services import Services
 from slsreview.analysis.python.state import Ctx, Pending, State
 from slsreview.analysis.python.statements import Statements
@@ -139,6 +140,7 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Statements, Expressi
                 node.asynchronous is not None,
                 tuple(ctx.calls),
                 pending.exported,
+                falls_through(node),
             )
         )
 
