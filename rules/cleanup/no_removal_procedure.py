@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -152,6 +153,25 @@ class NoRemovalProcedure(Rule):
             ],
             name="a-mention-is-not-a-procedure",
         ),
+        Example(
+            {
+                "template.yaml": _TEMPLATE,
+                "README.md": _README,
+                "edge/wrangler.toml": _WRANGLER,
+                "edge/src/index.ts": _WORKER,
+            },
+            expect=[
+                Expect(
+                    "README.md",
+                    1,
+                    1,
+                    "Nothing in this project's docs (README.md) says how to remove what template.yaml and "
+                    "edge/wrangler.toml deploy (sam delete or wrangler delete, a Cleanup section...): whoever cleans up "
+                    "must guess, and what costs money or holds data stays behind",
+                )
+            ],
+            name="a-stack-and-a-worker-under-one-readme",
+        ),
     ]
     good = [
         Example(
@@ -188,17 +208,29 @@ class NoRemovalProcedure(Rule):
     ]
 
     def check(self, ctx: Context) -> Iterator[Report]:
+        # projects that share their nearest README share the finding: it is that README's gap
+        groups: dict[str, list[ProjectFolder]] = {}
         for folder in ctx.project.folders():
-            if _says_how_to_remove(folder):
-                continue
-            readme = f"({folder.readme.path})" if folder.readme is not None else "(it has no README)"
-            configs = " and ".join(c.path.rsplit("/", 1)[-1] for c in folder.configs)
-            commands = " or ".join(f"{tool} delete" for tool in folder.tools)
+            if not _says_how_to_remove(folder):
+                groups.setdefault(folder.readme.path if folder.readme else folder.directory, []).append(folder)
+        for folders in groups.values():
+            first = folders[0]
+            readme = f"({first.readme.path})" if first.readme is not None else "(it has no README)"
+            base = posixpath.dirname(first.readme.path) if first.readme is not None else first.directory
+            configs = [_relative(c.path, base) for f in folders for c in f.configs]
+            tools = list(dict.fromkeys(t for f in folders for t in f.tools))
+            verb = "deploys" if len(configs) == 1 else "deploy"
+            commands = " or ".join(f"{tool} delete" for tool in tools)
             yield Report(
-                folder.loc,
-                f"Nothing in this project's docs {readme} says how to remove what {configs} deploys ({commands}, a "
-                "Cleanup section...): whoever cleans up must guess, and what costs money or holds data stays behind",
+                first.loc,
+                f"Nothing in this project's docs {readme} says how to remove what {' and '.join(configs)} {verb} "
+                f"({commands}, a Cleanup section...): whoever cleans up must guess, and what costs money or holds "
+                "data stays behind",
             )
+
+
+def _relative(path: str, base: str) -> str:
+    return path[len(base) + 1 :] if base not in ("", ".") and path.startswith(base + "/") else path
 
 
 def _says_how_to_remove(folder: ProjectFolder) -> bool:

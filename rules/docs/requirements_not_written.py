@@ -208,6 +208,14 @@ class RequirementsNotWritten(Rule):
     ]
 
     def check(self, ctx: Context) -> Iterator[Report]:
+        said: set[tuple[str, str]] = set()  # projects that share their nearest README share its finding
+        for report in self._reports(ctx):
+            key = (str(report.at), report.message)
+            if key not in said:
+                said.add(key)
+                yield report
+
+    def _reports(self, ctx: Context) -> Iterator[Report]:
         for folder in ctx.project.folders():
             docs = [d for d in folder.docs if d.kind != "makefile"]
             missing = [item for item, _, _ in _ITEMS if not any(_states(doc, item) for doc in docs)]

@@ -10,6 +10,7 @@ from slsreview.model.project import Function, Project, is_within
 from slsreview.rule import Context, Example, Expect, Report, Rule
 
 _INVOKE = re.compile(r"sam\s+local\s+invoke\b[^\n`]*")
+_GENERIC = frozenset({"app", "index", "handler", "main", "lambda", "function", "event", "events"})
 
 
 def _template(functions: str) -> str:
@@ -138,6 +139,26 @@ class NoEventFixture(Rule):
             ],
             name="one-of-two-functions",
         ),
+        Example(
+            {
+                "orders-service/template.yaml": _template(
+                    _function("OrdersFunction", _API) + _function("AuditFunction", handler="audit.handler")
+                ),
+                "orders-service/src/app.py": _CODE,
+                "orders-service/src/audit.py": _CODE,
+                "orders-service/events/audit-entry.json": '{"action": "refund"}\n',
+            },
+            expect=[
+                Expect(
+                    "orders-service/template.yaml",
+                    4,
+                    3,
+                    "OrdersFunction has no event fixture: no JSON file under events/ names it or has the shape of its "
+                    "Api event Create, so sam local invoke has nothing to replay",
+                )
+            ],
+            name="the-project-folder-names-nothing",
+        ),
     ]
     good = [
         Example(
@@ -212,8 +233,11 @@ def _refers_to(fixture: EventFixture, fn: Function, project: Project) -> bool:
     if handler:
         words.add(_word(handler.rsplit(".", 1)[0].rsplit("/", 1)[-1]))
     words.discard("")
-    path = _word(fixture.path.rsplit(".", 1)[0])
-    if any(len(w) >= 3 and w in path for w in words if w not in ("app", "index", "handler", "main", "lambda")):
+    # the fixture's own folders and name, below the template's folder, one part at a time
+    folder = _folder(fn.template)
+    relative = fixture.path[len(folder) + 1 :] if folder != "." else fixture.path
+    parts = [_word(p) for p in relative.rsplit(".", 1)[0].split("/")]
+    if any(len(w) >= 3 and w in part for w in words if w not in _GENERIC for part in parts):
         return True
     shapes = {shape for e in fn.events for shape in EVENT_SHAPES.get(e.type, ())}
     if fn.function_url is not None:

@@ -63,6 +63,7 @@ concern. To see how a JavaScript call becomes a ``Call`` fact, open ``calls.py``
                    try/catch, returns
 ``expressions.py`` what an expression's value is: literals, names, members (``event.body``,
                    ``env.KV``, ``process.env.X``), operators and the guards they make
+``reach.py``       whether a function's end can be reached (``FunctionDef.falls_through``)
 ``values.py``      the value model (``Val``), scopes, and the records that wait for the file's end
 ``state.py``       the walk's state (where it is, what the file is, what waits for the end),
                    which every mixin inherits

@@ -56,6 +56,7 @@ over a shared ``State``. To see how a Python call becomes a ``Call`` fact, open 
                    ``try``/``except`` and what a handler does on error
 ``expressions.py`` what an expression's value is: names, attributes and subscripts (places in the
                    event), operators, comprehensions, comparisons, environment reads
+``reach.py``       whether a function's end can be reached (``FunctionDef.falls_through``)
 ``values.py``      the abstract value (``Val``), the kinds of object it can be, ``Scope``
 ``state.py``       the walk's state (``Ctx``: where it is; ``Site``: a call) and the helpers every
                    mixin uses (positions, ``Value`` facts, scopes)
