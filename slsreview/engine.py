@@ -34,8 +34,8 @@ from slsreview.model.handlers import language_of
 from slsreview.model.project import (
     ConfigFile,
     Doc,
-    EnvFile,
     DocLink,
+    EnvFile,
     Function,
     Located,
     PackageJson,
@@ -421,8 +421,8 @@ class _Run:
                 path_part = unquote(path_part.split("?", 1)[0])
                 if not path_part:
                     own = self._outlines.get(doc.path)
-                    exists = own is not None and anchor.lower() in {a.lower() for a in own.anchors}
-                    resolved.append(DocLink(target, link.loc, None, anchor, True, exists if anchor else None))
+                    found = own is not None and anchor.lower() in {a.lower() for a in own.anchors}
+                    resolved.append(DocLink(target, link.loc, None, anchor, True, found if anchor else None))
                     continue
                 base = posixpath.dirname(doc.path)
                 path = posixpath.normpath(posixpath.join(base, path_part)) if base else posixpath.normpath(path_part)
@@ -432,7 +432,7 @@ class _Run:
                     other = self._outlines.get(path)
                     if other is None:
                         text = self.read_quietly(path)
-                        other = self._outlines[path] = outline(path, text) if text is not None else None  # type: ignore[assignment]
+                        other = self._outlines[path] = outline(path, text) if text is not None else None
                     if other is not None:
                         anchor_exists = anchor.lower() in {a.lower() for a in other.anchors}
                 resolved.append(DocLink(target, link.loc, path, anchor or None, exists, anchor_exists))

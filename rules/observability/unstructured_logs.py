@@ -7,7 +7,12 @@ from slsreview.analysis.memo import answer_once
 from slsreview.loaders.nodes import MapNode
 from slsreview.model.project import Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
-from slsreview.vocabulary.logs import JSON_SERIALISERS, STRUCTURED_LOGGERS, STRUCTURED_LOGGING_PACKAGES
+from slsreview.vocabulary.logs import (
+    JSON_SERIALISERS,
+    STRUCTURED_LOGGERS,
+    STRUCTURED_LOGGING_PACKAGES,
+)
+from slsreview.vocabulary.spelling import Side
 
 # Formatters that make the standard library's logging write JSON (a JSON logger package that
 # is only a formatter, not a logger of its own).
@@ -312,7 +317,8 @@ def _plain_lines(facts: Facts, json_format: bool, worker: bool) -> list[Call]:
     out = []
     for call in facts.calls("log"):
         logger = call.attr("logger")
-        language = "python" if call.loc.path.endswith(".py") or logger in ("print", "stdout", "logging") else "javascript"
+        python = call.loc.path.endswith(".py") or logger in ("print", "stdout", "logging")
+        language: Side = "python" if python else "javascript"
         if logger in STRUCTURED_LOGGERS or call.callee.split(".", 1)[0] in STRUCTURED_LOGGING_PACKAGES[language]:
             continue
         if any(call.callee.startswith(p) for p in STRUCTURED_LOGGING_PACKAGES[language]):

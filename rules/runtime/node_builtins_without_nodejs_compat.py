@@ -6,7 +6,12 @@ from slsreview.analysis.facts import Import
 from slsreview.loaders.nodes import MapNode
 from slsreview.model.project import Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
-from slsreview.vocabulary.nodejs import NODEJS_COMPAT_DEFAULT_ON_DATE, builtin, importable, node_compat
+from slsreview.vocabulary.nodejs import (
+    NODEJS_COMPAT_DEFAULT_ON_DATE,
+    builtin,
+    importable,
+    node_compat,
+)
 
 
 def _worker(config: str, code: str, **more: str) -> dict[str, str]:
@@ -235,7 +240,8 @@ class NodeBuiltinsWithoutNodejsCompat(Rule):
                 why = f"imports {what} but no_nodejs_compat turns Node.js compatibility off"
             else:
                 why = f"imports {what} without Node.js compatibility: no compatibility_flags enable it and {when}"
-        first = min(failing, key=lambda i: (i.loc.path != facts.main.path, i.loc.path, i.loc.line, i.loc.column))
+        main = facts.main.path
+        first = min(failing, key=lambda i: (i.loc.path != main, i.loc.path, i.loc.line, i.loc.column))
         yield Report(first.loc, f"{worker.display_name} {why}, so the deploy fails or the Worker throws at start")
 
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import Comparison, Source
-from slsreview.vocabulary import files
 from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.syntax import COMPARISONS, ESCAPES, FUNCTION_TYPES, LOGICAL
 from slsreview.analysis.javascript.tables import (
@@ -30,6 +29,7 @@ from slsreview.analysis.javascript.values import (
     plain,
     union,
 )
+from slsreview.vocabulary import files
 
 Node = ts.Node
 _kind = ts.kind

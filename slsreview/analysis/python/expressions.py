@@ -19,7 +19,6 @@ from slsreview.analysis.facts import Comparison, EnvRead, Source
 from slsreview.analysis.python.state import State
 from slsreview.analysis.python.syntax import literal_value, text_literal
 from slsreview.analysis.python.tables import EVENT_ATTRS, LOGGING_LEVEL_NAMES
-from slsreview.vocabulary import files
 from slsreview.analysis.python.values import (
     NO_SOURCES,
     NOTHING,
@@ -37,7 +36,7 @@ from slsreview.analysis.python.values import (
     copy_val,
     union_sources,
 )
-from slsreview.vocabulary import payments, workers
+from slsreview.vocabulary import files, payments, workers
 from slsreview.vocabulary.spelling import camel
 
 if TYPE_CHECKING:

@@ -100,7 +100,7 @@ def _yields(node: cst.CSTNode) -> bool:
 
 def _dotted(node: cst.BaseExpression) -> str:
     if type(node) is cst.Name:
-        return node.value  # type: ignore[attr-defined]
+        return node.value
     if type(node) is cst.Attribute:
-        return f"{_dotted(node.value)}.{node.attr.value}"  # type: ignore[attr-defined]
+        return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
