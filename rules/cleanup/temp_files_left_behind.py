@@ -326,7 +326,7 @@ def _temp_files(facts: Facts) -> tuple[list[Call], bool]:
     # path may come back from a helper, whose sources the caller does not see)
     removes = bool(facts.calls(FS_REMOVE))
     writes = []
-    for call in facts.calls():
+    for call in facts.calls(FS_OPEN, FS_WRITE, "aws.s3"):  # download_file is an S3 GetObject
         if call.function is None:
             continue  # module level: once per cold start
         if call.name == FS_OPEN:

@@ -117,6 +117,7 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Statements, Expressi
         }
 
     def run(self) -> FileFacts:
+        self.may_yield = "yield" in self.text
         for stmt in self.module.body:
             self._stmt(stmt)
         while self.pending:
@@ -140,7 +141,7 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Statements, Expressi
                 node.asynchronous is not None,
                 tuple(ctx.calls),
                 pending.exported,
-                falls_through(node),
+                falls_through(node, self.may_yield),
             )
         )
 

@@ -19,11 +19,12 @@ import libcst as cst
 _EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 
 
-def falls_through(node: cst.FunctionDef) -> bool:
-    """True when control can reach the end of the function's body (generators never "fall")."""
+def falls_through(node: cst.FunctionDef, may_yield: bool = True) -> bool:
+    """True when control can reach the end of the function's body (generators never "fall").
+    ``may_yield``: False when the file's text has no ``yield`` (spares walking the body)."""
     body = node.body
     statements = body.body if isinstance(body, cst.IndentedBlock) else (body,)
-    return not _ends(statements) and not _yields(node)
+    return not _ends(statements) and not (may_yield and _yields(node))
 
 
 def _ends(statements: object) -> bool:
