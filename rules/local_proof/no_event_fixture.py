@@ -206,12 +206,16 @@ class NoEventFixture(Rule):
     def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
         if fn.resource.type != "AWS::Serverless::Function":
             return
-        fixtures = [f for f in ctx.project.fixtures if is_within(posixpath.dirname(f.path) or ".", _folder(fn.template))]
-        if any(_refers_to(fixture, fn, ctx.project) for fixture in fixtures):
-            return
-        siblings = [f for f in ctx.project.functions if f.template == fn.template]
-        if fixtures and len(siblings) == 1:
-            return
+        folder = _folder(fn.template)
+        fixtures = self._fixtures_below(ctx.project, folder)
+        if fixtures:
+            invoked = self._invocations(ctx.project, fn.template).get(fn.name, set()) | self._invocations(
+                ctx.project, fn.template
+            ).get("", set())
+            if _claims(fn, fixtures, invoked, folder):
+                return
+            if sum(1 for f in ctx.project.functions if f.template == fn.template) == 1:
+                return  # the template's only function: every fixture there is its own
         triggers = [e for e in fn.events if e.type in EVENT_SHAPES]
         shape = f" or has the shape of its {_and([e.label for e in triggers])}" if triggers else ""
         yield Report(
@@ -220,43 +224,62 @@ class NoEventFixture(Rule):
             "nothing to replay",
         )
 
+    # The rule object lives for one review: what is computed per folder or template, once.
+    def _fixtures_below(self, project: Project, folder: str) -> list[EventFixture]:
+        cache: dict[str, list[EventFixture]] = self.__dict__.setdefault("_below", {})
+        if folder not in cache:
+            cache[folder] = [f for f in project.fixtures if is_within(_folder(f.path), folder)]
+        return cache[folder]
+
+    def _invocations(self, project: Project, template: str) -> dict[str, set[str]]:
+        cache: dict[str, dict[str, set[str]]] = self.__dict__.setdefault("_invoked", {})
+        if template not in cache:
+            cache[template] = _invoked_with(template, project)
+        return cache[template]
+
 
 def _folder(path: str) -> str:
     return posixpath.dirname(path) or "."
 
 
-def _refers_to(fixture: EventFixture, fn: Function, project: Project) -> bool:
-    if fixture.path in _invoked_with(fn, project):
-        return True
+def _claims(fn: Function, fixtures: list[EventFixture], invoked: set[str], folder: str) -> bool:
+    """Whether one of the fixtures is the function's (see the rule's docs for how)."""
     words = {_word(fn.name), _word(fn.name.removesuffix("Function")), *(_word(e.name) for e in fn.events)}
     handler = fn.handler.value if fn.handler is not None and isinstance(fn.handler.value, str) else ""
     if handler:
         words.add(_word(handler.rsplit(".", 1)[0].rsplit("/", 1)[-1]))
-    words.discard("")
-    # the fixture's own folders and name, below the template's folder, one part at a time
-    folder = _folder(fn.template)
-    relative = fixture.path[len(folder) + 1 :] if folder != "." else fixture.path
-    parts = [_word(p) for p in relative.rsplit(".", 1)[0].split("/")]
-    if any(len(w) >= 3 and w in part for w in words if w not in _GENERIC for part in parts):
-        return True
+    names = [w for w in words if len(w) >= 3 and w not in _GENERIC]
     shapes = {shape for e in fn.events for shape in EVENT_SHAPES.get(e.type, ())}
     if fn.function_url is not None:
         shapes.add("HttpApi")
-    if fixture.shape is None:
-        # a payload of the project's own: what is invoked directly (a Step Functions task, a
-        # destination, aws lambda invoke) takes one; what a service triggers does not
-        return not fn.events and fn.function_url is None
-    return fixture.shape in shapes
+    direct = not fn.events and fn.function_url is None
+    for fixture in fixtures:
+        if fixture.path in invoked:
+            return True
+        # the fixture's own folders and name, below the template's folder, one part at a time
+        relative = fixture.path[len(folder) + 1 :] if folder != "." else fixture.path
+        parts = [_word(p) for p in relative.rsplit(".", 1)[0].split("/")]
+        if any(w in part for w in names for part in parts):
+            return True
+        if fixture.shape is None:
+            # a payload of the project's own: what is invoked directly (a Step Functions task, a
+            # destination, aws lambda invoke) takes one; what a service triggers does not
+            if direct:
+                return True
+        elif fixture.shape in shapes:
+            return True
+    return False
 
 
-def _invoked_with(fn: Function, project: Project) -> set[str]:
-    """Fixtures that a ``sam local invoke <fn> -e <file>`` in the project's docs or scripts names."""
-    folder = _folder(fn.template)
-    texts = [d.text for d in project.docs_for(fn.template)]
-    package = project.package_for(fn.template)
+def _invoked_with(template: str, project: Project) -> dict[str, set[str]]:
+    """Function name ("" when the command names none) -> the fixtures a ``sam local invoke <fn> -e
+    <file>`` in the project's docs or scripts replays."""
+    folder = _folder(template)
+    texts = [d.text for d in project.docs_for(template)]
+    package = project.package_for(template)
     if package is not None:
         texts.extend(str(s.value) for s in package.scripts.values())
-    out: set[str] = set()
+    out: dict[str, set[str]] = {}
     for text in texts:
         for match in _INVOKE.finditer(text):
             try:
@@ -273,8 +296,9 @@ def _invoked_with(fn: Function, project: Project) -> set[str]:
                 else:
                     target = target or word
                     i += 1
-            if event is not None and target in (None, fn.name):
-                out.add(posixpath.normpath(posixpath.join(folder, event)) if folder != "." else posixpath.normpath(event))
+            if event is not None:
+                path = posixpath.normpath(posixpath.join(folder, event)) if folder != "." else posixpath.normpath(event)
+                out.setdefault(target or "", set()).add(path)
     return out
 
 

@@ -202,7 +202,7 @@ class NoTest(Rule):
         source = fn.source
         if source.status != "found" or source.path is None:
             return
-        if _covered(source.path, _folder(fn.template), ctx.project.tests, worker=False):
+        if _covered(source.path, self._tests_below(ctx, _folder(fn.template)), worker=False):
             return
         yield Report(
             fn,
@@ -213,7 +213,7 @@ class NoTest(Rule):
         source = worker.source
         if worker.env is not None or source.status != "found" or source.path is None:
             return
-        if _covered(source.path, worker.config.directory, ctx.project.tests, worker=True):
+        if _covered(source.path, self._tests_below(ctx, worker.config.directory), worker=True):
             return
         yield Report(
             worker.loc,
@@ -221,16 +221,23 @@ class NoTest(Rule):
         )
 
 
+    def _tests_below(self, ctx: Context, folder: str) -> list[TestFile]:
+        """The test files below a configuration's folder (once per folder: the rule object lives
+        for one review)."""
+        cache: dict[str, list[TestFile]] = self.__dict__.setdefault("_below", {})
+        if folder not in cache:
+            cache[folder] = [t for t in ctx.project.tests if is_within(_folder(t.path), folder)]
+        return cache[folder]
+
+
 def _folder(path: str) -> str:
     return posixpath.dirname(path) or "."
 
 
-def _covered(handler: str, folder: str, tests: list[TestFile], worker: bool) -> bool:
+def _covered(handler: str, tests: list[TestFile], worker: bool) -> bool:
     stem = _strip(handler)
     for test in tests:
         test_dir = _folder(test.path)
-        if not is_within(test_dir, folder):
-            continue
         if worker and test.starts_worker:
             return True
         for module in test.modules:
