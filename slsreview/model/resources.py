@@ -121,10 +121,12 @@ def error_alarms_for(fn: Function, resources: list[Resource]) -> list[ErrorAlarm
     ``SEARCH`` over ``AWS/Lambda`` errors, or an alarm on the metric a ``AWS::Logs::MetricFilter``
     extracts from the function's log group. Composite alarms combine these and add no coverage."""
     out: list[ErrorAlarm] = []
-    filtered = _log_filter_metrics(fn, resources)
-    for resource in resources:
-        if resource.type != "AWS::CloudWatch::Alarm" or resource.template != fn.template:
-            continue
+    same = [r for r in resources if r.template == fn.template]
+    alarms = [r for r in same if r.type == "AWS::CloudWatch::Alarm"]
+    if not alarms:
+        return out
+    filtered = _log_filter_metrics(fn, same) if any(r.type == "AWS::Logs::MetricFilter" for r in same) else set()
+    for resource in alarms:
         how = _watches_errors(fn, resource.properties, filtered)
         if how is not None:
             out.append(ErrorAlarm(resource, how))
