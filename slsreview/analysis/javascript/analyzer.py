@@ -38,6 +38,7 @@ from slsreview.analysis.javascript.entries import Entries
 from slsreview.analysis.javascript.expressions import Expressions
 from slsreview.analysis.javascript.functions import Functions
 from slsreview.analysis.javascript.services import Services
+from slsreview.analysis.javascript.state import State
 from slsreview.analysis.javascript.statements import Statements
 from slsreview.analysis.javascript.syntax import (
     BLOCKS,
@@ -47,6 +48,7 @@ from slsreview.analysis.javascript.syntax import (
     SKIPPED,
     UNWRAP,
     fields_of,
+    kinds_of,
 )
 from slsreview.analysis.javascript.values import (
     EMPTY,
@@ -70,7 +72,9 @@ _by_id = ts.field_by_id
 _kind_id = ts.kind_id
 
 
-class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statements, Expressions):
+class Analyzer(
+    State, Calls, Services, Workers, Wrappers, Entries, Functions, Statements, Expressions
+):
     """The visitor of one file: walks the tree once and records its facts in ``facts``."""
 
     # -- positions and values ---------------------------------------------------------------
@@ -127,7 +131,8 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statement
         return EMPTY
 
     def unwrap(self, node: Node) -> Node:
-        while _kind(node) in UNWRAP:
+        unwrap = self.kinds.unwrap
+        while _kind_id(node) in unwrap:
             inner = _named(node)
             if not inner:
                 break
@@ -151,12 +156,12 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statement
     def hoist(self, statements: list[Node], prefix: str) -> None:
         """Declare function and class names first: JavaScript hoists them."""
         declare = self.scope.vars
+        declarations, exports = self.kinds.function_declarations, self.kinds.export
         for statement in statements:
             node = statement
-            if _kind(node) == "export_statement":
+            if _kind_id(node) in exports:
                 node = _by_id(node, self.fields.declaration) or node
-            kind = _kind(node)
-            if kind in FUNCTION_DECLARATIONS:
+            if _kind_id(node) in declarations:
                 name = _by_id(node, self.fields.name)
                 if name is not None:
                     declare[self.text(name)] = Val("fn", fn=prefix + self.text(name))
@@ -246,7 +251,8 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Functions, Statement
             facts.wrappers,
             facts.imports,
         ):
-            items.sort(key=position)
+            if len(items) > 1:
+                items.sort(key=position)
         facts.tries.sort(key=lambda t: t.id)
 
 
@@ -326,7 +332,9 @@ def analyze_javascript(path: str, text: str, dialect: str) -> FileFacts:
     facts = FileFacts(path, language)
     tree = ts.parse(text, grammar)
     problem = tree.first_problem()
-    analyzer = Analyzer(path, tree, facts, dispatch_table(grammar), fields_of(grammar))
+    analyzer = Analyzer(
+        path, tree, facts, dispatch_table(grammar), fields_of(grammar), kinds_of(grammar)
+    )
     try:
         analyzer.run()
     except RecursionError:

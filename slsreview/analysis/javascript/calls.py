@@ -22,6 +22,7 @@ constructors (SDK clients and commands, ``Response``, ``Hono``, loggers, ``new D
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import treesitter as ts
@@ -29,8 +30,7 @@ from slsreview.analysis.common import TEXT_LIMIT
 from slsreview.analysis.facts import Call, Comparison, Flow, Import, Route, Source, Value
 from slsreview.analysis.javascript.entries import Entries
 from slsreview.analysis.javascript.services import Services
-from slsreview.analysis.javascript.state import State
-from slsreview.analysis.javascript.syntax import FUNCTION_TYPES
+from slsreview.analysis.javascript.state import trait
 from slsreview.analysis.javascript.tables import (
     ANY_SIGNALS,
     BINDING_METHODS,
@@ -109,7 +109,8 @@ if TYPE_CHECKING:
     CallHandler = Callable[[Analyzer, Node, str, Node | None, bool], Val]
 
 
-class Calls(State):
+@trait
+class Calls:
     """Calls, constructors, and the vocabulary handlers that are not platform specific."""
 
     # -- calls ------------------------------------------------------------------------------
@@ -118,16 +119,19 @@ class Calls(State):
     ) -> list[tuple[Node, Val]]:
         if node is None:
             return []
-        if _kind(node) == "template_string":  # a tagged template: sql`...`
+        kinds = self.kinds
+        if _kind_id(node) in kinds.template:  # a tagged template: sql`...`
             return [(node, self.visit(node))]
         out = []
         dispatch = self.dispatch
+        comment = kinds.comment
         for arg in _named(node):
-            if _kind(arg) == "comment":
+            kind = _kind_id(arg)
+            if kind in comment:
                 continue
-            if roles is not None and _kind(self.unwrap(arg)) in FUNCTION_TYPES:
+            if roles is not None and _kind_id(self.unwrap(arg)) in kinds.functions:
                 self.param_roles = roles
-            v = dispatch[_kind_id(arg)](self, arg)  # self.visit(arg), inlined
+            v = dispatch[kind](self, arg)  # self.visit(arg), inlined
             if v.kind == "env" and v.data == "worker-env":
                 # the whole env handed to other code: any binding may be read there
                 self.env_reads.append(PendingEnvRead("*", self.loc(arg), self.frame.qualname, "worker-env"))
@@ -145,13 +149,15 @@ class Calls(State):
         if callee is None:
             return self.generic(node)
         callee = self.unwrap(callee)
-        if _kind(callee) == "await_expression" and _named(callee):
+        kinds = self.kinds
+        kind = _kind_id(callee)
+        if kind in kinds.await_ and _named(callee):
             # tree-sitter-typescript reads `await a.b<T>()` as `(await a.b)<T>()`: the await
             # belongs to the call, as TypeScript itself reads it.
             callee = self.unwrap(_named(callee)[0])
             awaited = True
-        kind = _kind(callee)
-        if kind == "member_expression":
+            kind = _kind_id(callee)
+        if kind in kinds.member:
             obj, prop_node = (
                 _by_id(callee, self.fields.object),
                 _by_id(callee, self.fields.property),
@@ -166,14 +172,14 @@ class Calls(State):
                 inner = self.unwrap(obj)
                 rv = (
                     self.x_call(inner, awaited)
-                    if _kind(inner) == "call_expression"
+                    if _kind_id(inner) in kinds.call
                     else self.visit(obj)
                 )
                 return rv.data if rv.kind == "awsreq" else rv
             if prop == "catch" and has_args:
                 return self.promise_catch(node, obj, arguments, awaited)
             receiver = self.unwrap(obj)
-            if _kind(receiver) == "call_expression":
+            if _kind_id(receiver) in kinds.call:
                 # `await send(...).then(...)` awaits the send; `await a().b()` does not await a()
                 rv = self.x_call(receiver, awaited and prop in ("then", "finally"))
             else:
@@ -182,17 +188,17 @@ class Calls(State):
             if optional and rv.env_read is not None:
                 rv.env_read.guarded = True
             return self.method_call(node, rv, prop, obj, arguments, awaited, optional)
-        if kind == "identifier":
+        if kind in kinds.identifier:
             fv = self.x_identifier(callee)
             return self.function_call(node, fv, self.text(callee), arguments, awaited)
-        if kind == "import":  # await import("./x.js")
+        if kind in kinds.import_:  # await import("./x.js")
             args = self.args(arguments)
             if args and args[0][1].lit and isinstance(args[0][1].literal, str):
                 module = args[0][1].literal
                 self.facts.imports.append(Import(module, (("*", "*"),), self.loc(node)))
                 return Val("mod", qual=normalise_module(module), data=(module, "*"))
             return EMPTY
-        if kind in FUNCTION_TYPES:  # an IIFE runs in place, as the code around it
+        if kind in kinds.functions:  # an IIFE runs in place, as the code around it
             self.run_callback(callee, None)
             return self.plain_call(node, "(function)", None, arguments, awaited)
         fv = self.visit(callee)  # require("pino")(), getHandler()(event)...
@@ -237,7 +243,7 @@ class Calls(State):
         for _, v in args:
             if v.sources and v.kind != "fn":
                 sources = union(sources, v.sources)
-        return plain(without_roots(sources))
+        return plain(without_roots(sources)) if sources else EMPTY
 
     def add_call(
         self: Analyzer,
@@ -299,21 +305,15 @@ class Calls(State):
     def qual_call(
         self: Analyzer, node: Node, qual: str, fv: Val, arguments: Node | None, awaited: bool
     ) -> Val:
-        """A call of a qualified name: ``CALLS`` says what it is."""
-        handler = CALLS.get(qual)
+        """A call of a qualified name: ``CALLS`` says what it is (``qual_shape``)."""
+        handler, last, shape = qual_shape(qual)
         if handler is not None:
             return handler(self, node, qual, arguments, awaited)
-        module = split_qual(qual)[0]
-        last = qual.rsplit(".", 1)[-1]
-        if module.startswith(POWERTOOLS_PACKAGE) or "." not in qual:
-            handler = POWERTOOLS_CALLS.get(last)  # bare names too: imported through a barrel
-            if handler is not None:
-                return handler(self, node, qual, arguments, awaited)
         if fv.data and str(fv.data[0]).startswith("."):  # a function of a sibling module
             imported = fv.data[1]
             self.frame.calls.append(imported if imported != "*" else last)
             return self.plain_call(node, qual, None, arguments, awaited)
-        if last == "from" and "." in qual:  # DynamoDBDocumentClient.from(client)
+        if shape == "from":  # DynamoDBDocumentClient.from(client)
             client = self.aws_client(qual[: -len(".from")], node)
             if client is not None:
                 args = self.args(arguments)
@@ -322,12 +322,11 @@ class Calls(State):
                 if inner.kind == "client" and len(inner.data) > 2 and inner.data[2]:
                     client = Val("client", qual=client.qual, data=(*client.data[:2], True))
                 return client
-        if last.startswith("capture") and "xray" in module.lower():
+        elif shape == "xray":
             args = self.args(arguments)  # AWSXRay.captureAWSv3Client(client) is the client
             self.add_call(node, "", qual, args, awaited=awaited)
             return args[0][1] if args else EMPTY
-        owner = qual.rsplit(".", 2)[-2] if "." in qual else ""
-        if owner.lower() in LOGGER_NAMES_LOWER and last in LOG_LEVELS:
+        elif shape == "log":
             # logger.info(...) on a logger this file cannot see (a global, ./logger)
             return self.log_call(node, qual, "custom", last, arguments, awaited)
         return self.plain_call(node, qual, None, arguments, awaited)
@@ -695,3 +694,29 @@ def _call_table() -> dict[str, CallHandler]:
 
 
 CALLS = _call_table()
+
+
+@lru_cache(maxsize=4096)
+def qual_shape(qual: str) -> tuple[CallHandler | None, str, str]:
+    """What the name alone says about a call of ``qual`` (the same for every file, so asked
+    once per name): the handler from ``CALLS`` or Powertools' (bare names too: imported through
+    a barrel), the name's last part, and which of ``qual_call``'s other cases it may be:
+    "from" (``X.from``), "xray" (``AWSXRay.capture...``), "log" (``logger.info`` on a logger
+    the file cannot see) or ""."""
+    handler = CALLS.get(qual)
+    last = qual.rsplit(".", 1)[-1]
+    if handler is not None:
+        return handler, last, ""
+    module = split_qual(qual)[0]
+    if module.startswith(POWERTOOLS_PACKAGE) or "." not in qual:
+        handler = POWERTOOLS_CALLS.get(last)
+        if handler is not None:
+            return handler, last, ""
+    if last == "from" and "." in qual:
+        return None, last, "from"
+    if last.startswith("capture") and "xray" in module.lower():
+        return None, last, "xray"
+    owner = qual.rsplit(".", 2)[-2] if "." in qual else ""
+    if owner.lower() in LOGGER_NAMES_LOWER and last in LOG_LEVELS:
+        return None, last, "log"
+    return None, last, ""

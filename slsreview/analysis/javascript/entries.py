@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import EntryPoint, Import, ModuleSyntax
-from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.state import trait
 from slsreview.analysis.javascript.syntax import (
     CLASS_TYPES,
     FUNCTION_DECLARATIONS,
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
 
 
-class Entries(State):
+@trait
+class Entries:
     """Imports, exports and entry points."""
 
     # -- imports ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import Comparison, Source
-from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.state import trait
 from slsreview.analysis.javascript.syntax import COMPARISONS, ESCAPES, FUNCTION_TYPES, LOGICAL
 from slsreview.analysis.javascript.tables import (
     HYPERDRIVE_PROPS,
@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
 
 
-class Expressions(State):
+@trait
+class Expressions:
     """Literals, names, members and operators."""
 
     # -- literals ---------------------------------------------------------------------------

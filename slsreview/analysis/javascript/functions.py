@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import FunctionDef
 from slsreview.analysis.javascript.reach import falls_through
-from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.state import trait
 from slsreview.analysis.javascript.syntax import FUNCTION_TYPES
 from slsreview.analysis.javascript.tables import (
     CONTEXT_PARAM_NAMES,
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
 
 
-class Functions(State):
+@trait
+class Functions:
     """Functions, classes and their parameters."""
 
     # -- functions --------------------------------------------------------------------------
@@ -200,7 +201,8 @@ class Functions(State):
         )
         self.scope = Scope(scope)
         self.frame = Frame(qualname, entry=qualname in self.entry_qualnames)
-        self.try_stack, self.loops, self.catch, self.throw_to, self.guards = [], [], None, None, frozenset()
+        self.try_stack, self.loops, self.catch, self.throw_to = [], [], None, None
+        self.guards = frozenset[str]()
         self.hint = None
         if cls is not None:
             self.this = Val("this", data=cls)

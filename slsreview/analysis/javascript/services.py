@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import Source
-from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.state import trait
 from slsreview.analysis.javascript.tables import (
     HTTP_FUNCTIONS,
     IDEMPOTENCY_KEY,
@@ -67,7 +67,8 @@ def _explicit_credentials(config: Val | None) -> bool:
     return any(key in config.props for key in aws.JS_CREDENTIAL_OPTIONS)
 
 
-class Services(State):
+@trait
+class Services:
     """AWS SDK, HTTP client and Stripe calls."""
 
     # -- HTTP -------------------------------------------------------------------------------

@@ -3,16 +3,20 @@
 Where the walk is (scope, function frame, enclosing tries and catch clause, guards in force),
 hints for naming anonymous functions, what the file is (a Worker's, a Hono app's), and the
 records that wait for the end of the file (``Analyzer.finish``) before they become facts.
+
+``trait`` marks each mixin of ``Analyzer``: a class of methods only, holding no state of its own
+(``State`` holds it all). mypyc, which compiles this package when asked to (the package
+docstring says how), needs the mark to let one class inherit several; plain Python ignores it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import EntryPoint, FileFacts, Source, StateAccess, Value
-from slsreview.analysis.javascript.syntax import Fields
+from slsreview.analysis.javascript.syntax import Fields, Kinds
 from slsreview.analysis.javascript.values import (
     EMPTY,
     Catch,
@@ -26,6 +30,14 @@ from slsreview.location import Location
 
 Node = ts.Node
 
+try:
+    from mypy_extensions import trait
+except ImportError:  # installed with mypy; without it nothing compiles this package anyway
+    _C = TypeVar("_C", bound=type)
+
+    def trait(cls: _C) -> _C:
+        return cls
+
 
 class State:
     """What every part of the walk reads and updates (the mixins of ``Analyzer`` inherit it)."""
@@ -37,6 +49,7 @@ class State:
         facts: FileFacts,
         dispatch: list[Callable[[Any, Node], Val]],
         fields: Fields,
+        kinds: Kinds,
     ) -> None:
         self.path = path
         self.tree = tree
@@ -88,3 +101,4 @@ class State:
         # the grammar's tables: node kind id -> the method that evaluates such a node, field ids
         self.dispatch = dispatch
         self.fields = fields
+        self.kinds = kinds

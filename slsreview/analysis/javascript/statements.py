@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.common import required_methods
 from slsreview.analysis.facts import Return, StateAccess, TryBlock
-from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.state import trait
 from slsreview.analysis.javascript.syntax import CLASS_TYPES, FUNCTION_TYPES
 from slsreview.analysis.javascript.values import (
     EMPTY,
@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 _EXITS = frozenset({"return_statement", "throw_statement", "continue_statement", "break_statement"})
 _BLOCKS = frozenset({"statement_block", "program", "switch_case", "switch_default"})
 
-class Statements(State):
+@trait
+class Statements:
     """Declarations, assignments, control flow, tries and returns."""
 
     # -- statements -------------------------------------------------------------------------

@@ -89,6 +89,38 @@ LOGICAL = frozenset({"&&", "||", "??"})
 ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
 
+# The fields the walk asks for (their own tuple: a class mypyc compiles has no __slots__)
+_FIELD_NAMES = (
+    "alias",
+    "alternative",
+    "argument",
+    "arguments",
+    "body",
+    "condition",
+    "consequence",
+    "constructor",
+    "declaration",
+    "finalizer",
+    "function",
+    "handler",
+    "index",
+    "key",
+    "left",
+    "name",
+    "object",
+    "operator",
+    "optional_chain",
+    "parameter",
+    "parameters",
+    "pattern",
+    "property",
+    "right",
+    "source",
+    "type",
+    "value",
+)
+
+
 class Fields:
     """The field ids of one grammar, by name: ``_by_id(node, self.fields.body)``.
 
@@ -97,35 +129,7 @@ class Fields:
     A field a grammar lacks gets id 0, which finds nothing, as its name would.
     """
 
-    __slots__ = (
-        "alias",
-        "alternative",
-        "argument",
-        "arguments",
-        "body",
-        "condition",
-        "consequence",
-        "constructor",
-        "declaration",
-        "finalizer",
-        "function",
-        "handler",
-        "index",
-        "key",
-        "left",
-        "name",
-        "object",
-        "operator",
-        "optional_chain",
-        "parameter",
-        "parameters",
-        "pattern",
-        "property",
-        "right",
-        "source",
-        "type",
-        "value",
-    )
+    __slots__ = _FIELD_NAMES
 
     alias: int
     alternative: int
@@ -156,10 +160,57 @@ class Fields:
     value: int
 
     def __init__(self, ids: dict[str, int]) -> None:
-        for name in self.__slots__:
+        for name in _FIELD_NAMES:
             setattr(self, name, ids.get(name, 0))
 
 
 @cache
 def fields_of(dialect: ts.Dialect) -> Fields:
     return Fields(ts.grammar_tables(dialect)[1])
+
+
+class Kinds:
+    """The kind ids of one grammar for the node kinds the walk tests most often:
+    ``_kind_id(node) in self.kinds.unwrap`` instead of ``_kind(node) in UNWRAP``.
+
+    ``type`` makes a new string for every node it is asked about, and the walk asks for most
+    nodes; ``kind_id`` is a number. One name may have several ids in a grammar (aliases), so each
+    entry is the set of every id that grammar gives the names.
+    """
+
+    __slots__ = (
+        "await_",
+        "call",
+        "classes",
+        "comment",
+        "export",
+        "function_declarations",
+        "functions",
+        "identifier",
+        "import_",
+        "member",
+        "template",
+        "unwrap",
+    )
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        def ids(kinds: frozenset[str] | set[str]) -> frozenset[int]:
+            return frozenset(i for i, name in enumerate(names) if name in kinds)
+
+        self.unwrap = ids(UNWRAP)
+        self.functions = ids(FUNCTION_TYPES)
+        self.function_declarations = ids(FUNCTION_DECLARATIONS)
+        self.classes = ids(CLASS_TYPES)
+        self.comment = ids({"comment"})
+        self.export = ids({"export_statement"})
+        self.call = ids({"call_expression"})
+        self.member = ids({"member_expression"})
+        self.identifier = ids({"identifier"})
+        self.import_ = ids({"import"})
+        self.await_ = ids({"await_expression"})
+        self.template = ids({"template_string"})
+
+
+@cache
+def kinds_of(dialect: ts.Dialect) -> Kinds:
+    return Kinds(ts.grammar_tables(dialect)[0])

@@ -189,8 +189,9 @@ def without_roots(sources: tuple[Source, ...]) -> tuple[Source, ...]:
     passed to it (``return handleRequest(request, env)`` is no echo), however it was wrapped.
     Its parts still flow: ``format(event.body)``.
     """
-    if any(is_root(source) for source in sources):
-        return tuple(source for source in sources if not is_root(source))
+    for source in sources:
+        if is_root(source):
+            return tuple(source for source in sources if not is_root(source))
     return sources
 
 

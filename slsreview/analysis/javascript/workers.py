@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import BindingUse, Call, Return
-from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.state import trait
 from slsreview.analysis.javascript.tables import (
     ARRAY_CALLBACK_METHODS,
     BINDING_CALLS,
@@ -58,7 +58,8 @@ if TYPE_CHECKING:
     from slsreview.analysis.javascript.analyzer import Analyzer
 
 
-class Workers(State):
+@trait
+class Workers:
     """Workers bindings, Responses, the Request and routers."""
 
     # -- bindings ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from slsreview.analysis import treesitter as ts
 from slsreview.analysis.facts import Source
-from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.state import trait
 from slsreview.analysis.javascript.tables import (
     LOG_EVENT_OPTION,
     POWERTOOLS_DECRYPT,
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from slsreview.analysis.javascript.calls import CallHandler
 
 
-class Wrappers(State):
+@trait
+class Wrappers:
     """Powertools and middy wrappers."""
 
     def call_partial_response(
