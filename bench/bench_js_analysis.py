@@ -6,7 +6,9 @@
 
 Each measurement is the best of ``--repeat`` runs over the whole set, parse and analysis taking
 turns (the minimum is the least disturbed by other work on the machine, and taking turns exposes
-both to the same load). The target is full analysis <= 2x the bare parse.
+both to the same load). The target is full analysis <= 2x the bare parse. The first line says
+which analyzer ran: the pure-Python one, or the compiled build (slsreview/analysis/javascript's
+docstring; ``SLSREVIEW_PURE_PYTHON=1`` measures the pure one beside a build).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from slsreview.analysis import treesitter
+from slsreview.analysis import javascript, treesitter
 from slsreview.analysis.javascript import analyze_javascript
 
 _EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
@@ -156,7 +158,8 @@ def main() -> None:
             analyze_javascript(path, text, dialect)
 
     parse, full = best_of_interleaved(options.repeat, [parse_all, analyse_all])
-    print(f"{len(jobs)} files, {size / 1e6:.2f} MB")
+    build = "compiled (mypyc)" if javascript.COMPILED else "pure Python"
+    print(f"{len(jobs)} files, {size / 1e6:.2f} MB, analyzer {build}")
     print(f"bare parse      {parse:7.3f} s  {size / parse / 1e6:6.2f} MB/s")
     print(f"analyze (full)  {full:7.3f} s  {size / full / 1e6:6.2f} MB/s")
     print(f"ratio           {full / parse:7.2f} x  (target <= 2.00 x)")

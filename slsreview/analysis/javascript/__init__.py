@@ -76,8 +76,94 @@ concern. To see how a JavaScript call becomes a ``Call`` fact, open ``calls.py``
 
 Each mixin's methods annotate ``self: Analyzer``: they are parts of one class, so mypy checks
 every call between them (pyproject.toml silences the one complaint mypy has about the pattern).
+Each mixin is marked ``@trait`` and holds no state (``State`` is ``Analyzer``'s first base and
+holds it all): mypyc needs both to compile the class.
+
+Compiled build
+--------------
+The walk is ordinary typed Python, and mypyc can compile it: ``SLSREVIEW_COMPILE=1 pip install
+--no-build-isolation -e .`` (setup.py) turns every module here but this one into a C extension,
+with the same behaviour and about twice the speed (``bench/bench_js_analysis.py`` says which build
+it measured). The build records each module's hash in ``compiled.json``; below, the compiled
+modules are used only while every source still has its recorded hash, so an edit after a build
+runs as written, never a stale extension. ``SLSREVIEW_PURE_PYTHON=1`` runs the sources anyway.
 """
 
-from slsreview.analysis.javascript.analyzer import analyze_javascript
+from __future__ import annotations
 
-__all__ = ["analyze_javascript"]
+import hashlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+_HERE = Path(__file__).parent
+_GROUP = "slsreview_jsnative__mypyc"  # the extension holding the compiled code (setup.py)
+
+
+class _Sources(importlib.abc.MetaPathFinder):
+    """Imports this package's modules from their ``.py`` files, past any extension beside them."""
+
+    def find_spec(
+        self, name: str, path: object = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        package, _, module = name.rpartition(".")
+        if package != __name__:
+            return None
+        source = _HERE / f"{module}.py"
+        return importlib.util.spec_from_file_location(name, source) if source.is_file() else None
+
+
+def built_from_these_sources(folder: Path) -> bool:
+    """``compiled.json`` in ``folder`` records exactly the hashes its modules have now."""
+    try:
+        recorded = json.loads((folder / "compiled.json").read_text())
+    except (OSError, ValueError):
+        return False
+    current = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.glob("*.py")
+        if p.name != "__init__.py"
+    }
+    return bool(recorded == current)
+
+
+def _compiled_build_is_current() -> bool:
+    """A compiled build sits here, made from exactly these sources, and its code loads."""
+    if not built_from_these_sources(_HERE):
+        return False
+    if _GROUP in sys.modules or importlib.util.find_spec(_GROUP) is not None:
+        return True
+    # an editable install builds the extension at the project's root, which is not on sys.path
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        library = _HERE.parents[2] / f"{_GROUP}{suffix}"
+        spec = importlib.util.spec_from_file_location(_GROUP, library)
+        if library.is_file() and spec is not None and spec.loader is not None:
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[_GROUP] = module
+            spec.loader.exec_module(module)
+            return True
+    return False
+
+
+def _has_extensions() -> bool:
+    return any(
+        (_HERE / f"analyzer{suffix}").is_file() for suffix in importlib.machinery.EXTENSION_SUFFIXES
+    )
+
+
+COMPILED = (
+    _has_extensions()
+    and not os.environ.get("SLSREVIEW_PURE_PYTHON")
+    and _compiled_build_is_current()
+)
+if _has_extensions() and not COMPILED:
+    sys.meta_path.insert(0, _Sources())
+
+from slsreview.analysis.javascript.analyzer import analyze_javascript  # noqa: E402
+
+__all__ = ["COMPILED", "analyze_javascript"]

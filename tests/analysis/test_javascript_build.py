@@ -1,0 +1,85 @@
+"""The JS/TS analyzer's optional compiled build (its package docstring, setup.py).
+
+mypyc compiles the package only while its shape allows (the mixins are traits holding no state,
+``State`` first among ``Analyzer``'s bases); a build is used only for the sources it was made
+from; and where a build is installed, it gives the facts the sources give.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import slsreview.analysis.javascript as package
+from slsreview.analysis.javascript import COMPILED, built_from_these_sources
+from slsreview.analysis.javascript.analyzer import Analyzer
+from slsreview.analysis.javascript.state import State
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = Path(package.__file__).parent
+
+
+def test_the_mixins_are_traits_and_state_comes_first() -> None:
+    assert Analyzer.__bases__[0] is State
+    sources = {p.stem: p.read_text(encoding="utf-8") for p in PACKAGE.glob("*.py")}
+    for mixin in Analyzer.__bases__[1:]:
+        assert "__init__" not in vars(mixin), f"{mixin.__name__} holds no state: State does"
+        module = sources[mixin.__module__.rsplit(".", 1)[1]]
+        assert re.search(rf"^@trait\nclass {mixin.__name__}:", module, re.M), (
+            f"{mixin.__name__} is marked @trait (from state.py), with no base: mypyc needs both"
+        )
+
+
+def _record(folder: Path) -> None:
+    hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.py")}
+    hashes.pop("__init__.py", None)
+    (folder / "compiled.json").write_text(json.dumps(hashes), encoding="utf-8")
+
+
+def test_a_build_counts_only_for_the_sources_it_was_made_from(tmp_path: Path) -> None:
+    (tmp_path / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "calls.py").write_text("X = 1\n", encoding="utf-8")
+    (tmp_path / "values.py").write_text("Y = 2\n", encoding="utf-8")
+    assert not built_from_these_sources(tmp_path)  # never built
+    _record(tmp_path)
+    assert built_from_these_sources(tmp_path)
+    (tmp_path / "__init__.py").write_text("# the guard itself is never compiled\n", encoding="utf-8")
+    assert built_from_these_sources(tmp_path)
+    (tmp_path / "calls.py").write_text("X = 3\n", encoding="utf-8")
+    assert not built_from_these_sources(tmp_path)  # edited after the build
+    _record(tmp_path)
+    (tmp_path / "routes.py").write_text("Z = 4\n", encoding="utf-8")
+    assert not built_from_these_sources(tmp_path)  # a module the build does not have
+    (tmp_path / "compiled.json").write_text("{not json", encoding="utf-8")
+    assert not built_from_these_sources(tmp_path)
+
+
+def _dump(pure: bool) -> str:
+    env = dict(os.environ)
+    env.pop("SLSREVIEW_PURE_PYTHON", None)
+    if pure:
+        env["SLSREVIEW_PURE_PYTHON"] = "1"
+    script = ROOT / "bench" / "facts_dump.py"
+    folders = [str(ROOT / "tests" / "corpus"), str(ROOT / "sample_projects")]
+    result = subprocess.run(
+        [sys.executable, str(script), *folders, "--languages", "javascript,typescript"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return result.stdout
+
+
+@pytest.mark.skipif(not COMPILED, reason="no compiled build installed (SLSREVIEW_COMPILE=1)")
+def test_the_compiled_build_gives_the_facts_of_the_sources() -> None:
+    compiled, pure = _dump(pure=False), _dump(pure=True)
+    assert compiled.count("\n") > 100
+    assert compiled == pure
