@@ -66,7 +66,7 @@ concern. To see how a JavaScript call becomes a ``Call`` fact, open ``calls.py``
 ``reach.py``       whether a function's end can be reached (``FunctionDef.falls_through``)
 ``values.py``      the value model (``Val``), scopes, and the records that wait for the file's end
 ``state.py``       the walk's state (where it is, what the file is, what waits for the end),
-                   which every mixin inherits
+                   ``Analyzer``'s first base; ``trait``, the mark of its other bases
 ``tables.py``      the words, from ``slsreview.vocabulary``, in the shapes the walk looks them up
                    in; and JavaScript's own tables (its standard functions, array methods)
 ``syntax.py``      the tree-sitter node kinds the walk treats specially
@@ -91,11 +91,7 @@ runs as written, never a stale extension. ``SLSREVIEW_PURE_PYTHON=1`` runs the s
 
 from __future__ import annotations
 
-import hashlib
-import importlib.abc
 import importlib.machinery
-import importlib.util
-import json
 import os
 import sys
 from pathlib import Path
@@ -105,8 +101,9 @@ _HERE = Path(__file__).parent
 _GROUP = "slsreview_jsnative__mypyc"  # the extension holding the compiled code (setup.py)
 
 
-class _Sources(importlib.abc.MetaPathFinder):
-    """Imports this package's modules from their ``.py`` files, past any extension beside them."""
+class _Sources:
+    """Imports this package's modules from their ``.py`` files, past any extension beside them
+    (a meta path finder: ``importlib.abc`` would import ``typing`` for nothing)."""
 
     def find_spec(
         self, name: str, path: object = None, target: ModuleType | None = None
@@ -114,12 +111,17 @@ class _Sources(importlib.abc.MetaPathFinder):
         package, _, module = name.rpartition(".")
         if package != __name__:
             return None
+        import importlib.util
+
         source = _HERE / f"{module}.py"
         return importlib.util.spec_from_file_location(name, source) if source.is_file() else None
 
 
 def built_from_these_sources(folder: Path) -> bool:
     """``compiled.json`` in ``folder`` records exactly the hashes its modules have now."""
+    import hashlib
+    import json
+
     try:
         recorded = json.loads((folder / "compiled.json").read_text())
     except (OSError, ValueError):
@@ -136,32 +138,39 @@ def _compiled_build_is_current() -> bool:
     """A compiled build sits here, made from exactly these sources, and its code loads."""
     if not built_from_these_sources(_HERE):
         return False
-    if _GROUP in sys.modules or importlib.util.find_spec(_GROUP) is not None:
-        return True
-    # an editable install builds the extension at the project's root, which is not on sys.path
+    import importlib.util
+
+    # The extension sits beside the top-level package: in site-packages, or at the project's
+    # root for an editable install (not on sys.path). It is loaded from there by path, never
+    # by name: another checkout's build on sys.path must not serve this one's modules.
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
         library = _HERE.parents[2] / f"{_GROUP}{suffix}"
+        if not library.is_file():
+            continue
+        loaded = sys.modules.get(_GROUP)
+        if loaded is not None:
+            return Path(getattr(loaded, "__file__", "")) == library
         spec = importlib.util.spec_from_file_location(_GROUP, library)
-        if library.is_file() and spec is not None and spec.loader is not None:
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[_GROUP] = module
+        if spec is None or spec.loader is None:
+            return False
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[_GROUP] = module
+        try:
             spec.loader.exec_module(module)
-            return True
+        except ImportError:
+            del sys.modules[_GROUP]
+            return False
+        return True
     return False
 
 
-def _has_extensions() -> bool:
-    return any(
-        (_HERE / f"analyzer{suffix}").is_file() for suffix in importlib.machinery.EXTENSION_SUFFIXES
-    )
-
-
-COMPILED = (
-    _has_extensions()
-    and not os.environ.get("SLSREVIEW_PURE_PYTHON")
-    and _compiled_build_is_current()
+_EXTENSIONS = any(
+    name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)) for name in os.listdir(_HERE)
 )
-if _has_extensions() and not COMPILED:
+COMPILED = (
+    _EXTENSIONS and not os.environ.get("SLSREVIEW_PURE_PYTHON") and _compiled_build_is_current()
+)
+if _EXTENSIONS and not COMPILED:
     sys.meta_path.insert(0, _Sources())
 
 from slsreview.analysis.javascript.analyzer import analyze_javascript  # noqa: E402
