@@ -188,6 +188,8 @@ class _Run:
         self._allowed_roots: list[str] | None = None
         self.secret_literals: dict[str, list[Any]] = {}  # path -> SecretLiteral (analysis.secret_scan)
         self.known_secrets: set[str] = set()  # values masked wherever they would be shown
+        self._redacted: dict[str, str] = {}  # text -> redacted, for findings (known_secrets is settled by then)
+        self._lines: dict[str, list[str]] = {}  # path -> its lines, for snippets
         self._python_roots: list[str] | None = None  # the functions' code roots (CodeUri)
         self._outlines: dict[str, Any] = {}  # Markdown path -> loaders.markdown.Outline (None: unreadable)
 
@@ -668,7 +670,7 @@ class _Run:
             name=rule.name,
             category=rule.category,
             tier=tier,
-            message=redact(report.message, self.known_secrets),
+            message=self.redacted(report.message),
             path=loc.path,
             line=loc.line,
             column=loc.column,
@@ -676,7 +678,7 @@ class _Run:
             end_column=loc.end_column or loc.column,
             function=_unit_name(subject) if subject is not None else None,
             platform=subject.platform if subject is not None else None,
-            fix=redact(report.fix or rule.fix, self.known_secrets),
+            fix=self.redacted(report.fix or rule.fix),
             docs=rule.docs[0],
             resource=resource,
         )
@@ -730,13 +732,23 @@ class _Run:
     def snippet(self, path: str, line: int) -> str:
         """The line a finding is on, normalised, with every secret on it masked: the snippet
         and the fingerprint made from it must not carry a credential either."""
-        text = self.texts.get(path)
-        if text is None:
-            return ""
-        lines = text.splitlines()
+        lines = self._lines.get(path)
+        if lines is None:
+            text = self.texts.get(path)
+            if text is None:
+                return ""
+            lines = self._lines[path] = text.splitlines()
         if not 1 <= line <= len(lines):
             return ""
-        return " ".join(redact(lines[line - 1], self.known_secrets).split())[:200]
+        return " ".join(self.redacted(lines[line - 1]).split())[:200]
+
+    def redacted(self, text: str) -> str:
+        """``redact`` once per distinct text of the run: most findings of a rule share their fix,
+        and findings about one resource share the line they point at."""
+        done = self._redacted.get(text)
+        if done is None:
+            done = self._redacted[text] = redact(text, self.known_secrets)
+        return done
 
     def apply_suppressions(self, findings: list[Finding], suppressions: list[Suppression]) -> tuple[list[Finding], list[Finding]]:
         per_path = []
