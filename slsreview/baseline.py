@@ -27,6 +27,7 @@ from pathlib import Path
 
 from slsreview.config import ConfigError
 from slsreview.findings import Confirmation, Finding
+from slsreview.inputs import Inputs, utf8_text
 
 HEADER = "# slsreview baseline: findings listed here are hidden by --baseline. One per line, sorted.\n"
 CONFIRMATIONS = Path(".slsreview") / "confirmations.toml"
@@ -41,9 +42,9 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
     return len(rows)
 
 
-def read_baseline(path: Path) -> set[str]:
+def read_baseline(path: Path, inputs: Inputs | None = None) -> set[str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (inputs or Inputs(record=False)).read(path).decode("utf-8", "replace")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the baseline ({exc.strerror})") from exc
     fingerprints = set()
@@ -58,20 +59,23 @@ def read_baseline(path: Path) -> set[str]:
     return fingerprints
 
 
-def find_confirmations(start: Path) -> Path | None:
-    directory = (start if start.is_dir() else start.parent).resolve()
+def find_confirmations(start: Path, inputs: Inputs | None = None) -> Path | None:
+    inputs = inputs or Inputs(record=False)
+    directory = Path(inputs.realpath(start if inputs.is_dir(start) else start.parent))
     for candidate in (directory, *directory.parents):
-        if (candidate / CONFIRMATIONS).is_file():
+        if inputs.is_file(candidate / CONFIRMATIONS):
             return candidate / CONFIRMATIONS
     return None
 
 
-def read_confirmations(path: Path, today: dt.date) -> dict[str, Confirmation]:
+def read_confirmations(path: Path, today: dt.date, inputs: Inputs | None = None) -> dict[str, Confirmation]:
     """Valid, unexpired confirmations by fingerprint. A malformed file is a configuration error."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(utf8_text((inputs or Inputs(record=False)).read(path)))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     unknown = set(data) - {"confirm"}

@@ -28,8 +28,19 @@ def main(argv: list[str] | None = None) -> NoReturn:
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:
         reconfigure(errors="backslashreplace")
+    if args[:1] == ["check"]:
+        # A review whose every input is unchanged is answered from the cache, before click,
+        # the rules and the analysers are imported: that is most of a warm run's cost.
+        from slsreview.cache import replay
+
+        try:
+            status = replay(args)
+        except Exception:  # the cache must never be the reason a review fails
+            status = None
+        if status is not None:
+            raise SystemExit(status)
     try:
-        _cli()(args=args, prog_name="slsreview", standalone_mode=False)
+        _cli()(args=args, prog_name="slsreview", standalone_mode=False, obj={"argv": list(args)})
     except SystemExit:
         raise
     except BaseException as exc:
@@ -101,16 +112,18 @@ def _cli() -> Any:
         from slsreview.config import ConfigError, build_settings, find_config, read_config
         from slsreview.engine import narrow, review
         from slsreview.gitdiff import DiffError, changed_lines
-        from slsreview.registry import load_rules
+        from slsreview.inputs import Inputs
+        from slsreview.registry import load_rules, pack_locations
         from slsreview.reporters import ReportOptions, get_reporter
 
         cwd = Path.cwd()
+        inputs = Inputs()  # every question asked of the disk, for the review cache
         targets = [Path(p) for p in paths] or [Path(".")]
         rules = load_rules()
-        config_path = Path(config_file) if config_file else find_config(targets[0])
-        if config_file and not Path(config_file).is_file():
+        config_path = Path(config_file) if config_file else find_config(targets[0], inputs)
+        if config_file and not inputs.is_file(config_file):
             raise ConfigError(f"{config_file}: no such configuration file")
-        raw = read_config(config_path) if config_path else {}
+        raw = read_config(config_path, inputs) if config_path else {}
         overrides: dict[str, Any] = {
             "format": fmt,
             "output": output,
@@ -128,13 +141,13 @@ def _cli() -> Any:
         changed = None
         if diff_ref:
             try:
-                changed = changed_lines(diff_ref, cwd)
+                changed = changed_lines(diff_ref, cwd, inputs)
             except DiffError as exc:
                 raise ConfigError(f"--diff {diff_ref}: {exc}") from exc
-        hidden = read_baseline(Path(baseline)) if baseline else None
-        confirmations_file = find_confirmations(targets[0])
-        confirmations = read_confirmations(confirmations_file, settings.today) if confirmations_file else {}
-        result = review(targets, settings, rules, cwd)
+        hidden = read_baseline(Path(baseline), inputs) if baseline else None
+        confirmations_file = find_confirmations(targets[0], inputs)
+        confirmations = read_confirmations(confirmations_file, settings.today, inputs) if confirmations_file else {}
+        result = review(targets, settings, rules, cwd, inputs)
         if write_baseline:
             count = record_baseline(Path(write_baseline), result.findings)
             sys.stderr.write(f"slsreview: recorded {count} findings in {write_baseline}\n")
@@ -148,7 +161,24 @@ def _cli() -> Any:
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
-        raise SystemExit(1 if result.fails(settings.fail_on, require_confirmations) else 0)
+        status = 1 if result.fails(settings.fail_on, require_confirmations) else 0
+        argv = (click.get_current_context().find_root().obj or {}).get("argv")
+        if settings.cache and not write_baseline and argv is not None:
+            from slsreview import cache
+
+            if cache.replayable(argv):
+                cache.record(
+                    cache.replay_key(argv, str(cwd)),
+                    str(cwd),
+                    inputs,
+                    # a review that reasoned with the real date is not replayed on another day
+                    date=settings.today.isoformat() if today is None and "today" not in raw else None,
+                    destination=os.path.abspath(settings.output) if settings.output else None,
+                    text=text,
+                    status=status,
+                    code=pack_locations(),
+                )
+        raise SystemExit(status)
 
     @cli.command(name="rules")
     @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from slsreview.findings import CATEGORIES, FAIL_ON, TIERS, Tier
+from slsreview.inputs import Inputs, utf8_text
 from slsreview.rule import Rule
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
@@ -87,18 +88,19 @@ def _matches(rule: type[Rule], selector: str) -> bool:
     return rule.id.startswith(selector) or selector in (rule.category, rule.name)
 
 
-def find_config(start: Path) -> Path | None:
-    directory = start if start.is_dir() else start.parent
-    directory = directory.resolve()
+def find_config(start: Path, inputs: Inputs | None = None) -> Path | None:
+    inputs = inputs or Inputs(record=False)
+    directory = start if inputs.is_dir(start) else start.parent
+    directory = Path(inputs.realpath(directory))
     for candidate_dir in (directory, *directory.parents):
         dotfile = candidate_dir / ".slsreview.toml"
-        if dotfile.is_file():
+        if inputs.is_file(dotfile):
             return dotfile
         pyproject = candidate_dir / "pyproject.toml"
-        if pyproject.is_file():
+        if inputs.is_file(pyproject):
             try:
-                text = pyproject.read_text(encoding="utf-8")
-            except OSError:
+                text = utf8_text(inputs.read(pyproject))
+            except (OSError, UnicodeDecodeError):
                 continue
             try:
                 data = tomllib.loads(text)
@@ -111,11 +113,14 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def read_config(path: Path) -> dict[str, Any]:
+def read_config(path: Path, inputs: Inputs | None = None) -> dict[str, Any]:
+    inputs = inputs or Inputs(record=False)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(utf8_text(inputs.read(path)))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     if path.name == "pyproject.toml":

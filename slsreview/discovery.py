@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from slsreview.inputs import Inputs
 from slsreview.languages import SOURCE_LANGUAGES
 from slsreview.vocabulary.secrets import local_env_file
 
@@ -87,7 +87,8 @@ class _Ignores:
     ancestors (the deepest one with an opinion wins), so the cost per file is the folder depth,
     not the number of .gitignore files in the repository."""
 
-    def __init__(self, root: str, excludes: Iterable[str]) -> None:
+    def __init__(self, root: str, excludes: Iterable[str], inputs: Inputs) -> None:
+        self.inputs = inputs
         patterns = list(excludes)
         self.exclude = _gitignore_spec(patterns) if patterns else None
         self.root = root
@@ -95,8 +96,9 @@ class _Ignores:
 
     def load(self, directory: str) -> Any:
         gitignore = os.path.join(directory, ".gitignore")
-        data = _read_regular_file(gitignore, MAX_GITIGNORE_BYTES)
-        if data is None:
+        try:
+            data = self.inputs.read(gitignore, MAX_GITIGNORE_BYTES)
+        except OSError:
             return None
         text = data.decode("utf-8", errors="replace")
         # Monorepos repeat the same .gitignore in every project: compile each text once.
@@ -125,24 +127,6 @@ def _gitignore_spec(lines: list[str]) -> Any:
 MAX_GITIGNORE_BYTES = 1024 * 1024  # a real .gitignore is a few KiB; read no more than this
 
 
-def _read_regular_file(path: str, limit: int) -> bytes | None:
-    """Up to ``limit`` bytes of a regular file, or None. Opened non-blocking and checked with
-    fstat before reading: a FIFO named .gitignore would otherwise block the review forever."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(limit)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
 class _Spec:
     """One .gitignore file. A real repository's file has hundreds of patterns and most paths
     match none of them: one combined regular expression answers that common case, and only a
@@ -164,46 +148,50 @@ class _Spec:
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
-def discover(paths: Iterable[Path], *, cwd: Path, excludes: Iterable[str] = ()) -> Discovery:
+def discover(paths: Iterable[Path], *, cwd: Path, excludes: Iterable[str] = (), inputs: Inputs | None = None) -> Discovery:
+    """What to review under ``paths``. Every question asked of the disk goes through
+    ``inputs``, so that a cached review knows what a file added or removed would change."""
+    inputs = inputs or Inputs(record=False)
     found = Discovery()
     seen_files: set[str] = set()
     for given in paths:
         given = Path(os.path.abspath(given))
         found.roots.append(display_path(given, cwd))
-        if given.is_file():
-            _classify(given, cwd, found, seen_files, explicit=True)
+        if inputs.is_file(given):
+            _classify(given, cwd, found, seen_files, inputs, explicit=True)
             continue
-        if not given.is_dir():
+        if not inputs.is_dir(given):
             found.skipped.append(f"{display_path(given, cwd)}: no such file or directory")
             continue
-        if not _from_git(given, cwd, found, seen_files, excludes):
-            _walk(given, cwd, found, seen_files, excludes)
-    _add_samconfig_templates(found, cwd, seen_files)
+        if not _from_git(given, cwd, found, seen_files, excludes, inputs):
+            _walk(given, cwd, found, seen_files, excludes, inputs)
+    _add_samconfig_templates(found, cwd, seen_files, inputs)
     for name in ("templates", "wranglers", "samconfigs", "docs", "sources", "env_files", "packages", "fixtures"):
         getattr(found, name).sort()
     return found
 
 
-def _from_git(root: Path, cwd: Path, found: Discovery, seen_files: set[str], excludes: Iterable[str]) -> bool:
+def _from_git(
+    root: Path, cwd: Path, found: Discovery, seen_files: set[str], excludes: Iterable[str], inputs: Inputs
+) -> bool:
     """Inside a git work tree, ask git which files exist and are not ignored: it knows every
     .gitignore rule exactly (and tracked files are reviewed even when a pattern matches them),
     in a fraction of the time a walk takes. False when git cannot answer; the caller walks."""
     import subprocess
 
+    # Without a .git up the tree (and no GIT_DIR) git cannot answer: do not start it to hear so.
+    if not os.environ.get("GIT_DIR") and not any(inputs.exists(folder / ".git") for folder in (root, *root.parents)):
+        return False
     try:
-        result = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-            cwd=root,
-            capture_output=True,
-            check=False,
-            timeout=60,
+        returncode, stdout, _ = inputs.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], root
         )
     except (OSError, subprocess.SubprocessError):
         return False
-    if result.returncode != 0:
+    if returncode != 0:
         return False
-    real_root = os.path.realpath(root)
-    ignores = _Ignores(str(root), excludes)
+    real_root = inputs.realpath(root)
+    ignores = _Ignores(str(root), excludes, inputs)
     plain_dirs: dict[str, bool] = {}  # folder -> may be entered (not a virtualenv, not excluded)
 
     def enterable(folder: str) -> bool:
@@ -212,38 +200,39 @@ def _from_git(root: Path, cwd: Path, found: Discovery, seen_files: set[str], exc
             plain_dirs[folder] = folder == str(root) or (
                 enterable(parent)
                 and os.path.basename(folder) not in NEVER_ENTER
-                and not os.path.exists(os.path.join(folder, "pyvenv.cfg"))
+                and not inputs.exists(os.path.join(folder, "pyvenv.cfg"))
                 and not ignores.ignored(folder, True, [])
             )
         return plain_dirs[folder]
 
-    names = sorted(set(result.stdout.decode("utf-8", "surrogateescape").split("\0")) - {""})
+    names = sorted(set(stdout.decode("utf-8", "surrogateescape").split("\0")) - {""})
     for name in names:
         path = os.path.join(str(root), name)
         if not enterable(os.path.dirname(path)) or ignores.ignored(path, False, []):
             continue
-        if os.path.islink(path):
-            target = os.path.realpath(path)
+        kind = inputs.kind(path)
+        if kind.startswith("link-"):
+            target = inputs.realpath(path)
             if not (target == real_root or target.startswith(real_root + os.sep)):
                 found.skipped.append(f"{display_path(Path(path), cwd)}: symlink out of the reviewed folder, not followed")
                 continue
-        if os.path.isfile(path):  # a tracked file deleted from the work tree is not there to review
-            _classify(Path(path), cwd, found, seen_files, explicit=False)
-        elif os.path.islink(path) and not os.path.exists(path) and _reviewable(os.path.basename(path)):
+        if kind.endswith("file"):  # a tracked file deleted from the work tree is not there to review
+            _classify(Path(path), cwd, found, seen_files, inputs, explicit=False)
+        elif kind == "link-missing" and _reviewable(os.path.basename(path)):
             shown = display_path(Path(path), cwd)
             found.skipped.append(f"{shown}: a symlink that leads nowhere (dangling, or a loop), not read")
     return True
 
 
-def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], excludes: Iterable[str]) -> None:
-    real_root = os.path.realpath(root)
-    ignores = _Ignores(str(root), excludes)
+def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], excludes: Iterable[str], inputs: Inputs) -> None:
+    real_root = inputs.realpath(root)
+    ignores = _Ignores(str(root), excludes, inputs)
     # .gitignore files between the repository's top and the reviewed folder apply inside it too
     inherited: list[tuple[str, Any]] = []
     above: list[Path] = []
     for parent in root.parents:
         above.append(parent)
-        if (parent / ".git").exists():
+        if inputs.exists(parent / ".git"):
             for folder in reversed(above):
                 spec = ignores.load(str(folder))
                 if spec is not None:
@@ -253,7 +242,7 @@ def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], exclude
     stack: list[tuple[str, list[tuple[str, Any]]]] = [(str(root), inherited)]
     while stack:
         directory, specs = stack.pop()
-        real = os.path.realpath(directory)
+        real = inputs.realpath(directory)
         if real in visited:
             found.skipped.append(f"{display_path(Path(directory), cwd)}: symlink loop, not followed")
             continue
@@ -262,7 +251,7 @@ def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], exclude
         if own is not None:
             specs = [*specs, (directory, own)]
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = inputs.scandir(directory, skip=NEVER_ENTER)
         except OSError as exc:
             found.skipped.append(f"{display_path(Path(directory), cwd)}: cannot be read ({exc.strerror})")
             continue
@@ -278,14 +267,14 @@ def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], exclude
             except OSError:  # a symlink loop: following it fails with ELOOP
                 is_dir = is_file = False
             if is_link:
-                target = os.path.realpath(entry.path)
+                target = inputs.realpath(entry.path)
                 if not (target == real_root or target.startswith(real_root + os.sep)):
                     found.skipped.append(
                         f"{display_path(Path(entry.path), cwd)}: symlink out of the reviewed folder, not followed"
                     )
                     continue
             if is_dir:
-                if entry.name in NEVER_ENTER or os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                if entry.name in NEVER_ENTER or inputs.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     continue
                 if ignores.ignored(entry.path, True, specs):
                     continue
@@ -293,7 +282,7 @@ def _walk(root: Path, cwd: Path, found: Discovery, seen_files: set[str], exclude
             elif is_file:
                 if ignores.ignored(entry.path, False, specs):
                     continue
-                _classify(Path(entry.path), cwd, found, seen_files, explicit=False)
+                _classify(Path(entry.path), cwd, found, seen_files, inputs, explicit=False)
             elif _reviewable(entry.name) and not ignores.ignored(entry.path, False, specs):
                 # Never opened: reading a FIFO blocks forever, and a dangling link or a link loop
                 # cannot be read. Said, so that a template that is one is not silently missing.
@@ -316,7 +305,7 @@ def _reviewable(name: str) -> bool:
     )
 
 
-def _classify(path: Path, cwd: Path, found: Discovery, seen_files: set[str], explicit: bool) -> None:
+def _classify(path: Path, cwd: Path, found: Discovery, seen_files: set[str], inputs: Inputs, explicit: bool) -> None:
     shown = display_path(path, cwd)
     if shown in seen_files:
         return
@@ -338,7 +327,7 @@ def _classify(path: Path, cwd: Path, found: Discovery, seen_files: set[str], exp
         seen_files.add(shown)
         found.samconfigs.append(shown)
     elif lower.endswith(TEMPLATE_SUFFIXES):
-        head = _sniff(path, found, shown)
+        head = _sniff(path, found, shown, inputs)
         if head is not None and any(marker in head for marker in TEMPLATE_MARKERS):
             seen_files.add(shown)
             found.templates.append(shown)
@@ -362,28 +351,27 @@ def _may_be_fixture(shown: str) -> bool:
     return any(p in ("events", "event", "fixtures", "test-events") for p in parts[:-1]) or "event" in parts[-1]
 
 
-def _sniff(path: Path, found: Discovery, shown: str) -> bytes | None:
+def _sniff(path: Path, found: Discovery, shown: str, inputs: Inputs) -> bytes | None:
     """Read a candidate template's head (and keep the whole file when it is small)."""
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            head = handle.read(SNIFF_BYTES)
+        size = inputs.size(path)
+        head = inputs.read(path, SNIFF_BYTES)
     except OSError as exc:
         found.skipped.append(f"{shown}: cannot be read ({exc.strerror})")
         return None
     found.sizes[shown] = size
-    if size <= SNIFF_BYTES:
+    if size <= SNIFF_BYTES and len(head) == size:
         found.contents[shown] = head
     return head
 
 
-def _add_samconfig_templates(found: Discovery, cwd: Path, seen_files: set[str]) -> None:
+def _add_samconfig_templates(found: Discovery, cwd: Path, seen_files: set[str], inputs: Inputs) -> None:
     """``samconfig.toml`` may name a template that does not look like one by its file name."""
     from slsreview.loaders.toml_loader import load_toml
 
     for samconfig in found.samconfigs:
         try:
-            text = (cwd / samconfig).read_text(encoding="utf-8")
+            text = inputs.read(cwd / samconfig).decode("utf-8")
         except (OSError, ValueError):
             continue  # the samconfig itself is reported by the engine when it loads it
         # load_toml, not tomllib: tomllib raises RecursionError on deep nesting and takes minutes
@@ -400,6 +388,6 @@ def _add_samconfig_templates(found: Discovery, cwd: Path, seen_files: set[str]) 
                 template = params.get("template_file") or params.get("template") if isinstance(params, dict) else None
                 if isinstance(template, str):
                     shown = display_path(Path(os.path.abspath(base / template)), cwd)
-                    if shown not in seen_files and (cwd / shown).is_file():
+                    if shown not in seen_files and inputs.is_file(cwd / shown):
                         seen_files.add(shown)
                         found.templates.append(shown)

@@ -28,6 +28,7 @@ from slsreview.analysis.facts import Facts, FileFacts
 from slsreview.config import Settings
 from slsreview.discovery import MAKEFILE_NAMES, Discovery, discover
 from slsreview.findings import Confirmation, Finding, tier_rank
+from slsreview.inputs import Inputs, utf8_text
 from slsreview.loaders import Loaded, LoadError, Problem, decode_text
 from slsreview.location import Location
 from slsreview.model.handlers import language_of
@@ -131,8 +132,12 @@ class Review:
         return lines is None or finding.line in lines
 
 
-def review(paths: Iterable[Path], settings: Settings, rules: list[type[Rule]], cwd: Path) -> Review:
-    return _Run(settings, rules, cwd).run(list(paths))
+def review(
+    paths: Iterable[Path], settings: Settings, rules: list[type[Rule]], cwd: Path, inputs: Inputs | None = None
+) -> Review:
+    """Review ``paths``. Every question asked of the disk goes through ``inputs`` (a fresh one by
+    default), so that the caller can tell afterwards what the review depended on."""
+    return _Run(settings, rules, cwd, inputs).run(list(paths))
 
 
 def narrow(
@@ -173,8 +178,9 @@ IMPORT_DEPTH = 6  # rounds of following local imports from the handlers
 
 
 class _Run:
-    def __init__(self, settings: Settings, rules: list[type[Rule]], cwd: Path) -> None:
+    def __init__(self, settings: Settings, rules: list[type[Rule]], cwd: Path, inputs: Inputs | None = None) -> None:
         self.settings = settings
+        self.inputs = inputs or Inputs(record=False)
         self.all_rules = rules
         self.rules = settings.selected(rules)
         self.cwd = cwd
@@ -194,16 +200,16 @@ class _Run:
         self._outlines: dict[str, Any] = {}  # Markdown path -> loaders.markdown.Outline (None: unreadable)
 
     # -- files ------------------------------------------------------------------------------
-    def abspath(self, path: str) -> Path:
-        return self.cwd / path
+    def abspath(self, path: str) -> str:
+        return os.path.join(self.cwd, path)
 
     def allowed(self, path: str) -> bool:
         """Only files under the current folder or a reviewed path are read: a template's
         `CodeUri: ../../../home/runner` must not make the review read the rest of the machine."""
         if self._allowed_roots is None:
-            roots = [self.cwd, *(self.cwd / r for r in self.discovery.roots)]
-            self._allowed_roots = [os.path.realpath(r) for r in roots]
-        real = os.path.realpath(self.abspath(path))
+            roots = [str(self.cwd), *(self.abspath(r) for r in self.discovery.roots)]
+            self._allowed_roots = [self.inputs.realpath(r) for r in roots]
+        real = self.inputs.realpath(self.abspath(path))
         if any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self._allowed_roots):
             return True
         note = f"{path}: outside the reviewed folder, not read"
@@ -215,8 +221,8 @@ class _Run:
         if not self.allowed(path):
             return False
         if path.endswith("/"):
-            return os.path.isdir(self.abspath(path))
-        return os.path.isfile(self.abspath(path))
+            return self.inputs.is_dir(self.abspath(path))
+        return self.inputs.is_file(self.abspath(path))
 
     def read(self, path: str) -> str | None:
         """The text of a file, or None after recording why it could not be read."""
@@ -227,7 +233,7 @@ class _Run:
         try:
             size = self.discovery.sizes.get(path)
             if size is None:
-                size = os.path.getsize(self.abspath(path))
+                size = self.inputs.size(self.abspath(path))
             if size > self.settings.max_file_size:
                 self.problem(
                     path,
@@ -240,7 +246,7 @@ class _Run:
                 return None
             data = self.discovery.contents.get(path)
             if data is None:
-                data = self.abspath(path).read_bytes()
+                data = self.inputs.read(self.abspath(path))
             text = decode_text(data)
         except LoadError as exc:
             self.problem(path, exc.problem())
@@ -269,9 +275,9 @@ class _Run:
     def read_quietly(self, path: str) -> str | None:
         """A neighbouring file (package.json, vite.config.ts) read for context, not reviewed."""
         try:
-            if os.path.getsize(self.abspath(path)) > self.settings.max_file_size:
+            if self.inputs.size(self.abspath(path)) > self.settings.max_file_size:
                 return None
-            return self.abspath(path).read_text(encoding="utf-8")
+            return utf8_text(self.inputs.read(self.abspath(path)))
         except (OSError, UnicodeDecodeError):
             return None
 
@@ -280,7 +286,7 @@ class _Run:
 
     # -- stages -----------------------------------------------------------------------------
     def run(self, paths: list[Path]) -> Review:
-        self.discovery = discover(paths, cwd=self.cwd, excludes=self.settings.exclude)
+        self.discovery = discover(paths, cwd=self.cwd, excludes=self.settings.exclude, inputs=self.inputs)
         self.load_configs()
         self.build_model()
         self.analyze_sources()
@@ -361,7 +367,7 @@ class _Run:
                 project.workers.extend(build_workers(config, self.exists, self.read_quietly))
         config_dirs = {c.directory for c in project.configs}
         roots = [
-            posixpath.dirname(r) or "." if os.path.isfile(self.abspath(r)) else r for r in self.discovery.roots
+            posixpath.dirname(r) or "." if self.inputs.is_file(self.abspath(r)) else r for r in self.discovery.roots
         ]
         for doc_path in self.discovery.docs:
             doc_dir = posixpath.dirname(doc_path) or "."

@@ -14,6 +14,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from slsreview.inputs import Inputs
+
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 
@@ -21,25 +23,27 @@ class DiffError(Exception):
     """git is missing, the folder is not a repository, or the ref does not exist."""
 
 
-def _git(args: list[str], cwd: Path) -> str:
+def _git(args: list[str], cwd: Path, inputs: Inputs) -> str:
     try:
-        result = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False
-        )
+        returncode, stdout, stderr = inputs.run(["git", *args], cwd)
     except FileNotFoundError as exc:
         raise DiffError("--diff needs git, which is not installed") from exc
-    if result.returncode != 0:
-        message = (result.stderr.strip().splitlines() or ["git failed"])[-1]
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise DiffError(f"git {' '.join(args[:2])}: {exc}") from exc
+    if returncode != 0:
+        message = (stderr.decode("utf-8", "replace").strip().splitlines() or ["git failed"])[-1]
         raise DiffError(f"git {' '.join(args[:2])}: {message}")
-    return result.stdout
+    return stdout.decode("utf-8", "replace")
 
 
-def changed_lines(ref: str, cwd: Path) -> dict[str, set[int] | None]:
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
-    diff = _git(["diff", "--no-color", "--no-ext-diff", "--unified=0", "--no-renames", ref, "--"], top)
+def changed_lines(ref: str, cwd: Path, inputs: Inputs | None = None) -> dict[str, set[int] | None]:
+    """Every question goes to git through ``inputs``, so a cached review can ask it again."""
+    inputs = inputs or Inputs(record=False)
+    top = Path(_git(["rev-parse", "--show-toplevel"], cwd, inputs).strip())
+    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd, inputs)
+    diff = _git(["diff", "--no-color", "--no-ext-diff", "--unified=0", "--no-renames", ref, "--"], top, inputs)
     changed = parse_diff(diff)
-    for path in _git(["ls-files", "--others", "--exclude-standard", "-z"], top).split("\0"):
+    for path in _git(["ls-files", "--others", "--exclude-standard", "-z"], top, inputs).split("\0"):
         if path:
             changed[path] = None
     out: dict[str, set[int] | None] = {}

@@ -20,6 +20,7 @@ from types import ModuleType
 from slsreview.rule import Rule
 
 GROUP = "slsreview.rules"
+_loaded: list[ModuleType] = []  # the packs load_rules imported, for pack_locations
 
 
 class RulePackError(Exception):
@@ -39,6 +40,7 @@ def load_rules() -> list[type[Rule]]:
             module = pack.load()
         except Exception as exc:  # a broken third-party pack must say which one it is
             raise RulePackError(f"rule pack {pack.name!r} ({pack.value}) failed to load: {exc}") from exc
+        _loaded.append(module)
         for rule in rules_in(module):
             other = rules.get(rule.id)
             if other is not None and other is not rule:
@@ -48,6 +50,15 @@ def load_rules() -> list[type[Rule]]:
                 raise RulePackError(f"rule {rule.__module__}.{rule.__name__}: {'; '.join(problems)}")
             rules[rule.id] = rule
     return [rules[key] for key in sorted(rules)]
+
+
+def pack_locations() -> list[str]:
+    """The files and folders of the rule packs loaded so far: what a cached review must check
+    for edits (a pack's version is in its files)."""
+    out: list[str] = []
+    for module in _loaded:
+        out.extend(getattr(module, "__path__", None) or [getattr(module, "__file__", None) or ""])
+    return sorted({p for p in out if p})
 
 
 def rules_in(package: ModuleType) -> list[type[Rule]]:

@@ -31,32 +31,30 @@ POOL_THRESHOLD_BYTES = 400_000
 
 @functools.cache
 def analyser_fingerprint() -> str:
-    """A hash of the analysers' own source and the vocabulary they read: any change to them (an
-    upgrade, a local edit, a regenerated table) invalidates every cached result, so a cache can
-    never hand back stale facts. Every file below ``slsreview/analysis/`` and
-    ``slsreview/vocabulary/`` counts, subpackages and data files included, in sorted order of
-    their relative paths (which are hashed too, so a moved file changes it)."""
-    return fingerprint_of(Path(__file__).parent.parent)
+    """A hash of everything facts are computed from: the analysis layer (every file of
+    ``slsreview/analysis/`` and ``slsreview/vocabulary/``, subpackages and data files included),
+    the modules it builds on (locations, languages) and slsreview's version. Any change to them
+    (an upgrade, a local edit, a regenerated vocabulary table) invalidates every cached result,
+    so a cache can never hand back stale facts."""
+    return fingerprint_of(Path(__file__).resolve().parent.parent)
 
 
 def fingerprint_of(package: Path) -> str:
-    """``analyser_fingerprint`` of a ``slsreview`` package folder."""
-    digest = hashlib.sha256(__version__.encode())
+    """``analyser_fingerprint`` of the slsreview package at ``package``."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=32)
+    files = [package / "location.py", package / "languages.py"]
     for folder in (package / "analysis", package / "vocabulary"):
-        for file in _source_files(folder):
-            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(file.read_bytes())
-            digest.update(b"\0")
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            files.extend(Path(root) / name for name in sorted(names) if not name.endswith((".pyc", ".pyo")))
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\1missing")
+        digest.update(b"\0")
     return digest.hexdigest()
-
-
-def _source_files(folder: Path) -> list[Path]:
-    """Every file below ``folder`` but caches, sorted by relative path."""
-    found: list[Path] = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        found.extend(Path(root, name) for name in names if not name.endswith((".pyc", ".pyo")))
-    return sorted(found, key=lambda file: file.relative_to(folder).as_posix())
 
 
 def cache_key(path: str, text: str, language: str) -> str:
@@ -172,10 +170,6 @@ def _in_pool(todo: list[Job], jobs: int) -> list[FileFacts]:
         import slsreview.analysis.python
     if languages - {"python"}:
         import slsreview.analysis.javascript  # noqa: F401
-    # ...and the generated AWS operation table (a tenth of a second to load), which they read
-    from slsreview.vocabulary import aws
-
-    aws.services()
     # Largest files first so that one big file does not finish last on its own.
     order = sorted(range(len(todo)), key=lambda i: -len(todo[i][1]))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None

@@ -1,0 +1,240 @@
+"""The whole-review cache: a review is replayed when nothing it depended on has changed.
+
+A review is a function of its command line, where it runs, the date (unless ``today`` is
+pinned), the code that reviews (slsreview itself, its rule packs, what is installed beside
+them) and the disk as the review saw it. ``slsreview check`` asks the disk everything through one
+``Inputs`` (``slsreview.inputs``), which records every answer: each file read (templates,
+wrangler configs, samconfig, package.json, sources and the local modules they import, READMEs
+and docs, ``.gitignore`` files, the configuration found upward and the closer ones that were
+not there, the baseline and confirmations), each path checked for existence, each folder listed
+by discovery, each ``git`` command (``ls-files`` for discovery, ``diff`` for ``--diff``). The
+rendered report, its destination and the exit status are stored with those answers in
+``.slsreview_cache/reviews/<key>``, the key being a hash of the command line and where it runs.
+
+The next ``check`` with the same key asks every question again (a stat per file, a content hash
+where a stat cannot be trusted, ``git`` again in a git work tree) and, when every answer is the
+same, writes the stored report and exits with the stored status, before the rest of slsreview
+is even imported. Any difference, an unreadable or truncated entry, or a different day runs the
+review; its per-file facts (``slsreview.analysis.runner``) are still cached, so only the files
+that changed are analysed again.
+
+    >>> code = replay(["check", ".", "-f", "json"])   # None: run the review
+    >>> record(key, inputs, ...)                      # after a review, for the next run
+
+Entries are written atomically (a unique temporary file, then ``os.replace``), so concurrent
+runs sharing a cache never read half an entry; the last writer wins, and every entry is whole.
+``marshal`` is used rather than pickle: it is built in, fast, and cannot run code.
+"""
+
+from __future__ import annotations
+
+import contextlib  # already imported by site: free
+import marshal
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from slsreview.inputs import Inputs, Probe, blake2b, still_valid
+
+CACHE_DIR = ".slsreview_cache"
+ENTRY_VERSION = 1
+# Folders that never hold an input: the cache itself, bytecode, VCS and dependency folders.
+INERT_FOLDERS = frozenset({"__pycache__", CACHE_DIR, ".git", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+
+
+def replayable(argv: Sequence[str]) -> bool:
+    """Whether a command line may be answered from the cache at all: a review (``check``) that
+    neither bypasses the cache nor writes a baseline (a side effect a replay would not repeat)."""
+    if not argv or argv[0] != "check":
+        return False
+    return not any(
+        arg in ("--no-cache", "-h", "--help") or arg.startswith("--write-baseline") for arg in argv[1:]
+    )
+
+
+def replay_key(argv: Sequence[str], cwd: str) -> str:
+    """Everything outside the disk that a review's report depends on: the command line, where
+    it runs, the interpreter, and how the report reaches the reader (a terminal gets colour)."""
+    stdout = sys.stdout
+    isatty = getattr(stdout, "isatty", None)
+    basis = (
+        ENTRY_VERSION,
+        sys.version,
+        sys.executable,
+        cwd,
+        tuple(argv),
+        bool(isatty and isatty()),
+        str(getattr(stdout, "encoding", "")),
+        bool(os.environ.get("NO_COLOR")),
+        bool(os.environ.get("SLSREVIEW_DEBUG")),
+        os.environ.get("GIT_DIR"),  # discovery asks git only when it can answer
+    )
+    # repr, not marshal: marshal's bytes depend on reference counts, repr's only on the values
+    return blake2b(repr(basis).encode("utf-8", "backslashreplace"), digest_size=20).hexdigest()
+
+
+def entry_path(cwd: str, key: str) -> str:
+    return os.path.join(cwd, CACHE_DIR, "reviews", key)
+
+
+def today() -> str:
+    """The real date, as ``datetime.date.today().isoformat()`` gives it (local time)."""
+    return time.strftime("%Y-%m-%d")
+
+
+def replay(argv: Sequence[str]) -> int | None:
+    """Write the cached report of this exact review and return its exit status; None when there
+    is no valid entry (the caller then runs the review)."""
+    if not replayable(argv):
+        return None
+    cwd = os.getcwd()
+    key = replay_key(argv, cwd)
+    path = entry_path(cwd, key)
+    entry = _load(path, key)
+    if entry is None:
+        return None
+    date, probes, destination, text, status = entry
+    if date is not None and date != today():
+        return None
+    valid, refreshed = still_valid(probes)
+    if not valid:
+        return None
+    try:
+        if destination is not None:
+            with open(destination, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except OSError:
+        return None  # let the review run and report the problem itself
+    if refreshed != probes:
+        _store(path, (ENTRY_VERSION, key, date, refreshed, destination, text, status))
+    return status
+
+
+def record(
+    key: str,
+    cwd: str,
+    inputs: Inputs,
+    *,
+    date: str | None,
+    destination: str | None,
+    text: str,
+    status: int,
+    code: Iterable[str] = (),
+) -> None:
+    """Store a finished review for ``replay``. ``date`` is the real date when the review used
+    it (``today`` not pinned), else None. ``code`` names the files and folders of the code that
+    reviewed (rule packs); slsreview's own package and what is installed beside it are added
+    here. A review that saw a file change under it is not stored."""
+    if inputs.unstable:
+        return
+    add_code_probes(inputs, [os.path.dirname(os.path.abspath(__file__)), *code])
+    if inputs.unstable:
+        return
+    probes = inputs.probes()
+    _store(entry_path(cwd, key), (ENTRY_VERSION, key, date, probes, destination, text, status))
+
+
+def add_code_probes(inputs: Inputs, roots: Iterable[str]) -> None:
+    """Probes on the code itself: every file under each root (recursively), and what is
+    installed on ``sys.path`` (a new or upgraded package changes its folder's listing, a changed
+    entry point its ``entry_points.txt``), so that an upgrade or a local edit is never replayed
+    over."""
+    seen: set[str] = set()
+    for root in roots:
+        if os.path.isdir(root):
+            _add_tree(inputs, root, seen)
+        elif os.path.isfile(root):
+            _read_quietly(inputs, root)
+    for folder in sys.path:
+        if not folder or not os.path.isdir(folder) or folder in seen:
+            continue
+        seen.add(folder)
+        try:
+            entries = inputs.scandir(folder, skip=INERT_FOLDERS)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith((".dist-info", ".egg-info")):
+                _read_quietly(inputs, os.path.join(entry.path, "entry_points.txt"))
+
+
+def _add_tree(inputs: Inputs, root: str, seen: set[str]) -> None:
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        if folder in seen:
+            continue
+        seen.add(folder)
+        try:
+            entries = inputs.scandir(folder, skip=INERT_FOLDERS)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name in INERT_FOLDERS or entry.name.endswith(".pyc"):
+                continue
+            if entry.is_dir():
+                stack.append(entry.path)
+            elif entry.is_file():
+                _read_quietly(inputs, entry.path)
+
+
+def _read_quietly(inputs: Inputs, path: str) -> None:
+    with contextlib.suppress(OSError):  # recorded: a file's absence is an answer too
+        inputs.read(path)
+
+
+def _load(path: str, key: str) -> tuple[str | None, list[Probe], str | None, str, int] | None:
+    """The entry at ``path``, or None for a missing, truncated, foreign or corrupt one."""
+    try:
+        with open(path, "rb") as handle:
+            value: Any = marshal.loads(handle.read())
+        version, stored_key, date, probes, destination, text, status = value
+    except Exception:  # marshal raises EOFError, ValueError or TypeError on a damaged file
+        return None
+    if (
+        version != ENTRY_VERSION
+        or stored_key != key
+        or not (date is None or isinstance(date, str))
+        or not isinstance(probes, list)
+        or not all(isinstance(p, tuple) and p and isinstance(p[0], str) for p in probes)
+        or not (destination is None or isinstance(destination, str))
+        or not isinstance(text, str)
+        or not isinstance(status, int)
+        or isinstance(status, bool)
+    ):
+        return None
+    return date, probes, destination, text, status
+
+
+def _store(path: str, value: tuple[Any, ...]) -> None:
+    """Write atomically; a read-only checkout still gets its review, just not a cache."""
+    folder = os.path.dirname(path)
+    temporary = os.path.join(folder, f".tmp-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        mark_cache_dir(os.path.dirname(folder))
+        with open(temporary, "xb") as handle:
+            handle.write(marshal.dumps(value))
+        os.replace(temporary, path)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def mark_cache_dir(directory: str) -> None:
+    """Tell git and backup tools that the folder is a cache (as ruff and cargo do)."""
+    gitignore = os.path.join(directory, ".gitignore")
+    if os.path.exists(gitignore):
+        return
+    try:
+        with open(gitignore, "w", encoding="utf-8") as handle:
+            handle.write("# Created by slsreview\n*\n")
+        with open(os.path.join(directory, "CACHEDIR.TAG"), "w", encoding="utf-8") as handle:
+            handle.write("Signature: 8a477f597d28d172789f06886806bc55\n# slsreview cache\n")
+    except OSError:
+        pass
