@@ -212,18 +212,98 @@ def _load(path: str, key: str) -> tuple[str | None, list[Probe], str | None, str
 
 
 def _store(path: str, value: tuple[Any, ...]) -> None:
-    """Write atomically; a read-only checkout still gets its review, just not a cache."""
+    if write_atomic(path, marshal.dumps(value)):
+        mark_cache_dir(os.path.dirname(os.path.dirname(path)))
+
+
+def write_atomic(path: str, data: bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file of the same folder and
+    ``os.replace``: a reader sees the old file or the new one, never half of either. False when
+    it cannot be written (a read-only checkout still gets its review, just not a cache)."""
     folder = os.path.dirname(path)
     temporary = os.path.join(folder, f".tmp-{os.getpid()}-{time.monotonic_ns()}")
     try:
         os.makedirs(folder, exist_ok=True)
-        mark_cache_dir(os.path.dirname(folder))
         with open(temporary, "xb") as handle:
-            handle.write(marshal.dumps(value))
+            handle.write(data)
         os.replace(temporary, path)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        return False
+    return True
+
+
+class Store:
+    """Pickled values by key under ``<cache>/<folder>/``, for results computed from content (a
+    file's facts, a loaded configuration). A missing, truncated or foreign entry is a miss, and
+    the caller's ``put`` rewrites it. ``directory`` None is a store that never holds anything."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None, folder: str, kind: type) -> None:
+        self.directory = None if directory is None else os.fspath(directory)
+        self.folder = folder
+        self.kind = kind
+        self.hits = 0
+        self.misses = 0
+
+    def path(self, key: str) -> str:
+        assert self.directory is not None
+        return os.path.join(self.directory, self.folder, key[:2], f"{key}.pickle")
+
+    def get(self, key: str) -> Any:
+        if self.directory is None:
+            return None
+        import pickle
+
+        try:
+            with open(self.path(key), "rb") as handle:
+                value = pickle.load(handle)
+        except Exception:  # truncated, corrupt, or pickled by another version: recompute
+            value = None
+        if not isinstance(value, self.kind):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        if self.directory is None:
+            return
+        import pickle
+
+        self.put_pickled(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, key: str, data: bytes) -> None:
+        if self.directory is not None and write_atomic(self.path(key), data):
+            mark_cache_dir(self.directory)
+
+
+def code_fingerprint(package: str | os.PathLike[str], parts: Iterable[str]) -> str:
+    """A hash of slsreview's version and of every file (recursively, bytecode aside) of the
+    given ``parts`` (folders or files, relative to the slsreview package at ``package``): what
+    a per-content cache of computed results is keyed by, so that a code change invalidates it."""
+    from slsreview import __version__
+
+    root = os.fspath(package)
+    digest = blake2b(__version__.encode(), digest_size=32)
+    files: list[str] = []
+    for part in parts:
+        top = os.path.join(root, part)
+        if not os.path.isdir(top):
+            files.append(top)
+            continue
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if d not in INERT_FOLDERS)
+            files.extend(os.path.join(folder, n) for n in sorted(names) if not n.endswith((".pyc", ".pyo")))
+    for path in files:
+        digest.update(os.path.relpath(path, root).replace(os.sep, "/").encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
+        except OSError:
+            digest.update(b"\1missing")
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def mark_cache_dir(directory: str) -> None:

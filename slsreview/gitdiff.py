@@ -23,9 +23,9 @@ class DiffError(Exception):
     """git is missing, the folder is not a repository, or the ref does not exist."""
 
 
-def _git(args: list[str], cwd: Path, inputs: Inputs) -> str:
+def _git(args: list[str], cwd: Path, inputs: Inputs, only_status: bool = False) -> str:
     try:
-        returncode, stdout, stderr = inputs.run(["git", *args], cwd)
+        returncode, stdout, stderr = inputs.run(["git", *args], cwd, only_status=only_status)
     except FileNotFoundError as exc:
         raise DiffError("--diff needs git, which is not installed") from exc
     except (OSError, subprocess.SubprocessError) as exc:
@@ -40,7 +40,7 @@ def changed_lines(ref: str, cwd: Path, inputs: Inputs | None = None) -> dict[str
     """Every question goes to git through ``inputs``, so a cached review can ask it again."""
     inputs = inputs or Inputs(record=False)
     top = Path(_git(["rev-parse", "--show-toplevel"], cwd, inputs).strip())
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd, inputs)
+    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd, inputs, only_status=True)
     diff = _git(["diff", "--no-color", "--no-ext-diff", "--unified=0", "--no-renames", ref, "--"], top, inputs)
     changed = parse_diff(diff)
     for path in _git(["ls-files", "--others", "--exclude-standard", "-z"], top, inputs).split("\0"):

@@ -267,16 +267,20 @@ class Inputs:
             self._listed.setdefault(key, (frozenset(skipped), kinds))
         return entries
 
-    def run(self, argv: list[str], cwd: str | os.PathLike[str], timeout: float = 60) -> tuple[int, bytes, bytes]:
+    def run(
+        self, argv: list[str], cwd: str | os.PathLike[str], timeout: float = 60, *, only_status: bool = False
+    ) -> tuple[int, bytes, bytes]:
         """(returncode, stdout, stderr) of a command that only reads (``git ls-files``, ``git
-        diff``). ``OSError`` or ``subprocess.SubprocessError`` when it cannot run."""
+        diff``). ``OSError`` or ``subprocess.SubprocessError`` when it cannot run. With
+        ``only_status`` the caller promises to use the status alone (``git rev-parse --verify``)."""
         key = (tuple(argv), _absolute(cwd))
         try:
             returncode, stdout, stderr = _run(key[0], key[1], timeout)
         except Exception:
-            self._note(("run", *key), ("run", key[0], key[1], timeout, b"E"))
+            self._note(("run", *key), ("run", key[0], key[1], timeout, only_status, b"E"))
             raise
-        self._note(("run", *key), ("run", key[0], key[1], timeout, _run_digest(returncode, stdout)))
+        answer = _run_digest(returncode, b"" if only_status else stdout)
+        self._note(("run", *key), ("run", key[0], key[1], timeout, only_status, answer))
         return returncode, stdout, stderr
 
     # -- the record -------------------------------------------------------------------------
@@ -295,15 +299,17 @@ class Inputs:
         real path is known not to be a symlink. A review asks thousands of such questions (each
         import and handler candidate); checking the listings answers them all at once."""
         implied: dict[str, str | None] = {}
+        listed = self._listed
 
         def kind_of(path: str) -> str | None:
             """The kind of ``path`` as the listings tell it, or None when they do not."""
             if path in implied:
                 return implied[path]
             answer: str | None = None
-            folder, name = os.path.split(path)
-            if folder != path and name and os.path.normpath(path) == path:
-                listing = self._listed.get(folder)
+            cut = path.rfind("/")
+            folder, name = path[:cut] or "/", path[cut + 1 :]
+            if cut > 0 and name and name not in (".", "..") and ("//" not in path and "/./" not in path and "/../" not in path):
+                listing = listed.get(folder)
                 if listing is not None:
                     if name not in listing[0]:
                         answer = listing[1].get(name, MISSING)
@@ -314,39 +320,44 @@ class Inputs:
             implied[path] = answer
             return answer
 
-        anchors: dict[str, Probe] = {}
+        tops: dict[str, str] = {}
 
         def anchor(path: str) -> str:
             """The nearest path at or above ``path`` whose real path the listings do not give."""
-            while True:
+            top = tops.get(path)
+            if top is None:
                 kind = kind_of(path)
-                if kind is None or kind.startswith("link-"):
-                    return path
-                path = os.path.dirname(path)
+                top = path if kind is None or kind.startswith("link-") else anchor(path[: path.rfind("/")] or "/")
+                tops[path] = top
+            return top
 
         out: list[Probe] = []
+        reals_out: set[str] = set()
         for probe in self._probes.values():
             what = probe[0]
-            if what == "kind" and kind_of(probe[1]) == probe[2]:
-                continue
-            if what == "read" and probe[3] is None and probe[5] in (b"E2", b"E20") and kind_of(probe[1]) == MISSING:
-                continue
-            if what == "size":
+            if what == "kind":
+                if kind_of(probe[1]) == probe[2]:
+                    continue
+            elif what == "read":
+                if probe[3] is None and probe[5] in (b"E2", b"E20") and kind_of(probe[1]) == MISSING:
+                    continue
+            elif what == "size":
                 read = self._probes.get(("read", probe[1], -1))
                 if read is not None and read[3] is not None and read[3][2] == probe[2]:
                     continue  # the read's signature has the size, and its content hash the rest
-            kind = kind_of(probe[1]) if what == "real" else None
-            if kind is not None and not kind.startswith("link-"):
-                top = anchor(probe[1])
-                real = anchors.get(top) or self._probes.get(("real", top)) or ("real", top, _realpath(top, self._real_memo))
-                below = os.path.relpath(probe[1], top) if probe[1] != top else ""
-                if (os.path.join(real[2], below) if below else real[2]) == probe[2]:
-                    if top not in anchors:
-                        anchors[top] = real
-                        out.append(real)
+            elif what == "real":
+                path = probe[1]
+                if path in reals_out:
                     continue
-            if what == "real" and probe[1] in anchors:
-                continue
+                top = anchor(path)
+                if top != path:
+                    real = self._probes.get(("real", top)) or ("real", top, _realpath(top, self._real_memo))
+                    if real[2].rstrip("/") + path[len(top) :] == probe[2]:
+                        if top not in reals_out:
+                            reals_out.add(top)
+                            out.append(real)
+                        continue
+                reals_out.add(path)
             out.append(probe)
         return out
 
@@ -410,12 +421,12 @@ def check(probe: Probe, memo: dict[str, str] | None = None) -> Probe | None:
             size = -1
         return probe if size == probe[2] else None
     if what == "run":
-        _, argv, cwd, timeout, digest = probe
+        _, argv, cwd, timeout, only_status, digest = probe
         try:
             returncode, stdout, _stderr = _run(argv, cwd, timeout)
         except Exception:
             return probe if digest == b"E" else None
-        return probe if _run_digest(returncode, stdout) == digest else None
+        return probe if _run_digest(returncode, b"" if only_status else stdout) == digest else None
     return None  # a probe of a kind this version does not know: never trust it
 
 

@@ -14,19 +14,21 @@ import gc
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from slsreview import __version__
 from slsreview.analysis import Language, analyze_source
 from slsreview.analysis.facts import FACTS_VERSION, FileFacts, SyntaxProblem
+from slsreview.cache import Store, code_fingerprint
 from slsreview.location import Location
 
 Job = tuple[str, str, Language]
 
 # Below this much source text a pool costs more (fork, pickling) than it saves.
 POOL_THRESHOLD_BYTES = 400_000
+
+
+ANALYSIS_CODE = ("analysis", "vocabulary", "location.py", "languages.py")
 
 
 @functools.cache
@@ -36,25 +38,7 @@ def analyser_fingerprint() -> str:
     the modules it builds on (locations, languages) and slsreview's version. Any change to them
     (an upgrade, a local edit, a regenerated vocabulary table) invalidates every cached result,
     so a cache can never hand back stale facts."""
-    return fingerprint_of(Path(__file__).resolve().parent.parent)
-
-
-def fingerprint_of(package: Path) -> str:
-    """``analyser_fingerprint`` of the slsreview package at ``package``."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=32)
-    files = [package / "location.py", package / "languages.py"]
-    for folder in (package / "analysis", package / "vocabulary"):
-        for root, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            files.extend(Path(root) / name for name in sorted(names) if not name.endswith((".pyc", ".pyo")))
-    for path in files:
-        digest.update(path.relative_to(package).as_posix().encode("utf-8", "surrogateescape") + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"\1missing")
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return code_fingerprint(Path(__file__).resolve().parent.parent, ANALYSIS_CODE)
 
 
 def cache_key(path: str, text: str, language: str) -> str:
@@ -65,53 +49,15 @@ def cache_key(path: str, text: str, language: str) -> str:
     return digest.hexdigest()
 
 
-class FactsCache:
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-        self.hits = 0
-        self.misses = 0
+class FactsCache(Store):
+    """Facts by ``cache_key``, under ``.slsreview_cache/facts/``."""
 
-    def _file(self, key: str) -> Path:
-        assert self.directory is not None
-        return self.directory / "facts" / key[:2] / f"{key}.pickle"
+    def __init__(self, directory: Path | None) -> None:
+        super().__init__(directory, "facts", FileFacts)
 
     def get(self, key: str) -> FileFacts | None:
-        if self.directory is None:
-            return None
-        try:
-            with open(self._file(key), "rb") as handle:
-                value = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            self.misses += 1
-            return None
-        if not isinstance(value, FileFacts):
-            self.misses += 1
-            return None
-        self.hits += 1
+        value: FileFacts | None = super().get(key)
         return value
-
-    def put(self, key: str, facts: FileFacts) -> None:
-        if self.directory is None:
-            return
-        target = self._file(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._mark(self.directory)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(facts, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a read-only checkout still gets its review, just not a cache
-
-    @staticmethod
-    def _mark(directory: Path) -> None:
-        gitignore = directory / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("# Created by slsreview\n*\n", encoding="utf-8")
-            (directory / "CACHEDIR.TAG").write_text(
-                "Signature: 8a477f597d28d172789f06886806bc55\n# slsreview cache\n", encoding="utf-8"
-            )
 
 
 def _analyze(job: Job) -> FileFacts:
@@ -150,28 +96,38 @@ def analyze_many(jobs_in: Sequence[Job], jobs: int, cache: FactsCache) -> dict[s
         return results
     size = sum(len(job[1]) for _, job in todo)
     if jobs > 1 and len(todo) > 1 and size >= POOL_THRESHOLD_BYTES:
-        computed = _in_pool([job for _, job in todo], jobs)
-    else:
-        computed = [_analyze(job) for _, job in todo]
-    for (key, job), facts in zip(todo, computed, strict=True):
+        for (_key, job), facts in zip(todo, _in_pool(todo, jobs, cache), strict=True):
+            results[job[0]] = facts
+        return results
+    for key, job in todo:
+        facts = _analyze(job)
         cache.put(key, facts)
         results[job[0]] = facts
     return results
 
 
-def _in_pool(todo: list[Job], jobs: int) -> list[FileFacts]:
+def _analyze_pickled(task: tuple[str, Job, FactsCache]) -> bytes:
+    """In a worker: analyse, pickle once, and write the cache entry there, so that the parent
+    (the one process every result passes through) only unpickles."""
+    key, job, cache = task
+    data = pickle.dumps(_analyze(job), protocol=pickle.HIGHEST_PROTOCOL)
+    cache.put_pickled(key, data)
+    return data
+
+
+def _in_pool(todo: list[tuple[str, Job]], jobs: int, cache: FactsCache) -> list[FileFacts]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # Import the analysers before forking, so that every worker inherits them instead of
     # importing libcst and tree-sitter again (a quarter of a second each).
-    languages = {job[2] for job in todo}
+    languages = {job[2] for _, job in todo}
     if "python" in languages:
         import slsreview.analysis.python
     if languages - {"python"}:
         import slsreview.analysis.javascript  # noqa: F401
     # Largest files first so that one big file does not finish last on its own.
-    order = sorted(range(len(todo)), key=lambda i: -len(todo[i][1]))
+    order = sorted(range(len(todo)), key=lambda i: -len(todo[i][1][1]))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     # Forked workers inherit the parent's heap; without freezing it, every garbage collection in
@@ -180,10 +136,11 @@ def _in_pool(todo: list[Job], jobs: int) -> list[FileFacts]:
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-            ordered = list(pool.map(_analyze, [todo[i] for i in order], chunksize=4))
+            tasks = [(todo[i][0], todo[i][1], cache) for i in order]
+            ordered = list(pool.map(_analyze_pickled, tasks, chunksize=4))
     finally:
         gc.unfreeze()
     out: list[FileFacts | None] = [None] * len(todo)
-    for index, facts in zip(order, ordered, strict=True):
-        out[index] = facts
+    for index, data in zip(order, ordered, strict=True):
+        out[index] = pickle.loads(data)
     return [f for f in out if f is not None]

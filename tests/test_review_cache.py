@@ -1,0 +1,515 @@
+"""The whole-review cache (``slsreview/cache.py``, ``slsreview/inputs.py``): a replay is only ever
+the report a fresh review would write.
+
+The property test builds a small project (a SAM template with a Python and a Node function and
+their local imports, a Worker with a package.json, a README, ``.gitignore`` files, a
+configuration file), then applies a random sequence of edits, same-size edits (with the old
+mtime put back, as a file system with one-second timestamps would leave it), renames,
+deletions, new files, ``.gitignore`` and configuration changes, and ``git add``/``commit`` in a
+git work tree, reviewing after each step with the cache and with ``--no-cache``: status,
+stdout and stderr must be identical. Half the examples run with signatures always trusted
+(and every write given a fresh mtime, so trusting them is right), so that the stat path is
+tested as well as the content-hash path.
+
+    pytest tests/test_review_cache.py
+    SLSREVIEW_HYPOTHESIS_PROFILE=long pytest tests/test_review_cache.py   # 2,000 sequences
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import marshal
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
+
+from slsreview import cache, inputs
+from slsreview.cli import main
+from tests.conftest import write_tree
+from tests.hypothesis_profiles import load_chosen_profile
+
+load_chosen_profile()
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/a/
+      Runtime: {py}
+      Handler: app.handler
+      Events:
+        Queue:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt OrdersQueue.Arn{report}
+  NotifyFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/b/
+      Runtime: {node}
+      Handler: index.{entry}
+  OrdersQueue:
+    Type: AWS::SQS::Queue
+"""
+REPORT = "\n            FunctionResponseTypes:\n              - ReportBatchItemFailures"
+
+VARIANTS: dict[str, list[str | None]] = {
+    "template.yaml": [
+        TEMPLATE.format(py="python3.12", node="nodejs20.x", entry="handler", report=REPORT),
+        TEMPLATE.format(py="python3.8", node="nodejs20.x", entry="handler", report=""),
+        TEMPLATE.format(py="python3.12", node="nodejs16.x", entry="missing", report=REPORT),
+        TEMPLATE.format(py="python3.12  # slsreview: ignore[SLS201] moving in OPS-1", node="nodejs16.x", entry="handler", report=""),
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: [unclosed\n",
+    ],
+    "src/a/app.py": [
+        "from helpers import failures\n\n\ndef handler(event, context):\n    return {'batchItemFailures': failures(event)}\n",
+        "def handler(event, context):\n    for record in event['Records']:\n        print(record)\n",
+        "def main(event, context):\n    return None\n",
+        "def handler(event, context)\n    return 1\n",
+    ],
+    "src/a/helpers.py": [
+        "def failures(event):\n    return [{'itemIdentifier': r['messageId']} for r in event['Records']]\n",
+        "def failures(event):\n    return []\n",
+        "import os\n\nFAILED = os.environ.get('FAILED')\n",
+    ],
+    "src/b/index.mjs": [
+        'import { send } from "./util.mjs";\nexport const handler = async (event) => send(event);\n',
+        "export const handler = async (event) => ({ batchItemFailures: [] });\n",
+        "export const other = async () => {\n",
+    ],
+    "src/b/util.mjs": [
+        "export async function send(event) {\n  return { statusCode: 200 };\n}\n",
+        "export async function send(event) {\n  return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };\n}\n",
+    ],
+    "worker/wrangler.toml": [
+        'name = "edge"\nmain = "src/index.ts"\ncompatibility_date = "2026-01-01"\n',
+        'name = "edge"\nmain = "src/index.ts"\n',
+        'name = "edge"\n',
+        'name = "edge"\nmain = "src/main.ts"\ncompatibility_date = "2026-01-01"\n[env.production]\nname = "edge-prod"\n',
+    ],
+    "worker/src/index.ts": [
+        "export default { async fetch(request: Request): Promise<Response> { return new Response('ok'); } };\n",
+        "export default { async fetch(request: Request) { return new Response(await request.text()) } \n",
+    ],
+    "worker/package.json": ['{"name": "edge", "scripts": {"build": "wrangler deploy --dry-run"}}\n', '{"name": "edge", "main": "dist/index.js"}\n', "{not json\n"],
+    "README.md": ["# Orders\n\nRemove with `sam delete`.\n", "# Orders\n"],
+    ".gitignore": ["", "src/b/\n", "worker/\n", "*.mjs\n", "src/b/*\n!src/b/util.mjs\n", "README.md\n"],
+    "src/.gitignore": ["a/helpers.py\n", "b\n"],
+    ".slsreview.toml": [
+        "select = ['SLS2']\n",
+        "ignore = ['SLS201']\n",
+        "[tier]\nSLS202 = 'non-blocking'\n",
+        "exclude = ['worker/**']\n",
+        "today = '2020-01-01'\n",
+        "cache = false\n",
+        "max-file-size = 200\n",
+        "[per-path-ignores]\n'src/**' = ['SLS202']\n",
+        "select = ['nothing']\n",  # an error: exit 2, never cached
+    ],
+}
+# paths a rename may move a file to: each changes what the review finds
+RENAME_TARGETS = ["src/a/main.py", "src/c/app.py", "worker/src/main.ts", "docs/guide.md", "template2.yaml", "src/b/util.js"]
+ALL_PATHS = sorted(set(VARIANTS) | set(RENAME_TARGETS))
+BASE = {path: variants[0] for path, variants in VARIANTS.items() if path != ".slsreview.toml"}
+
+COMMANDS = [
+    ["check", "-f", "json", "--fail-on", "never"],
+    ["check", ".", "--today", "2026-11-27"],
+    ["check", "src", "template.yaml", "-f", "json", "--select", "SLS1,SLS2"],
+    ["check", "-f", "markdown", "--ignore", "SLS204"],
+]
+DIFF_COMMAND = ["check", "-f", "json", "--diff", "HEAD"]
+
+operations = st.one_of(
+    st.tuples(st.just("write"), st.sampled_from(sorted(VARIANTS)), st.integers(0, 8)),
+    st.tuples(st.just("flip"), st.sampled_from(ALL_PATHS), st.floats(0, 1), st.sampled_from("x1 #:'")),
+    st.tuples(st.just("delete"), st.sampled_from(ALL_PATHS)),
+    st.tuples(st.just("rename"), st.sampled_from(ALL_PATHS), st.sampled_from(ALL_PATHS)),
+    st.tuples(st.just("noop")),
+    st.tuples(st.just("git"), st.sampled_from(["add", "commit"])),
+)
+
+
+class Clock:
+    """Fresh, strictly increasing mtimes, for the examples that trust signatures."""
+
+    def __init__(self) -> None:
+        self.now = 1_600_000_000_000_000_000
+
+    def touch(self, path: Path) -> None:
+        self.now += 1_000_000_000
+        os.utime(path, ns=(self.now, self.now))
+
+
+def review(root: Path, argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    previous = os.getcwd()
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exit_info:
+            main(list(argv))
+    finally:
+        os.chdir(previous)
+    return int(exit_info.value.code or 0), out.getvalue(), err.getvalue()
+
+
+@contextlib.contextmanager
+def counting_replays() -> Iterator[list[int]]:
+    hits: list[int] = []
+    real = cache.replay
+
+    def counted(argv: Any) -> int | None:
+        status = real(argv)
+        if status is not None:
+            hits.append(status)
+        return status
+
+    with mock.patch.object(cache, "replay", counted):
+        yield hits
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, capture_output=True, check=False, timeout=30)
+
+
+HAVE_GIT = shutil.which("git") is not None
+
+
+@settings(deadline=None)
+@given(
+    steps=st.lists(st.tuples(operations, st.integers(0, len(COMMANDS) - 1)), min_size=1, max_size=8),
+    trust_signatures=st.booleans(),
+    in_git=st.booleans(),
+    with_config=st.booleans(),
+)
+def test_a_cached_review_is_always_the_fresh_review(
+    steps: list[tuple[tuple[Any, ...], int]], trust_signatures: bool, in_git: bool, with_config: bool
+) -> None:
+    in_git = in_git and HAVE_GIT
+    clock = Clock()
+    with tempfile.TemporaryDirectory() as folder, counting_replays() as hits, contextlib.ExitStack() as stack:
+        root = Path(folder)
+        write_tree(root, {k: v for k, v in BASE.items() if v is not None})
+        if with_config:
+            (root / ".slsreview.toml").write_text("ignore = ['SLS204']\n")
+        if trust_signatures:
+            stack.enter_context(mock.patch.object(inputs, "RACY_NS", -(10**30)))
+            for path in sorted(root.rglob("*"), key=lambda p: -len(p.parts)):
+                clock.touch(path)
+            clock.touch(root)
+        if in_git:
+            git(root, "init", "-q")
+            git(root, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "start", "--allow-empty")
+        commands = [*COMMANDS, DIFF_COMMAND] if in_git else COMMANDS
+        committed = False
+
+        def changed(path: Path) -> None:
+            """After a write, rename or deletion: what a trusted signature must see."""
+            if not trust_signatures:
+                return
+            if path.exists():
+                clock.touch(path)
+            parent = path.parent
+            while parent != root.parent:
+                if parent.exists():
+                    clock.touch(parent)
+                parent = parent.parent
+
+        for (operation, command_index) in steps:
+            kind = operation[0]
+            if kind == "write":
+                _, name, index = operation
+                variants = VARIANTS[name]
+                path = root / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                content = variants[index % len(variants)]
+                assert content is not None
+                path.write_text(content)
+                changed(path)
+            elif kind == "flip":
+                _, name, where, char = operation
+                path = root / name
+                if path.is_file() and path.stat().st_size:
+                    before = path.stat()
+                    data = bytearray(path.read_bytes())
+                    data[min(int(where * len(data)), len(data) - 1)] = ord(char)
+                    path.write_bytes(bytes(data))
+                    if trust_signatures:
+                        changed(path)
+                    else:  # a file system stamping whole seconds shows the old mtime
+                        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+            elif kind == "delete":
+                path = root / operation[1]
+                if path.is_file():
+                    path.unlink()
+                    changed(path)
+            elif kind == "rename":
+                source, target = root / operation[1], root / operation[2]
+                if source.is_file() and source != target:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(source, target)
+                    changed(source)
+                    changed(target)
+            elif kind == "git" and in_git:
+                if operation[1] == "add":
+                    git(root, "add", "-A")
+                else:
+                    git(root, "add", "-A")
+                    git(root, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "step")
+                    committed = True
+            argv = commands[command_index % len(commands)]
+            if argv is DIFF_COMMAND and not committed:
+                argv = COMMANDS[0]
+            cached = review(root, argv)
+            fresh = review(root, [*argv, "--no-cache"])
+            note(f"{operation} then {' '.join(argv)}: cached exit {cached[0]}, fresh exit {fresh[0]}")
+            assert cached == fresh
+        # Nothing changed since the last review: the cache must answer, unless it is off.
+        argv = COMMANDS[0]
+        first = review(root, argv)
+        replays = len(hits)
+        second = review(root, argv)
+        assert second == first == review(root, [*argv, "--no-cache"])
+        config = root / ".slsreview.toml"
+        cache_off = config.is_file() and "cache = false" in config.read_text(errors="replace")
+        if first[0] != 2 and not cache_off:
+            assert len(hits) == replays + 1, "an unchanged project was not answered from the cache"
+
+
+# -- targeted cases ---------------------------------------------------------------------------
+
+SAM = VARIANTS["template.yaml"][0]
+assert isinstance(SAM, str)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"  # its parent is this test's own: a configuration may go there
+    write_tree(root, {k: v for k, v in BASE.items() if v is not None})
+    return root
+
+
+def replayed(root: Path, argv: list[str]) -> tuple[bool, tuple[int, str, str]]:
+    with counting_replays() as hits:
+        result = review(root, argv)
+    return bool(hits), result
+
+
+ARGV = ["check", "-f", "json", "--fail-on", "never", "--today", "2026-11-27"]
+
+
+def test_an_unchanged_review_is_replayed_without_running_the_engine(project: Path) -> None:
+    first = review(project, ARGV)
+    with mock.patch("slsreview.engine.review", side_effect=AssertionError("the review ran")):
+        hit, again = replayed(project, ARGV)
+    assert hit and again == first
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda r: (r / "src/a/app.py").write_text("def handler(e, c):\n    pass\n"), id="source"),
+        pytest.param(lambda r: (r / "src/a/helpers.py").write_text("X = 1\n"), id="local-import"),
+        pytest.param(lambda r: (r / "template.yaml").write_text(SAM.replace("python3.12", "python3.8")), id="template"),
+        pytest.param(lambda r: (r / "worker/wrangler.toml").write_text('name = "edge"\n'), id="wrangler"),
+        pytest.param(lambda r: (r / "worker/package.json").write_text('{"main": "x.js"}\n'), id="package-json"),
+        pytest.param(lambda r: (r / "README.md").unlink(), id="readme-deleted"),
+        pytest.param(lambda r: write_tree(r, {"docs/ops.md": "# Ops\n"}), id="docs-added"),
+        pytest.param(lambda r: (r / ".gitignore").write_text("src/b/\n"), id="gitignore"),
+        pytest.param(lambda r: (r / "src/.gitignore").write_text("b/\n"), id="nested-gitignore"),
+        pytest.param(lambda r: (r / ".slsreview.toml").write_text("ignore = ['SLS202']\n"), id="config-created"),
+        pytest.param(lambda r: (r.parent / ".slsreview.toml").write_text("ignore = ['SLS202']\n"), id="config-above"),
+        pytest.param(lambda r: write_tree(r, {"src/b/extra.py": "x = 1\n"}), id="file-added"),
+        pytest.param(lambda r: os.replace(r / "src/a/app.py", r / "src/a/main.py"), id="renamed"),
+        pytest.param(lambda r: (r / "src/b/util.mjs").unlink(), id="deleted"),
+        pytest.param(lambda r: write_tree(r, {"samconfig.toml": "version = 0.1\n"}), id="samconfig-added"),
+        pytest.param(lambda r: write_tree(r, {"template2.yaml": SAM}), id="template-added"),
+        pytest.param(lambda r: (r / "src/a/pyvenv.cfg").write_text("home = /usr\n"), id="virtualenv-marker"),
+    ],
+)
+def test_each_kind_of_input_invalidates(project: Path, change: Any) -> None:
+    review(project, ARGV)
+    assert replayed(project, ARGV)[0]
+    change(project)
+    hit, after = replayed(project, ARGV)
+    assert not hit and after == review(project, [*ARGV, "--no-cache"])
+
+
+def test_options_and_the_report_destination_are_part_of_the_key(project: Path) -> None:
+    review(project, ARGV)
+    for argv in ([*ARGV, "--select", "SLS2"], [*ARGV[:-1], "2020-01-01"], ["check", "-f", "sarif"], [*ARGV, "-o", "out.json"]):
+        hit, result = replayed(project, argv)
+        assert not hit and result == review(project, [*argv, "--no-cache"])
+    (project / "out.json").unlink()
+    hit, _ = replayed(project, [*ARGV, "-o", "out.json"])
+    assert hit and (project / "out.json").read_text() == review(project, ARGV)[1]
+
+
+def test_a_baseline_and_confirmations_are_inputs(project: Path) -> None:
+    (project / "base.txt").write_text("# nothing\n")
+    argv = [*ARGV, "--baseline", "base.txt"]
+    first = review(project, argv)
+    assert replayed(project, argv)[0]
+    fingerprints = "".join(f"{f['fingerprint']}  x\n" for f in __import__("json").loads(first[1])["findings"])
+    (project / "base.txt").write_text(fingerprints)
+    hit, after = replayed(project, argv)
+    assert not hit and after == review(project, [*argv, "--no-cache"]) and after != first
+    write_tree(project, {".slsreview/confirmations.toml": ""})
+    assert not replayed(project, argv)[0]
+
+
+def test_write_baseline_is_never_replayed(project: Path) -> None:
+    argv = [*ARGV, "--write-baseline", "base.txt"]
+    review(project, argv)
+    (project / "base.txt").unlink()
+    hit, (_, _, err) = replayed(project, argv)
+    assert not hit and (project / "base.txt").is_file() and "recorded" in err
+
+
+def test_the_real_date_is_not_replayed_on_another_day(project: Path) -> None:
+    argv = ["check", "-f", "json"]
+    review(project, argv)
+    assert replayed(project, argv)[0]
+    with mock.patch.object(cache, "today", return_value="2999-01-01"):
+        assert not replayed(project, argv)[0]
+    # a pinned date is the same review on any day
+    review(project, ARGV)
+    with mock.patch.object(cache, "today", return_value="2999-01-01"):
+        assert replayed(project, ARGV)[0]
+
+
+def test_a_same_size_edit_in_the_same_second_is_seen(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system with coarse timestamps: the edit keeps the size and the mtime. Only the
+    racy-signature rule (a signature recorded within RACY_NS of the file's change is checked by
+    content) stands between this and a stale replay; without it the test fails."""
+    monkeypatch.setattr(inputs, "_signature", lambda s: (s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns, s.st_mode))
+    app = project / "src/a/app.py"
+    app.write_text("def handler(event, context):\n    return 1\n")
+    first = review(project, ARGV)
+    before = app.stat()
+    app.write_text("def handlex(event, context):\n    return 1\n")
+    os.utime(app, ns=(before.st_atime_ns, before.st_mtime_ns))
+    hit, after = replayed(project, ARGV)
+    assert not hit and after != first and after == review(project, [*ARGV, "--no-cache"])
+    # the same edit, had the signature been trusted, is exactly a stale replay
+    monkeypatch.setattr(inputs, "RACY_NS", -(10**30))
+    review(project, ARGV)
+    app.write_text("def handler(event, context):\n    return 1\n")
+    os.utime(app, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert replayed(project, ARGV)[0]  # stale: what RACY_NS exists to prevent
+
+
+def test_an_old_signature_is_trusted_and_a_racy_one_settles(project: Path) -> None:
+    review(project, ARGV)
+    path = next((project / cache.CACHE_DIR / "reviews").iterdir())
+    racy = [p for p in marshal.loads(path.read_bytes())[3] if p[0] == "read" and p[4]]
+    assert racy  # the files were written a moment ago
+    with mock.patch.object(inputs, "RACY_NS", 0):
+        assert replayed(project, ARGV)[0]
+    assert not [p for p in marshal.loads(path.read_bytes())[3] if p[0] == "read" and p[4] and str(project) in p[1]]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: b"", id="empty"),
+        pytest.param(lambda data: b"\x00garbage" * 10, id="garbage"),
+        pytest.param(lambda data: marshal.dumps((cache.ENTRY_VERSION, "other-key", None, [], None, "x", 0)), id="foreign"),
+        pytest.param(lambda data: marshal.dumps((cache.ENTRY_VERSION + 1,)), id="future-version"),
+        pytest.param(lambda data: marshal.dumps([1, 2, 3]), id="wrong-shape"),
+        pytest.param(lambda data: marshal.dumps((cache.ENTRY_VERSION, None, None, [("what?", 1)], None, "x", 0)), id="unknown-probe"),
+    ],
+)
+def test_a_damaged_entry_is_ignored_and_rewritten(project: Path, damage: Any) -> None:
+    first = review(project, ARGV)
+    path = next((project / cache.CACHE_DIR / "reviews").iterdir())
+    data = damage(path.read_bytes())
+    if b"other-key" not in data and b"what?" not in data:
+        path.write_bytes(data)
+    else:  # a whole entry for the right file name but the wrong contents
+        key = path.name
+        path.write_bytes(data.replace(b"other-key", key.encode()) if b"other-key" in data else
+                         marshal.dumps((cache.ENTRY_VERSION, key, None, [("what?", 1)], None, "stale", 0)))
+    hit, again = replayed(project, ARGV)
+    assert not hit and again == first
+    assert replayed(project, ARGV)[0]  # rewritten by the run that ignored it
+
+
+def test_an_unreadable_cache_folder_never_fails_a_review(project: Path) -> None:
+    (project / cache.CACHE_DIR).write_text("not a folder")
+    result = review(project, ARGV)
+    assert result == review(project, [*ARGV, "--no-cache"])
+    assert not replayed(project, ARGV)[0]
+
+
+def test_git_discovery_is_asked_again(project: Path) -> None:
+    if not HAVE_GIT:
+        pytest.skip("git is not installed")
+    git(project, "init", "-q")  # nothing added: every file is untracked, so excludes apply
+    review(project, ARGV)
+    assert replayed(project, ARGV)[0]
+    (project / ".git" / "info").mkdir(parents=True, exist_ok=True)
+    (project / ".git" / "info" / "exclude").write_text("src/b/\n")  # only git knows this one
+    hit, after = replayed(project, ARGV)
+    assert not hit and after == review(project, [*ARGV, "--no-cache"])
+
+
+def test_diff_mode_asks_git_again(project: Path) -> None:
+    if not HAVE_GIT:
+        pytest.skip("git is not installed")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "start")
+    argv = [*ARGV, "--diff", "HEAD"]
+    first = review(project, argv)
+    assert replayed(project, argv)[0]
+    git(project, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "empty", "--allow-empty")
+    assert replayed(project, argv)[0]  # HEAD moved, the diff did not change
+    (project / "template.yaml").write_text(SAM.replace("python3.12", "python3.8"))
+    hit, after = replayed(project, argv)
+    assert not hit and after != first and after == review(project, [*argv, "--no-cache"])
+
+
+def test_a_rule_pack_edit_invalidates(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The code that reviews is an input: here a stand-in for an edited rule file."""
+    extra = tmp_path_factory.mktemp("pack") / "rule.py"
+    extra.write_text("# version 1\n")
+    with mock.patch("slsreview.registry.pack_locations", return_value=[str(extra)]):
+        review(project, ARGV)
+        assert replayed(project, ARGV)[0]
+        extra.write_text("# version 2\n")
+        assert not replayed(project, ARGV)[0]
+
+
+def test_probes_leave_out_only_what_a_listing_answers(tmp_path: Path) -> None:
+    """Compaction never drops a question whose answer is not implied by a recorded listing."""
+    write_tree(tmp_path, {"a/b/c.py": "x", "a/d.txt": "y"})
+    os.symlink(tmp_path / "a" / "b", tmp_path / "a" / "link")
+    recorder = inputs.Inputs()
+    recorder.scandir(tmp_path / "a")
+    for name in ("a/b/c.py", "a/d.txt", "a/missing.py", "a/missing/deeper.py", "a/link", "a/link/c.py", "zzz"):
+        recorder.kind(tmp_path / name)
+        recorder.realpath(tmp_path / name)
+    kept = {(p[0], p[1]) for p in recorder.probes()}
+    root = str(tmp_path)
+    assert ("kind", f"{root}/a/d.txt") not in kept and ("kind", f"{root}/a/missing/deeper.py") not in kept
+    assert ("kind", f"{root}/a/b/c.py") in kept  # a/b was not listed
+    assert ("real", f"{root}/a/link") in kept and ("real", f"{root}/a/link/c.py") in kept
+    assert ("kind", f"{root}/zzz") in kept  # its folder was not listed
+    assert inputs.still_valid(recorder.probes())[0]
+    (tmp_path / "a" / "missing.py").write_text("")
+    assert not inputs.still_valid(recorder.probes())[0]
