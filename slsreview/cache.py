@@ -223,8 +223,12 @@ def write_atomic(path: str, data: bytes) -> bool:
     folder = os.path.dirname(path)
     temporary = os.path.join(folder, f".tmp-{os.getpid()}-{time.monotonic_ns()}")
     try:
-        os.makedirs(folder, exist_ok=True)
-        with open(temporary, "xb") as handle:
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileNotFoundError:  # the first entry of its folder (makedirs first costs every write)
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temporary, path)
     except (OSError, ValueError):

@@ -105,17 +105,22 @@ def _cli() -> Any:
               ignore: str | None, config_file: str | None, today: str | None, jobs: int | None, no_cache: bool,
               diff_ref: str | None, baseline: str | None, write_baseline: str | None, require_confirmations: bool) -> None:
         """Review the projects under each PATH (default: the current directory)."""
+        import gc
         from pathlib import Path
 
         from slsreview.baseline import find_confirmations, read_baseline, read_confirmations
         from slsreview.baseline import write_baseline as record_baseline
         from slsreview.config import ConfigError, build_settings, find_config, read_config
         from slsreview.engine import narrow, review
-        from slsreview.gitdiff import DiffError, changed_lines
         from slsreview.inputs import Inputs
         from slsreview.registry import load_rules, pack_locations
         from slsreview.reporters import ReportOptions, get_reporter
 
+        # A review allocates a few hundred thousand objects (facts, configuration trees) that live
+        # until it ends: collecting every 700 allocations, over a heap holding all of them, costs
+        # a warm review a tenth of its time. Everything imported so far is never garbage.
+        gc.freeze()
+        gc.set_threshold(20_000, 20, 20)
         cwd = Path.cwd()
         inputs = Inputs()  # every question asked of the disk, for the review cache
         targets = [Path(p) for p in paths] or [Path(".")]
@@ -140,6 +145,8 @@ def _cli() -> Any:
             raise ConfigError(f"{source}: unknown format {settings.format!r} (choose from {', '.join(sorted(REPORTERS))})")
         changed = None
         if diff_ref:
+            from slsreview.gitdiff import DiffError, changed_lines
+
             try:
                 changed = changed_lines(diff_ref, cwd, inputs)
             except DiffError as exc:

@@ -191,6 +191,7 @@ class _Run:
         self.cache_hits = 0
         self.discovery = Discovery()
         self._code_folders: dict[str, set[str]] | None = None
+        self.workers: Any = None
         self._allowed_roots: list[str] | None = None
         self.secret_literals: dict[str, list[Any]] = {}  # path -> SecretLiteral (analysis.secret_scan)
         self.known_secrets: set[str] = set()  # values masked wherever they would be shown
@@ -287,9 +288,14 @@ class _Run:
     # -- stages -----------------------------------------------------------------------------
     def run(self, paths: list[Path]) -> Review:
         self.discovery = discover(paths, cwd=self.cwd, excludes=self.settings.exclude, inputs=self.inputs)
-        self.load_configs()
-        self.build_model()
-        self.analyze_sources()
+        self.workers = self.start_workers()
+        try:
+            self.load_configs()
+            self.build_model()
+            self.analyze_sources()
+        finally:
+            if self.workers is not None:
+                self.workers.close()
         self.scan_secrets()
         suppressions = self.scan_suppressions()
         self.project.notes.extend(self.discovery.skipped)
@@ -453,10 +459,10 @@ class _Run:
         if path.startswith("../") or path == "..":
             if self._allowed_roots is None:
                 self.allowed(".")
-            real = os.path.realpath(self.abspath(path))
+            real = self.inputs.realpath(self.abspath(path))
             if not any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self._allowed_roots or []):
                 return None
-        return os.path.exists(self.abspath(path))
+        return self.inputs.exists(self.abspath(path))
 
     def load_packages(self, folders: Iterable[str]) -> None:
         """The package.json files at or above the given folders (configurations and handlers):
@@ -528,6 +534,28 @@ class _Run:
             if text is not None:
                 self.project.tests.append(scan(path, text))
 
+    def start_workers(self) -> Any:
+        """Analysis workers, started now when this review will analyse enough source to need
+        them: nothing cached yet and more than the pool threshold of code discovered. They
+        import the analysers while this process loads configuration. (Sizes are read with a
+        plain stat, not through ``inputs``: they decide how the work is done, never its result.)"""
+        from slsreview.analysis.runner import POOL_THRESHOLD_BYTES, Workers
+
+        facts_dir = self.cwd / CACHE_DIR / "facts"
+        if self.settings.jobs < 2 or (self.settings.cache and os.path.isdir(facts_dir)):
+            return None
+        size = 0
+        languages = set()
+        for path in self.discovery.sources:
+            try:
+                size += os.stat(self.abspath(path)).st_size
+            except OSError:
+                continue
+            languages.add("python" if path.endswith(".py") else "javascript")
+            if size >= POOL_THRESHOLD_BYTES and len(languages) == 2:
+                break
+        return Workers(self.settings.jobs, languages) if size >= POOL_THRESHOLD_BYTES else None
+
     def analyze_sources(self) -> None:
         from slsreview.analysis import local_import_candidates
         from slsreview.analysis.runner import FactsCache, analyze_many
@@ -542,7 +570,7 @@ class _Run:
                 text = self.read(path)
                 if text is not None:
                     jobs.append((path, text, self.project.sources[path].language))
-            self.facts.update(analyze_many(jobs, self.settings.jobs, cache))
+            self.facts.update(analyze_many(jobs, self.settings.jobs, cache, self.workers))
             imported: list[str] = []
             for path in pending:
                 facts = self.facts.get(path)
@@ -573,7 +601,7 @@ class _Run:
                 block = line[inline.loc.column - 1 : inline.loc.column].startswith(("|", ">"))
                 text = "\n" * (inline.loc.line if block else inline.loc.line - 1) + inline.value
                 key = f"{unit.source.path}#{_unit_name(unit)}"
-                self.facts.update(analyze_many([(key, text, unit.source.language)], 1, cache))
+                self.facts.update(analyze_many([(key, text, unit.source.language)], 1, cache, self.workers))
                 self.facts[key] = _with_path(self.facts[key], unit.source.path or key)
         self.cache_hits = cache.hits
         for _path, facts in sorted(self.facts.items()):

@@ -82,7 +82,11 @@ def _analyze(job: Job) -> FileFacts:
         return facts
 
 
-def analyze_many(jobs_in: Sequence[Job], jobs: int, cache: FactsCache) -> dict[str, FileFacts]:
+def analyze_many(
+    jobs_in: Sequence[Job], jobs: int, cache: FactsCache, workers: Workers | None = None
+) -> dict[str, FileFacts]:
+    """Facts of every job: from the cache, else computed (in ``workers`` when given, in a pool
+    of its own when there is enough source to pay for one, else here)."""
     results: dict[str, FileFacts] = {}
     todo: list[tuple[str, Job]] = []
     for job in jobs_in:
@@ -95,10 +99,17 @@ def analyze_many(jobs_in: Sequence[Job], jobs: int, cache: FactsCache) -> dict[s
     if not todo:
         return results
     size = sum(len(job[1]) for _, job in todo)
-    if jobs > 1 and len(todo) > 1 and size >= POOL_THRESHOLD_BYTES:
-        for (_key, job), facts in zip(todo, _in_pool(todo, jobs, cache), strict=True):
-            results[job[0]] = facts
-        return results
+    own = None
+    if workers is None and jobs > 1 and len(todo) > 1 and size >= POOL_THRESHOLD_BYTES:
+        workers = own = Workers(jobs, {job[2] for _, job in todo})
+    try:
+        if workers is not None:
+            for (_key, job), facts in zip(todo, workers.analyze(todo, cache), strict=True):
+                results[job[0]] = facts
+            return results
+    finally:
+        if own is not None:
+            own.close()
     for key, job in todo:
         facts = _analyze(job)
         cache.put(key, facts)
@@ -115,32 +126,49 @@ def _analyze_pickled(task: tuple[str, Job, FactsCache]) -> bytes:
     return data
 
 
-def _in_pool(todo: list[tuple[str, Job]], jobs: int, cache: FactsCache) -> list[FileFacts]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Import the analysers before forking, so that every worker inherits them instead of
-    # importing libcst and tree-sitter again (a quarter of a second each).
-    languages = {job[2] for _, job in todo}
+def _import_analysers(languages: frozenset[str]) -> None:
     if "python" in languages:
         import slsreview.analysis.python
     if languages - {"python"}:
         import slsreview.analysis.javascript  # noqa: F401
-    # Largest files first so that one big file does not finish last on its own.
-    order = sorted(range(len(todo)), key=lambda i: -len(todo[i][1][1]))
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    # Forked workers inherit the parent's heap; without freezing it, every garbage collection in
-    # a worker walks (and copies, page by page) all the parent's objects, which made two workers
-    # slower than one.
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-            tasks = [(todo[i][0], todo[i][1], cache) for i in order]
-            ordered = list(pool.map(_analyze_pickled, tasks, chunksize=4))
-    finally:
-        gc.unfreeze()
-    out: list[FileFacts | None] = [None] * len(todo)
-    for index, data in zip(order, ordered, strict=True):
-        out[index] = pickle.loads(data)
-    return [f for f in out if f is not None]
+
+
+class Workers:
+    """A process pool of analysers. Started as soon as a review knows it will need one, so
+    that its workers import libcst and tree-sitter (a sixth of a second) while the parent is
+    still loading the configuration, and the parent never imports them at all.
+
+        >>> workers = Workers(2, {"python", "javascript"})   # forks now
+        >>> facts = workers.analyze(todo, cache)
+        >>> workers.close()
+    """
+
+    def __init__(self, jobs: int, languages: set[str]) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+        # Forked workers inherit the parent's heap; without freezing it, every garbage collection
+        # in a worker walks (and copies, page by page) all the parent's objects, which made two
+        # workers slower than one. With fork, the first submit starts every worker at once.
+        frozen = gc.get_freeze_count()
+        gc.freeze()
+        try:
+            self.warm = [self.pool.submit(_import_analysers, frozenset(languages)) for _ in range(jobs)]
+        finally:
+            if not frozen:  # the command line froze its imports on purpose: leave them so
+                gc.unfreeze()
+
+    def analyze(self, todo: list[tuple[str, Job]], cache: FactsCache) -> list[FileFacts]:
+        # Largest files first so that one big file does not finish last on its own.
+        order = sorted(range(len(todo)), key=lambda i: -len(todo[i][1][1]))
+        tasks = [(todo[i][0], todo[i][1], cache) for i in order]
+        out: list[FileFacts | None] = [None] * len(todo)
+        # Unpickled as each result arrives, while the workers go on with the rest.
+        for index, data in zip(order, self.pool.map(_analyze_pickled, tasks, chunksize=4), strict=True):
+            out[index] = pickle.loads(data)
+        return [f for f in out if f is not None]
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
