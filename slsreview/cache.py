@@ -63,6 +63,8 @@ def replay_key(argv: Sequence[str], cwd: str) -> str:
         ENTRY_VERSION,
         sys.version,
         sys.executable,
+        tuple(sys.path),  # where slsreview, its packs and its libraries are imported from
+        os.path.dirname(os.path.abspath(__file__)),
         cwd,
         tuple(argv),
         bool(isatty and isatty()),
@@ -161,6 +163,8 @@ def add_code_probes(inputs: Inputs, roots: Iterable[str]) -> None:
         for entry in entries:
             if entry.name.endswith((".dist-info", ".egg-info")):
                 _read_quietly(inputs, os.path.join(entry.path, "entry_points.txt"))
+            elif entry.name.endswith(".pth"):  # editable installs map packages to folders here
+                _read_quietly(inputs, entry.path)
 
 
 def _add_tree(inputs: Inputs, root: str, seen: set[str]) -> None:

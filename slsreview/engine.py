@@ -835,7 +835,7 @@ def locate(at: Any) -> Location:
     raise TypeError(f"cannot tell where {type(at).__name__} is; report a Location, a Located value or a model object")
 
 
-LOADER_CODE = ("loaders", "location.py")
+LOADER_CODE = ("loaders", "location.py", "engine.py")  # engine.py: _load_config
 
 
 @functools.cache

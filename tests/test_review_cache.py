@@ -513,3 +513,52 @@ def test_probes_leave_out_only_what_a_listing_answers(tmp_path: Path) -> None:
     assert inputs.still_valid(recorder.probes())[0]
     (tmp_path / "a" / "missing.py").write_text("")
     assert not inputs.still_valid(recorder.probes())[0]
+
+
+def test_the_analyser_fingerprint_covers_subpackages_and_data(tmp_path: Path) -> None:
+    from slsreview.analysis.runner import ANALYSIS_CODE, analyser_fingerprint
+    from slsreview.cache import code_fingerprint
+
+    package = Path(__file__).resolve().parent.parent / "slsreview"
+    assert analyser_fingerprint() == code_fingerprint(package, ANALYSIS_CODE)
+    files = {
+        "analysis/__init__.py": "",
+        "analysis/javascript/calls.py": "A = 1\n",
+        "analysis/python/values.py": "B = 1\n",
+        "vocabulary/data/aws_operations.json": "{}\n",
+        "vocabulary/aws.py": "",
+        "location.py": "",
+        "languages.py": "",
+        "reporters/text.py": "",
+    }
+    write_tree(tmp_path, files)
+    before = code_fingerprint(tmp_path, ANALYSIS_CODE)
+    write_tree(tmp_path, {"analysis/javascript/__pycache__/calls.cpython-311.pyc": b"\0", "reporters/text.py": "X = 2\n"})
+    assert code_fingerprint(tmp_path, ANALYSIS_CODE) == before  # bytecode and other layers do not count
+    for name in ("analysis/javascript/calls.py", "analysis/python/values.py", "vocabulary/data/aws_operations.json", "location.py"):
+        write_tree(tmp_path, {name: "changed\n"})
+        after = code_fingerprint(tmp_path, ANALYSIS_CODE)
+        assert after != before, name
+        before = after
+    write_tree(tmp_path, {"vocabulary/data/new_table.json": "[]\n"})
+    assert code_fingerprint(tmp_path, ANALYSIS_CODE) != before
+
+
+def test_rule_packs_are_found_as_importlib_metadata_finds_them() -> None:
+    from importlib.metadata import entry_points
+
+    from slsreview.registry import GROUP, pack_entry_points
+
+    ours = sorted((ep.name, ep.value) for ep in pack_entry_points())
+    assert ours == sorted((ep.name, ep.value) for ep in entry_points(group=GROUP)) and ours
+
+
+def test_a_damaged_configuration_cache_entry_is_recomputed(project: Path) -> None:
+    first = review(project, [*ARGV, "-f", "text"])
+    entries = list((project / cache.CACHE_DIR / "configs").rglob("*.pickle"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:10])
+    (project / "README.md").write_text("# Orders, again\n")  # the replay must not hide the test
+    assert review(project, [*ARGV, "-f", "text"]) == review(project, [*ARGV, "-f", "text", "--no-cache"]) != ()
+    assert first[0] == review(project, [*ARGV, "-f", "text"])[0]
