@@ -177,11 +177,11 @@ def _from_git(
     """Inside a git work tree, ask git which files exist and are not ignored: it knows every
     .gitignore rule exactly (and tracked files are reviewed even when a pattern matches them),
     in a fraction of the time a walk takes. False when git cannot answer; the caller walks."""
-    import subprocess
-
     # Without a .git up the tree (and no GIT_DIR) git cannot answer: do not start it to hear so.
     if not os.environ.get("GIT_DIR") and not any(inputs.exists(folder / ".git") for folder in (root, *root.parents)):
         return False
+    import subprocess
+
     try:
         returncode, stdout, _ = inputs.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], root
