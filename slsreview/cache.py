@@ -134,11 +134,21 @@ def record(
     here. A review that saw a file change under it is not stored."""
     if inputs.unstable:
         return
-    add_code_probes(inputs, [os.path.dirname(os.path.abspath(__file__)), *code])
-    if inputs.unstable:
-        return
-    probes = inputs.probes()
+    probes = inputs.probes() + code_probes(tuple(sorted(code)))
     _store(entry_path(cwd, key), (ENTRY_VERSION, key, date, probes, destination, text, status))
+
+
+_code_probes: dict[tuple[str, ...], list[Probe]] = {}
+
+
+def code_probes(extra: tuple[str, ...] = ()) -> list[Probe]:
+    """Probes on the code that reviews: slsreview's own package, the ``extra`` files and
+    folders (rule packs), and what is installed on ``sys.path``. Asked once per process."""
+    if extra not in _code_probes:
+        inputs = Inputs()
+        add_code_probes(inputs, [os.path.dirname(os.path.abspath(__file__)), *extra])
+        _code_probes[extra] = inputs.probes()
+    return _code_probes[extra]
 
 
 def add_code_probes(inputs: Inputs, roots: Iterable[str]) -> None:
@@ -279,7 +289,11 @@ class Store:
             return
         import pickle
 
-        self.put_pickled(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # too deep to pickle (RecursionError), or not picklable: not cached
+            return
+        self.put_pickled(key, data)
 
     def put_pickled(self, key: str, data: bytes) -> None:
         if self.directory is not None and write_atomic(self.path(key), data):

@@ -287,11 +287,16 @@ class _Run:
 
     # -- stages -----------------------------------------------------------------------------
     def run(self, paths: list[Path]) -> Review:
-        self.discovery = discover(paths, cwd=self.cwd, excludes=self.settings.exclude, inputs=self.inputs)
+        restored = self.restore_model(paths)
+        since = self.inputs.mark()
+        if not restored:
+            self.discovery = discover(paths, cwd=self.cwd, excludes=self.settings.exclude, inputs=self.inputs)
         self.workers = self.start_workers()
         try:
-            self.load_configs()
-            self.build_model()
+            if not restored:
+                self.load_configs()
+                self.build_model()
+                self.save_model(paths, since)
             self.analyze_sources()
         finally:
             if self.workers is not None:
@@ -533,6 +538,46 @@ class _Run:
             text = self.read_quietly(path)
             if text is not None:
                 self.project.tests.append(scan(path, text))
+
+    # -- the model, cached -----------------------------------------------------------------
+    # Discovery, configuration and the model depend only on what they asked the disk (recorded
+    # in ``inputs``), a few settings and the code. A review whose handler code changed but
+    # nothing else takes them from the cache: the probes of the stage are asked again, and
+    # when every answer is the same the stored state is used (a third of the cost of building
+    # it). The whole-review cache (``slsreview.cache``) sits above this one.
+    def _model_store(self, paths: list[Path]) -> tuple[Store, str] | None:
+        if not (self.settings.cache and self.inputs.record):
+            return None
+        basis = (MODEL_STAGE, str(self.cwd), [os.path.abspath(p) for p in paths], self.settings.exclude, self.settings.max_file_size)
+        key = hashlib.blake2b(repr(basis).encode("utf-8", "backslashreplace"), digest_size=20).hexdigest()
+        return Store(self.cwd / CACHE_DIR, "models", tuple), key
+
+    def restore_model(self, paths: list[Path]) -> bool:
+        from slsreview.inputs import still_valid
+
+        found = self._model_store(paths)
+        entry = found[0].get(found[1]) if found else None
+        try:
+            probes, listings, code, (discovery, project, texts) = entry  # type: ignore[misc]
+        except (TypeError, ValueError):
+            return False
+        if not (isinstance(discovery, Discovery) and isinstance(project, Project) and isinstance(texts, dict)):
+            return False
+        if not still_valid(list(probes) + list(code))[0]:
+            return False
+        self.inputs.adopt(list(probes), listings)
+        self.discovery, self.project, self.texts = discovery, project, texts
+        return True
+
+    def save_model(self, paths: list[Path], since: int) -> None:
+        from slsreview.cache import code_probes
+
+        found = self._model_store(paths)
+        if found is None or self.inputs.unstable:
+            return
+        discovery = replace(self.discovery, contents={})  # the texts read are kept, not the bytes
+        state = (discovery, self.project, dict(self.texts))
+        found[0].put(found[1], (self.inputs.probes(since), self.inputs.listings(since), code_probes(), state))
 
     def start_workers(self) -> Any:
         """Analysis workers, started now when this review will analyse enough source to need
@@ -835,6 +880,7 @@ def locate(at: Any) -> Location:
     raise TypeError(f"cannot tell where {type(at).__name__} is; report a Location, a Located value or a model object")
 
 
+MODEL_STAGE = 1  # the shape of a cached model entry; bump when it changes
 LOADER_CODE = ("loaders", "location.py", "engine.py")  # engine.py: _load_config
 
 

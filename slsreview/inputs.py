@@ -188,6 +188,8 @@ class Inputs:
         self._real_memo: dict[str, str] = {}
         self._sizes: dict[str, int] = {}
         self._probes: dict[tuple[Any, ...], Probe] = {}
+        self._asked: list[tuple[Any, ...]] = []  # every question in order, repeats too (for marks)
+        # folder -> (names left out, kinds by name): what compaction reads
         self._listed: dict[str, tuple[frozenset[str], dict[str, str]]] = {}
 
     # -- questions --------------------------------------------------------------------------
@@ -199,6 +201,8 @@ class Inputs:
         if answer is None:
             answer = self._kinds[key] = _kind(key)
             self._note(("kind", key), ("kind", key, answer))
+        elif self.record:
+            self._asked.append(("kind", key))
         return answer
 
     def is_file(self, path: str | os.PathLike[str]) -> bool:
@@ -220,6 +224,8 @@ class Inputs:
         if answer is None:
             answer = self._reals[key] = _realpath(key, self._real_memo)
             self._note(("real", key), ("real", key, answer))
+        elif self.record:
+            self._asked.append(("real", key))
         return answer
 
     def size(self, path: str | os.PathLike[str]) -> int:
@@ -234,6 +240,8 @@ class Inputs:
                 raise exc
             self._sizes[key] = answer
             self._note(("size", key), ("size", key, answer))
+        elif self.record:
+            self._asked.append(("size", key))
         return answer
 
     def read(self, path: str | os.PathLike[str], limit: int = -1) -> bytes:
@@ -287,19 +295,45 @@ class Inputs:
     def _note(self, key: tuple[Any, ...], probe: Probe) -> None:
         if not self.record:
             return
+        self._asked.append(key)
         old = self._probes.get(key)
         if old is not None and not _same_answer(old, probe):
             self.unstable = True
         self._probes.setdefault(key, probe)
 
-    def probes(self) -> list[Probe]:
+    def mark(self) -> int:
+        """A position in the record: ``probes(since=mark)`` is what was asked after it (asked
+        again included, though answered from memory)."""
+        return len(self._asked)
+
+    def _since(self, since: int) -> dict[tuple[Any, ...], None]:
+        return dict.fromkeys(self._asked[since:])
+
+    def listings(self, since: int = 0) -> dict[str, tuple[frozenset[str], dict[str, str]]]:
+        """The folders listed since ``since``, with what each held (for ``adopt``)."""
+        asked = self._since(since)
+        return {k: v for k, v in self._listed.items() if ("list", k, tuple(sorted(v[0]))) in asked}
+
+    def adopt(self, probes: list[Probe], listings: dict[str, tuple[frozenset[str], dict[str, str]]]) -> None:
+        """Take over the record of an earlier review's stage whose every probe was just found
+        still valid (``still_valid``), as if this review had asked those questions itself."""
+        if not self.record:
+            return
+        for probe in probes:
+            key = _probe_key(probe)
+            self._asked.append(key)
+            self._probes.setdefault(key, probe)
+        for folder, (skip, kinds) in listings.items():
+            self._listed.setdefault(folder, (skip, kinds))
+
+    def probes(self, since: int = 0) -> list[Probe]:
         """Everything asked so far, in the order first asked, less what a recorded folder
         listing already answers: the kind of a folder's entry (and of anything under an entry
         that is not there), and the real path of a path whose every component below a recorded
         real path is known not to be a symlink. A review asks thousands of such questions (each
         import and handler candidate); checking the listings answers them all at once."""
         implied: dict[str, str | None] = {}
-        listed = self._listed
+        listed = self.listings(since) if since else self._listed
 
         def kind_of(path: str) -> str | None:
             """The kind of ``path`` as the listings tell it, or None when they do not."""
@@ -333,7 +367,8 @@ class Inputs:
 
         out: list[Probe] = []
         reals_out: set[str] = set()
-        for probe in self._probes.values():
+        recorded = [self._probes[k] for k in self._since(since) if k in self._probes] if since else self._probes.values()
+        for probe in recorded:
             what = probe[0]
             if what == "kind":
                 if kind_of(probe[1]) == probe[2]:
@@ -364,6 +399,15 @@ class Inputs:
     def all_probes(self) -> list[Probe]:
         """Every probe, none left out (for tests of ``probes``)."""
         return list(self._probes.values())
+
+
+def _probe_key(probe: Probe) -> tuple[Any, ...]:
+    what = probe[0]
+    if what in ("read", "list"):
+        return probe[:3]
+    if what == "run":
+        return ("run", probe[1], probe[2])
+    return probe[:2]
 
 
 def _same_answer(old: Probe, new: Probe) -> bool:

@@ -562,3 +562,41 @@ def test_a_damaged_configuration_cache_entry_is_recomputed(project: Path) -> Non
     (project / "README.md").write_text("# Orders, again\n")  # the replay must not hide the test
     assert review(project, [*ARGV, "-f", "text"]) == review(project, [*ARGV, "-f", "text", "--no-cache"]) != ()
     assert first[0] == review(project, [*ARGV, "-f", "text"])[0]
+
+
+@contextlib.contextmanager
+def counting_model_restores() -> Iterator[list[bool]]:
+    from slsreview import engine
+
+    seen: list[bool] = []
+    real = engine._Run.restore_model
+
+    def counted(self: Any, paths: Any) -> bool:
+        restored = real(self, paths)
+        seen.append(restored)
+        return restored
+
+    with mock.patch.object(engine._Run, "restore_model", counted):
+        yield seen
+
+
+def test_a_changed_handler_reuses_the_model_and_a_changed_template_does_not(project: Path) -> None:
+    review(project, ARGV)
+    (project / "src/a/app.py").write_text("def handler(event, context):\n    return None\n")
+    with counting_model_restores() as restores:
+        after = review(project, ARGV)
+    assert restores == [True] and after == review(project, [*ARGV, "--no-cache"])
+    (project / "template.yaml").write_text(SAM.replace("python3.12", "python3.8"))
+    with counting_model_restores() as restores:
+        after = review(project, ARGV)
+    assert restores == [False] and after == review(project, [*ARGV, "--no-cache"])
+
+
+def test_a_damaged_model_entry_is_ignored(project: Path) -> None:
+    first = review(project, ARGV)
+    for entry in (project / cache.CACHE_DIR / "models").rglob("*.pickle"):
+        entry.write_bytes(b"\x80\x05garbage")
+    (project / "src/a/app.py").write_text("def handler(event, context):\n    return None\n")
+    with counting_model_restores() as restores:
+        after = review(project, ARGV)
+    assert restores == [False] and after == review(project, [*ARGV, "--no-cache"]) and after != first
