@@ -34,9 +34,14 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from slsreview.inputs import Inputs, Probe, blake2b, still_valid
+from slsreview.inputs import Inputs, blake2b, still_valid
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing is a tenth of a warm run
+if TYPE_CHECKING:
+    from typing import Any
+
+    from slsreview.inputs import Probe
 
 CACHE_DIR = ".slsreview_cache"
 ENTRY_VERSION = 1

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, NoReturn
 
 from slsreview import __version__
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing is a tenth of a warm run
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -17,7 +17,8 @@ that signature cannot be trusted, by a hash of its content. A signature cannot b
 the file changed within ``RACY_NS`` of the moment it was recorded: a file system stamps times
 in ticks (a jiffy on Linux, a second on ext3 and HFS+, two on FAT), and a second edit of the same
 size in the same tick leaves the signature as it was (git calls such entries "racily clean").
-Such a probe is checked by content until it is old enough, and then ``refresh`` makes it cheap.
+Such a probe is checked by content until it is old enough; ``still_valid`` then hands back the
+probe with a trusted signature, and the caller stores that, so the next check is a stat.
 
 This module must stay light: the cache imports it before anything else on a warm run.
 """
@@ -28,17 +29,20 @@ import os
 import stat
 import time
 from collections.abc import Iterable
-from typing import Any
 
 try:  # the C module behind hashlib.blake2b, without hashlib's 2 ms of start-up
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - CPython always has it
     from hashlib import blake2b
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing is a tenth of a warm run
+if TYPE_CHECKING:
+    from typing import Any
+
+    Probe = tuple[Any, ...]  # a question and its answer, as plain data (marshal can store it)
+
 # A signature recorded this close to the file's last change may miss a second change.
 RACY_NS = 2_000_000_000
-
-Probe = tuple[Any, ...]
 
 # kind answers: what the path is, following symlinks, and whether the last component is one
 MISSING, FILE, DIR, OTHER = "missing", "file", "dir", "other"
@@ -218,7 +222,7 @@ class Inputs:
         return self.kind(path).startswith("link-")
 
     def realpath(self, path: str | os.PathLike[str]) -> str:
-        """``os.path.realpath``."""
+        """``os.path.realpath``, with one ``lstat`` per path component this run has not met."""
         key = _absolute(path)
         answer = self._reals.get(key)
         if answer is None:

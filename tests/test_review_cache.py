@@ -600,3 +600,22 @@ def test_a_damaged_model_entry_is_ignored(project: Path) -> None:
     with counting_model_restores() as restores:
         after = review(project, ARGV)
     assert restores == [False] and after == review(project, [*ARGV, "--no-cache"]) and after != first
+
+
+def test_concurrent_runs_sharing_the_cache_agree(project: Path) -> None:
+    """Cold, warm and after an edit, three runs at once: every report is the fresh one."""
+    import sys
+
+    command = [sys.executable, "-m", "slsreview", *ARGV]
+
+    def together() -> set[bytes]:
+        runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE) for _ in range(3)]
+        return {run.communicate(timeout=120)[0] for run in runs}
+
+    fresh = subprocess.run([*command, "--no-cache"], cwd=project, capture_output=True, timeout=120).stdout
+    assert together() == {fresh}
+    assert together() == {fresh}
+    (project / "src/a/app.py").write_text("def handler(event, context):\n    return None\n")
+    fresh = subprocess.run([*command, "--no-cache"], cwd=project, capture_output=True, timeout=120).stdout
+    assert together() == {fresh}
+    assert together() == {fresh}
