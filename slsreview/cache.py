@@ -148,8 +148,9 @@ _code_probes: dict[tuple[str, ...], list[Probe]] = {}
 
 def code_probes(extra: tuple[str, ...] = ()) -> list[Probe]:
     """Probes on the code that reviews: slsreview's own package, the ``extra`` files and
-    folders (rule packs), and what is installed on ``sys.path``. Asked once per process."""
-    if extra not in _code_probes:
+    folders (rule packs), and what is installed on ``sys.path``. Read once per process, and
+    checked again (a stat per file) when a long-lived process asks again."""
+    if extra not in _code_probes or not still_valid(_code_probes[extra])[0]:
         inputs = Inputs()
         add_code_probes(inputs, [os.path.dirname(os.path.abspath(__file__)), *extra])
         _code_probes[extra] = inputs.probes()
