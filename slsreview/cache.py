@@ -139,22 +139,41 @@ def record(
     here. A review that saw a file change under it is not stored."""
     if inputs.unstable:
         return
-    probes = inputs.probes() + code_probes(tuple(sorted(code)))
+    probes = inputs.probes() + code_probes(tuple(sorted(code)), os.path.join(cwd, CACHE_DIR))
     _store(entry_path(cwd, key), (ENTRY_VERSION, key, date, probes, destination, text, status))
 
 
 _code_probes: dict[tuple[str, ...], list[Probe]] = {}
 
 
-def code_probes(extra: tuple[str, ...] = ()) -> list[Probe]:
+def code_probes(extra: tuple[str, ...] = (), cache_dir: str | None = None) -> list[Probe]:
     """Probes on the code that reviews: slsreview's own package, the ``extra`` files and
-    folders (rule packs), and what is installed on ``sys.path``. Read once per process, and
-    checked again (a stat per file) when a long-lived process asks again."""
-    if extra not in _code_probes or not still_valid(_code_probes[extra])[0]:
-        inputs = Inputs()
-        add_code_probes(inputs, [os.path.dirname(os.path.abspath(__file__)), *extra])
-        _code_probes[extra] = inputs.probes()
-    return _code_probes[extra]
+    folders (rule packs), and what is installed on ``sys.path``. Reading and hashing all of it
+    (the vocabulary tables are megabytes) is done once: the probes are kept in ``cache_dir``
+    and in this process, and checked again (a stat per file) before they are used again."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    basis = (ENTRY_VERSION, sys.version, package, extra, tuple(sys.path))
+    key = blake2b(repr(basis).encode("utf-8", "backslashreplace"), digest_size=20).hexdigest()
+    known = _code_probes.get(extra)
+    if known is not None and still_valid(known)[0]:
+        return known
+    path = os.path.join(cache_dir, "code", key) if cache_dir else None
+    if path is not None:
+        try:
+            with open(path, "rb") as handle:
+                stored = marshal.loads(handle.read())
+            valid, refreshed = still_valid(stored) if isinstance(stored, list) else (False, [])
+        except Exception:
+            valid, refreshed = False, []
+        if valid:
+            _code_probes[extra] = refreshed
+            return refreshed
+    inputs = Inputs()
+    add_code_probes(inputs, [package, *extra])
+    probes = _code_probes[extra] = inputs.probes()
+    if path is not None:
+        write_atomic(path, marshal.dumps(probes))
+    return probes
 
 
 def add_code_probes(inputs: Inputs, roots: Iterable[str]) -> None:

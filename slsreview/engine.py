@@ -548,7 +548,15 @@ class _Run:
     def _model_store(self, paths: list[Path]) -> tuple[Store, str] | None:
         if not (self.settings.cache and self.inputs.record):
             return None
-        basis = (MODEL_STAGE, str(self.cwd), [os.path.abspath(p) for p in paths], self.settings.exclude, self.settings.max_file_size)
+        basis = (
+            MODEL_STAGE,
+            os.path.dirname(os.path.abspath(__file__)),  # two installations sharing a cache keep apart
+            sys.path,
+            str(self.cwd),
+            [os.path.abspath(p) for p in paths],
+            self.settings.exclude,
+            self.settings.max_file_size,
+        )
         key = hashlib.blake2b(repr(basis).encode("utf-8", "backslashreplace"), digest_size=20).hexdigest()
         return Store(self.cwd / CACHE_DIR, "models", tuple), key
 
@@ -577,7 +585,8 @@ class _Run:
             return
         discovery = replace(self.discovery, contents={})  # the texts read are kept, not the bytes
         state = (discovery, self.project, dict(self.texts))
-        found[0].put(found[1], (self.inputs.probes(since), self.inputs.listings(since), code_probes(), state))
+        code = code_probes((), str(self.cwd / CACHE_DIR))
+        found[0].put(found[1], (self.inputs.probes(since), self.inputs.listings(since), code, state))
 
     def start_workers(self) -> Any:
         """Analysis workers, started now when this review will analyse enough source to need

@@ -226,7 +226,12 @@ class Inputs:
         key = _absolute(path)
         answer = self._reals.get(key)
         if answer is None:
-            answer = self._reals[key] = _realpath(key, self._real_memo)
+            folder, name = os.path.split(key)
+            if name in ("", ".", "..") or folder == key or self.is_link(key):
+                answer = _realpath(key, self._real_memo)
+            else:  # its own lstat is the kind's, asked once (import candidates: thousands)
+                answer = os.path.join(_realpath(folder, self._real_memo), name)
+            self._reals[key] = answer
             self._note(("real", key), ("real", key, answer))
         elif self.record:
             self._asked.append(("real", key))
