@@ -336,12 +336,7 @@ def code_fingerprint(package: str | os.PathLike[str], parts: Iterable[str]) -> s
     files: list[str] = []
     for part in parts:
         top = os.path.join(root, part)
-        if not os.path.isdir(top):
-            files.append(top)
-            continue
-        for folder, dirs, names in os.walk(top):
-            dirs[:] = sorted(d for d in dirs if d not in INERT_FOLDERS)
-            files.extend(os.path.join(folder, n) for n in sorted(names) if not n.endswith((".pyc", ".pyo")))
+        files.extend(code_files(top) if os.path.isdir(top) else [top])
     for path in files:
         digest.update(os.path.relpath(path, root).replace(os.sep, "/").encode("utf-8", "surrogateescape") + b"\0")
         try:
@@ -351,6 +346,16 @@ def code_fingerprint(package: str | os.PathLike[str], parts: Iterable[str]) -> s
             digest.update(b"\1missing")
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def code_files(folder: str | os.PathLike[str]) -> list[str]:
+    """Every file below ``folder`` but caches and bytecode, sorted by relative path."""
+    top = os.fspath(folder)
+    found: list[str] = []
+    for current, dirs, names in os.walk(top):
+        dirs[:] = [d for d in dirs if d not in INERT_FOLDERS]
+        found.extend(os.path.join(current, n) for n in names if not n.endswith((".pyc", ".pyo")))
+    return sorted(found, key=lambda path: os.path.relpath(path, top).replace(os.sep, "/"))
 
 
 def mark_cache_dir(directory: str) -> None:

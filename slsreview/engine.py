@@ -298,10 +298,10 @@ class _Run:
                 self.build_model()
                 self.save_model(paths, since)
             self.analyze_sources()
+            self.scan_secrets()
         finally:
             if self.workers is not None:
                 self.workers.close()
-        self.scan_secrets()
         suppressions = self.scan_suppressions()
         self.project.notes.extend(self.discovery.skipped)
         raw = self.run_rules(suppressions)
@@ -346,14 +346,14 @@ class _Run:
         file and source file the review read (documentation is not scanned: its keys are
         examples). Every value found, and every value of a secret-named setting, is masked
         wherever the review would show it: messages, fixes, snippets, fingerprints, tracebacks."""
-        from slsreview.analysis.secret_scan import scan_text
+        from slsreview.analysis.runner import Workers, scan_secrets_cached
         from slsreview.vocabulary.secrets import is_placeholder, secret_name
 
         docs = set(self.discovery.docs)
-        for path, text in sorted(self.texts.items()):
-            if path in docs:
-                continue
-            found = scan_text(path, text, names=path in self.project.sources)
+        jobs = [(path, text, path in self.project.sources) for path, text in sorted(self.texts.items()) if path not in docs]
+        store = Store(self.cwd / CACHE_DIR if self.settings.cache else None, "secrets", list)
+        workers = self.workers if isinstance(self.workers, Workers) else None
+        for (path, _text, _names), found in zip(jobs, scan_secrets_cached(jobs, store, workers), strict=True):
             if found:
                 self.secret_literals[path] = found
                 self.known_secrets.update(s.value for s in found)

@@ -619,3 +619,16 @@ def test_concurrent_runs_sharing_the_cache_agree(project: Path) -> None:
     fresh = subprocess.run([*command, "--no-cache"], cwd=project, capture_output=True, timeout=120).stdout
     assert together() == {fresh}
     assert together() == {fresh}
+
+
+def test_secret_scans_are_cached_without_the_secrets(project: Path) -> None:
+    token = "ghp_" + "a1B2c3D4" * 4 + "e5F6g7H8"
+    (project / "src/a/app.py").write_text(f'TOKEN = "{token}"\n\n\ndef handler(event, context):\n    return TOKEN\n')
+    (project / "worker/wrangler.toml").write_text(f'name = "edge"\nmain = "src/index.ts"\ncompatibility_date = "2026-01-01"\n[vars]\nGITHUB = "{token}"\n')
+    first = review(project, ARGV)
+    assert "SLS301" in first[1] and token not in first[1]
+    (project / "README.md").write_text("# Orders, edited\n")  # not replayed: the scans come from the cache
+    after = review(project, ARGV)
+    assert after == review(project, [*ARGV, "--no-cache"]) and after[1].count("SLS301") == first[1].count("SLS301")
+    stored = b"".join(p.read_bytes() for p in (project / cache.CACHE_DIR / "secrets").rglob("*.pickle"))
+    assert stored and token.encode() not in stored

@@ -16,10 +16,11 @@ import os
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from slsreview.analysis import Language, analyze_source
 from slsreview.analysis.facts import FACTS_VERSION, FileFacts, SyntaxProblem
-from slsreview.cache import Store, code_fingerprint
+from slsreview.cache import Store, code_files, code_fingerprint
 from slsreview.location import Location
 
 Job = tuple[str, str, Language]
@@ -38,7 +39,17 @@ def analyser_fingerprint() -> str:
     the modules it builds on (locations, languages) and slsreview's version. Any change to them
     (an upgrade, a local edit, a regenerated vocabulary table) invalidates every cached result,
     so a cache can never hand back stale facts."""
-    return code_fingerprint(Path(__file__).resolve().parent.parent, ANALYSIS_CODE)
+    return fingerprint_of(Path(__file__).resolve().parent.parent)
+
+
+def fingerprint_of(package: Path) -> str:
+    """``analyser_fingerprint`` of a ``slsreview`` package folder."""
+    return code_fingerprint(package, ANALYSIS_CODE)
+
+
+def _source_files(folder: Path) -> list[Path]:
+    """Every file below ``folder`` the fingerprint reads, sorted by relative path."""
+    return [Path(path) for path in code_files(folder)]
 
 
 def cache_key(path: str, text: str, language: str) -> str:
@@ -126,11 +137,86 @@ def _analyze_pickled(task: tuple[str, Job, FactsCache]) -> bytes:
     return data
 
 
+SecretJob = tuple[str, str, bool]  # (path, text, names): what ``scan_text`` is asked
+
+
+def scan_secrets_cached(jobs: Sequence[SecretJob], store: Store, workers: Workers | None = None) -> list[list[Any]]:
+    """``secret_scan.scan_text`` of every job, once per content: kept in ``store`` by the same
+    fingerprint as facts, computed in ``workers`` when given (a cold review). Stored without the
+    secret values themselves (the cache holds where each is, never what it is); they are cut
+    from the text again when an entry is used."""
+    from dataclasses import replace
+
+    from slsreview.analysis.secret_scan import scan_text
+
+    results: list[list[Any] | None] = []
+    todo: list[tuple[int, str]] = []
+    for index, (path, text, names) in enumerate(jobs):
+        digest = hashlib.blake2b(digest_size=20)
+        for part in (analyser_fingerprint(), "secrets", path, "names" if names else "formats", text):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        key = digest.hexdigest()
+        found = _with_values(store.get(key), text)
+        results.append(found)
+        if found is None:
+            todo.append((index, key))
+    if todo:
+        tasks = [jobs[index] for index, _ in todo]
+        if workers is not None and len(tasks) > 8:
+            computed = workers.scan(tasks)
+        else:
+            computed = [scan_text(path, text, names=names) for path, text, names in tasks]
+        for (index, key), found in zip(todo, computed, strict=True):
+            store.put(key, [replace(s, value="") for s in found])
+            results[index] = found
+    return [r or [] for r in results]
+
+
+def _with_values(stored: list[Any] | None, text: str) -> list[Any] | None:
+    """Stored secret literals with their values cut from ``text`` again (None when an entry
+    does not fit the text: recompute)."""
+    if stored is None:
+        return None
+    from dataclasses import replace
+
+    from slsreview.redact import mask
+
+    starts = [0]
+    index = text.find("\n")
+    while index >= 0:
+        starts.append(index + 1)
+        index = text.find("\n", index + 1)
+    out = []
+    for literal in stored:
+        loc = getattr(literal, "loc", None)
+        if loc is None or not (1 <= loc.line <= len(starts) and 1 <= loc.end_line <= len(starts)):
+            return None
+        value = text[starts[loc.line - 1] + loc.column - 1 : starts[loc.end_line - 1] + loc.end_column - 1]
+        if len(value) != literal.length or mask(value) != literal.shown:
+            return None
+        out.append(replace(literal, value=value))
+    return out
+
+
+def _scan(job: SecretJob) -> list[Any]:
+    from slsreview.analysis.secret_scan import scan_text
+
+    path, text, names = job
+    return scan_text(path, text, names=names)
+
+
 def _import_analysers(languages: frozenset[str]) -> None:
     if "python" in languages:
         import slsreview.analysis.python
     if languages - {"python"}:
         import slsreview.analysis.javascript  # noqa: F401
+    # ...and the generated AWS operation table (a tenth of a second to load), which they read,
+    # and the secret scan's formats, which they run over every file afterwards
+    from slsreview.analysis.secret_scan import scan_text
+    from slsreview.vocabulary import aws
+
+    aws.services()
+    scan_text("", "")
 
 
 class Workers:
@@ -169,6 +255,10 @@ class Workers:
         for index, data in zip(order, self.pool.map(_analyze_pickled, tasks, chunksize=4), strict=True):
             out[index] = pickle.loads(data)
         return [f for f in out if f is not None]
+
+    def scan(self, jobs: list[SecretJob]) -> list[list[Any]]:
+        """``scan_text`` of each job, in the workers."""
+        return list(self.pool.map(_scan, jobs, chunksize=8))
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
