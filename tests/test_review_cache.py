@@ -105,7 +105,16 @@ VARIANTS: dict[str, list[str | None]] = {
         "export default { async fetch(request: Request) { return new Response(await request.text()) } \n",
     ],
     "worker/package.json": ['{"name": "edge", "scripts": {"build": "wrangler deploy --dry-run"}}\n', '{"name": "edge", "main": "dist/index.js"}\n', "{not json\n"],
-    "README.md": ["# Orders\n\nRemove with `sam delete`.\n", "# Orders\n"],
+    "README.md": [
+        "# Orders\n\nRemove with `sam delete`.\n",
+        "# Orders\n",
+        "# Orders\n\nSee [the guide](docs/guide.md#removal) and [tests](src/a/test_app.py).\n",
+    ],
+    "docs/guide.md": ["# Guide\n\n## Removal\n\n`make delete`\n", "# Guide\n"],
+    "Makefile": ["delete:\n\tsam delete --no-prompts\n", "build:\n\tsam build\n"],
+    "events/sqs.json": ['{"Records": [{"messageId": "1", "body": "{}"}]}\n', '{"version": "2.0", "rawPath": "/"}\n'],
+    "src/a/test_app.py": ["from app import handler\n\n\ndef test_handler():\n    assert handler({'Records': []}, None)\n"],
+    "worker/.dev.vars": ['API_TOKEN="ghp_0123456789abcdefABCDEF0123456789abcd"\n', "API_TOKEN=changeme\n"],
     ".gitignore": ["", "src/b/\n", "worker/\n", "*.mjs\n", "src/b/*\n!src/b/util.mjs\n", "README.md\n"],
     "src/.gitignore": ["a/helpers.py\n", "b\n"],
     ".slsreview.toml": [
@@ -121,9 +130,10 @@ VARIANTS: dict[str, list[str | None]] = {
     ],
 }
 # paths a rename may move a file to: each changes what the review finds
-RENAME_TARGETS = ["src/a/main.py", "src/c/app.py", "worker/src/main.ts", "docs/guide.md", "template2.yaml", "src/b/util.js"]
+RENAME_TARGETS = ["src/a/main.py", "src/c/app.py", "worker/src/main.ts", "docs/other.md", "template2.yaml", "src/b/util.js", "events/other-event.json"]
 ALL_PATHS = sorted(set(VARIANTS) | set(RENAME_TARGETS))
-BASE = {path: variants[0] for path, variants in VARIANTS.items() if path != ".slsreview.toml"}
+OPTIONAL = {".slsreview.toml", "docs/guide.md", "Makefile", "events/sqs.json", "src/a/test_app.py", "worker/.dev.vars"}
+BASE = {path: variants[0] for path, variants in VARIANTS.items() if path not in OPTIONAL}
 
 COMMANDS = [
     ["check", "-f", "json", "--fail-on", "never"],
