@@ -14,13 +14,16 @@ Where to look: ``facts.py`` is what the analysers produce and rules read. ``pyth
 ``calls.py`` first to see how a call becomes a ``Call`` fact (the package docstrings map the
 rest). The words both recognise (SDK operations, log sinks, bindings, event identifiers...) are
 in ``slsreview/vocabulary/``; logic both share is in ``common.py``. ``runner.py`` analyses many
-files, cached and in parallel.
+files, cached and in parallel. ``native.py`` decides whether the optional compiled build of the
+JS/TS analysis runs.
 """
 
 from __future__ import annotations
 
 import posixpath
 
+# first: whether the compiled JS/TS modules may run is settled before any of them is imported
+from slsreview.analysis import native  # noqa: F401  # isort: skip
 from slsreview.analysis.facts import FileFacts, SyntaxProblem
 from slsreview.languages import Language, dialect_of
 from slsreview.location import Location

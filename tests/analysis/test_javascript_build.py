@@ -1,4 +1,4 @@
-"""The JS/TS analyzer's optional compiled build (its package docstring, setup.py).
+"""The JS/TS analysis's optional compiled build (slsreview/analysis/native.py, setup.py).
 
 mypyc compiles the package only while its shape allows (the mixins are traits holding no state,
 ``State`` first among ``Analyzer``'s bases); a build is used only for the sources it was made
@@ -7,8 +7,6 @@ from; and where a build is installed, it gives the facts the sources give.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import subprocess
@@ -18,9 +16,10 @@ from pathlib import Path
 import pytest
 
 import slsreview.analysis.javascript as package
-from slsreview.analysis.javascript import COMPILED, built_from_these_sources
+from slsreview.analysis.javascript import COMPILED
 from slsreview.analysis.javascript.analyzer import Analyzer
 from slsreview.analysis.javascript.state import State
+from slsreview.analysis.native import built_from_these_sources, compiled_sources, write_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(package.__file__).parent
@@ -37,25 +36,29 @@ def test_the_mixins_are_traits_and_state_comes_first() -> None:
         )
 
 
-def _record(folder: Path) -> None:
-    hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.py")}
-    hashes.pop("__init__.py", None)
-    (folder / "compiled.json").write_text(json.dumps(hashes), encoding="utf-8")
-
-
 def test_a_build_counts_only_for_the_sources_it_was_made_from(tmp_path: Path) -> None:
-    (tmp_path / "__init__.py").write_text("", encoding="utf-8")
-    (tmp_path / "calls.py").write_text("X = 1\n", encoding="utf-8")
-    (tmp_path / "values.py").write_text("Y = 2\n", encoding="utf-8")
+    (tmp_path / "javascript").mkdir()
+    (tmp_path / "treesitter.py").write_text("T = 0\n", encoding="utf-8")
+    (tmp_path / "javascript" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "javascript" / "calls.py").write_text("X = 1\n", encoding="utf-8")
+    (tmp_path / "javascript" / "values.py").write_text("Y = 2\n", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in compiled_sources(tmp_path)] == [
+        "treesitter.py",
+        "javascript/calls.py",
+        "javascript/values.py",
+    ]
     assert not built_from_these_sources(tmp_path)  # never built
-    _record(tmp_path)
+    write_manifest(tmp_path)
     assert built_from_these_sources(tmp_path)
-    (tmp_path / "__init__.py").write_text("# the guard itself is never compiled\n", encoding="utf-8")
+    (tmp_path / "javascript" / "__init__.py").write_text("# never compiled\n", encoding="utf-8")
     assert built_from_these_sources(tmp_path)
-    (tmp_path / "calls.py").write_text("X = 3\n", encoding="utf-8")
+    (tmp_path / "javascript" / "calls.py").write_text("X = 3\n", encoding="utf-8")
     assert not built_from_these_sources(tmp_path)  # edited after the build
-    _record(tmp_path)
-    (tmp_path / "routes.py").write_text("Z = 4\n", encoding="utf-8")
+    write_manifest(tmp_path)
+    (tmp_path / "treesitter.py").write_text("T = 1\n", encoding="utf-8")
+    assert not built_from_these_sources(tmp_path)
+    write_manifest(tmp_path)
+    (tmp_path / "javascript" / "routes.py").write_text("Z = 4\n", encoding="utf-8")
     assert not built_from_these_sources(tmp_path)  # a module the build does not have
     (tmp_path / "compiled.json").write_text("{not json", encoding="utf-8")
     assert not built_from_these_sources(tmp_path)

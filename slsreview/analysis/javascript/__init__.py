@@ -81,98 +81,12 @@ holds it all): mypyc needs both to compile the class.
 
 Compiled build
 --------------
-The walk is ordinary typed Python, and mypyc can compile it: ``SLSREVIEW_COMPILE=1 pip install
---no-build-isolation -e .`` (setup.py) turns every module here but this one into a C extension,
-with the same behaviour and about twice the speed (``bench/bench_js_analysis.py`` says which build
-it measured). The build records each module's hash in ``compiled.json``; below, the compiled
-modules are used only while every source still has its recorded hash, so an edit after a build
-runs as written, never a stale extension. ``SLSREVIEW_PURE_PYTHON=1`` runs the sources anyway.
+mypyc can compile every module here but this one (with ``treesitter.py``): the same facts in a
+little over half the time beyond the parse. ``slsreview/analysis/native.py`` says how, and keeps
+a build from running once its sources have changed; ``COMPILED`` says which build runs.
 """
 
-from __future__ import annotations
-
-import importlib.machinery
-import os
-import sys
-from pathlib import Path
-from types import ModuleType
-
-_HERE = Path(__file__).parent
-_GROUP = "slsreview_jsnative__mypyc"  # the extension holding the compiled code (setup.py)
-
-
-class _Sources:
-    """Imports this package's modules from their ``.py`` files, past any extension beside them
-    (a meta path finder: ``importlib.abc`` would import ``typing`` for nothing)."""
-
-    def find_spec(
-        self, name: str, path: object = None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        package, _, module = name.rpartition(".")
-        if package != __name__:
-            return None
-        import importlib.util
-
-        source = _HERE / f"{module}.py"
-        return importlib.util.spec_from_file_location(name, source) if source.is_file() else None
-
-
-def built_from_these_sources(folder: Path) -> bool:
-    """``compiled.json`` in ``folder`` records exactly the hashes its modules have now."""
-    import hashlib
-    import json
-
-    try:
-        recorded = json.loads((folder / "compiled.json").read_text())
-    except (OSError, ValueError):
-        return False
-    current = {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in folder.glob("*.py")
-        if p.name != "__init__.py"
-    }
-    return bool(recorded == current)
-
-
-def _compiled_build_is_current() -> bool:
-    """A compiled build sits here, made from exactly these sources, and its code loads."""
-    if not built_from_these_sources(_HERE):
-        return False
-    import importlib.util
-
-    # The extension sits beside the top-level package: in site-packages, or at the project's
-    # root for an editable install (not on sys.path). It is loaded from there by path, never
-    # by name: another checkout's build on sys.path must not serve this one's modules.
-    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        library = _HERE.parents[2] / f"{_GROUP}{suffix}"
-        if not library.is_file():
-            continue
-        loaded = sys.modules.get(_GROUP)
-        if loaded is not None:
-            return Path(getattr(loaded, "__file__", "")) == library
-        spec = importlib.util.spec_from_file_location(_GROUP, library)
-        if spec is None or spec.loader is None:
-            return False
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[_GROUP] = module
-        try:
-            spec.loader.exec_module(module)
-        except ImportError:
-            del sys.modules[_GROUP]
-            return False
-        return True
-    return False
-
-
-_EXTENSIONS = any(
-    name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)) for name in os.listdir(_HERE)
-)
-COMPILED = (
-    _EXTENSIONS and not os.environ.get("SLSREVIEW_PURE_PYTHON") and _compiled_build_is_current()
-)
-if _EXTENSIONS and not COMPILED:
-    sys.meta_path.insert(0, _Sources())
-
-from slsreview.analysis.javascript.analyzer import analyze_javascript  # noqa: E402
+from slsreview.analysis.javascript.analyzer import analyze_javascript
+from slsreview.analysis.native import COMPILED
 
 __all__ = ["COMPILED", "analyze_javascript"]
