@@ -38,7 +38,7 @@ from slsreview.analysis.javascript.entries import Entries
 from slsreview.analysis.javascript.expressions import Expressions
 from slsreview.analysis.javascript.functions import Functions
 from slsreview.analysis.javascript.services import Services
-from slsreview.analysis.javascript.state import State
+from slsreview.analysis.javascript.state import MAX_DEPTH, TOO_DEEP, State
 from slsreview.analysis.javascript.statements import Statements
 from slsreview.analysis.javascript.syntax import (
     BLOCKS,
@@ -110,10 +110,18 @@ class Analyzer(
         return Val("mod", qual=self.text(node))  # import.meta
 
     def visit(self, node: Node) -> Val:
-        return self.dispatch[_kind_id(node)](self, node)
+        depth = self.depth = self.depth + 1  # self.deeper(), inlined: the hottest paths
+        if depth > MAX_DEPTH:
+            raise RecursionError(TOO_DEEP)
+        v = self.dispatch[_kind_id(node)](self, node)
+        self.depth = depth - 1
+        return v
 
     def generic(self, node: Node) -> Val:
         """Any other node: visit what it contains; its value carries their sources."""
+        depth = self.depth = self.depth + 1  # self.deeper(), inlined: the hottest paths
+        if depth > MAX_DEPTH:
+            raise RecursionError(TOO_DEEP)
         out: tuple[Source, ...] = ()
         dispatch = self.dispatch
         for child in _named(node):
@@ -121,13 +129,18 @@ class Analyzer(
             v = dispatch[_kind_id(child)](self, child)
             if v.sources:
                 out = union(out, v.sources)
+        self.depth = depth - 1
         return Val(sources=out) if out else EMPTY
 
     def s_block(self, node: Node) -> Val:
         """A statement holding statements or expressions: visit each; a statement has no value."""
+        depth = self.depth = self.depth + 1  # self.deeper(), inlined: the hottest paths
+        if depth > MAX_DEPTH:
+            raise RecursionError(TOO_DEEP)
         dispatch = self.dispatch
         for child in _named(node):
             dispatch[_kind_id(child)](self, child)
+        self.depth = depth - 1
         return EMPTY
 
     def unwrap(self, node: Node) -> Node:

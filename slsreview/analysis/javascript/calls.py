@@ -30,7 +30,7 @@ from slsreview.analysis.common import TEXT_LIMIT
 from slsreview.analysis.facts import Call, Comparison, Flow, Import, Route, Source, Value
 from slsreview.analysis.javascript.entries import Entries
 from slsreview.analysis.javascript.services import Services
-from slsreview.analysis.javascript.state import trait
+from slsreview.analysis.javascript.state import MAX_DEPTH, TOO_DEEP, trait
 from slsreview.analysis.javascript.tables import (
     ANY_SIGNALS,
     BINDING_METHODS,
@@ -122,6 +122,9 @@ class Calls:
         kinds = self.kinds
         if _kind_id(node) in kinds.template:  # a tagged template: sql`...`
             return [(node, self.visit(node))]
+        depth = self.depth = self.depth + 1  # self.deeper(), inlined: the hottest paths
+        if depth > MAX_DEPTH:
+            raise RecursionError(TOO_DEEP)
         out = []
         dispatch = self.dispatch
         comment = kinds.comment
@@ -141,9 +144,20 @@ class Calls:
                     self.hint_ref = v.fn
             out.append((arg, v))
         self.param_roles = None
+        self.depth = depth - 1
         return out
 
     def x_call(self: Analyzer, node: Node, awaited: bool = False) -> Val:
+        """A call: one level deeper (``MAX_DEPTH``; calls nest in chains ``a.b().c()`` without
+        passing through ``visit``), then ``call_expression``."""
+        depth = self.depth = self.depth + 1  # self.deeper(), inlined: the hottest paths
+        if depth > MAX_DEPTH:
+            raise RecursionError(TOO_DEEP)
+        v = self.call_expression(node, awaited)
+        self.depth = depth - 1
+        return v
+
+    def call_expression(self: Analyzer, node: Node, awaited: bool) -> Val:
         callee = _by_id(node, self.fields.function)
         arguments = _by_id(node, self.fields.arguments)
         if callee is None:

@@ -187,7 +187,9 @@ class Functions:
         cls: ClassInfo | None = None,
         roles: list[Val | None] | None = None,
     ) -> None:
-        """Analyse a named function's body, after the code around it."""
+        """Analyse a named function's body, after the code around it (a function nested in it
+        runs from here too: one level deeper)."""
+        depth = self.deeper()
         saved = (
             self.scope,
             self.frame,
@@ -233,6 +235,7 @@ class Functions:
                 self.this,
                 self.hint,
             ) = saved
+            self.depth = depth - 1
 
     def body(self: Analyzer, node: Node) -> None:
         body = _by_id(node, self.fields.body)
@@ -249,6 +252,7 @@ class Functions:
 
     def run_callback(self: Analyzer, node: Node, roles: list[Val | None] | None) -> None:
         """Analyse an anonymous function in place, as part of the function that passes it."""
+        depth = self.deeper()
         saved = self.scope, self.hint, self.guards
         self.scope = Scope(self.scope)
         self.frame.callback_depth += 1
@@ -259,6 +263,7 @@ class Functions:
         finally:
             self.frame.callback_depth -= 1
             self.scope, self.hint, self.guards = saved
+            self.depth = depth - 1
 
     def x_function(self: Analyzer, node: Node) -> Val:
         roles, self.param_roles = self.param_roles, None

@@ -39,6 +39,20 @@ except ImportError:  # installed with mypy; without it nothing compiles this pac
         return cls
 
 
+# How deep the walk follows the syntax: each nesting level it enters counts one. A file nested
+# deeper is "nested too deeply to analyse" (FileFacts.complete is False), at the same depth
+# whatever calls the analyzer and in both builds: Python's own recursion limit would stop the
+# pure-Python walk at a depth that depends on how many frames are below it and on the shape of
+# the code, and the compiled walk's calls between its own functions do not check it at all
+# (a long enough `a.b().c()...` chain would overflow the C stack). The deepest of the 5,134
+# JS/TS files in the field-trial corpora reaches 48. Every shape of nesting tried (calls,
+# chains, arrays, objects, callbacks, patterns, ifs...) reaches this limit before Python's, with
+# 250 frames and pytest's below the analyzer (tests/analysis/test_javascript_build.py); a
+# pure-Python level takes about three frames, so keep 3 * MAX_DEPTH well under the 1000.
+MAX_DEPTH = 180
+TOO_DEEP = f"the syntax nests more than {MAX_DEPTH} levels deep"
+
+
 class State:
     """What every part of the walk reads and updates (the mixins of ``Analyzer`` inherit it)."""
 
@@ -58,6 +72,7 @@ class State:
         self.scope = self.module_scope
         self.module = Frame(None, entry=False)
         self.frame = self.module
+        self.depth = 0  # nesting levels the walk is inside (see MAX_DEPTH and deeper)
         self.try_stack: list[int] = []
         self.loops: list[str] = []  # what each enclosing loop of this function iterates
         self.catch: Catch | None = None  # the catch body being walked: calls, logs, returns
@@ -102,3 +117,11 @@ class State:
         self.dispatch = dispatch
         self.fields = fields
         self.kinds = kinds
+
+    def deeper(self) -> int:
+        """One level deeper into the syntax, or RecursionError past ``MAX_DEPTH``; the caller
+        sets ``self.depth`` back to the value returned minus one when it leaves the level."""
+        depth = self.depth = self.depth + 1
+        if depth > MAX_DEPTH:
+            raise RecursionError(TOO_DEEP)
+        return depth

@@ -109,6 +109,7 @@ class Statements:
 
     def bind(self: Analyzer, pattern: Node, v: Val) -> None:
         """Give the names in a binding pattern their part of ``v``."""
+        depth = self.deeper()
         kind = _kind(pattern)
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
             self.scope.vars[self.text(pattern)] = v
@@ -149,6 +150,7 @@ class Statements:
             "optional_parameter",
         ):
             self.bind_default(pattern, v)
+        self.depth = depth - 1
 
     def bind_default(self: Analyzer, pattern: Node, v: Val) -> None:
         kind = _kind(pattern)
@@ -254,7 +256,10 @@ class Statements:
             return True
         if kind == "statement_block":
             statements = [c for c in _named(node) if _kind(c) != "comment"]
-            return bool(statements) and self.exits(statements[-1])
+            depth = self.deeper()
+            exits = bool(statements) and self.exits(statements[-1])
+            self.depth = depth - 1
+            return exits
         return False
 
     def s_for_in(self: Analyzer, node: Node) -> Val:
