@@ -41,7 +41,9 @@ class PersonalDataInLogs(Rule):
     Kept precise: a bare `name` (`body.name` is as often a product, a queue or a file),
     `username` and `userId` (identifiers services log to be debuggable), `city` or `country`
     alone are not reported; a field passed through a call whose name says it hides it
-    (`mask_email(...)`, `hashlib.sha256(...)`, `redact(...)`) inside the log call is not either.
+    (`mask_email(...)`, `hashlib.sha256(...)`, `redact(...)`) inside the log call is not either,
+    nor what a library call made of a field (`geoip.lookup(ip).country`): the facts tell a value
+    derived through a call from the value itself.
     Whole events are SLS305's, credentials SLS304's.
 
     ## Why is this bad?
@@ -167,6 +169,20 @@ class PersonalDataInLogs(Rule):
             },
             name="javascript-ids-and-lengths",
         ),
+        Example(
+            {
+                "template.yaml": _TEMPLATE.format(runtime="nodejs22.x", handler="index.handler"),
+                "src/index.mjs": (
+                    'import geoip from "geoip-lite";\n\n'
+                    "export const handler = async (event) => {\n"
+                    "  const geo = geoip.lookup(event.requestContext.http.sourceIp);\n"
+                    "  console.log('order from', geo?.country);\n"
+                    "  return { statusCode: 202 };\n"
+                    "};\n"
+                ),
+            },
+            name="javascript-what-a-library-made-of-an-ip-address",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterator[Report]:
@@ -197,7 +213,7 @@ def _places(facts: Facts) -> Iterator[tuple[Location, list[str]]]:
     places: dict[Location, list[str]] = {}
     for flow in sorted(facts.flows(source="event", sink="log"), key=lambda f: (f.source.loc, f.source.name)):
         what = describe_personal(flow.source)
-        if what is None or masked(facts, flow):
+        if what is None or flow.source.derived or masked(facts, flow):
             continue
         entry = f"{flow.source.name}: {what}"
         found = places.setdefault(flow.loc, [])

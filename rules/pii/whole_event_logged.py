@@ -152,12 +152,16 @@ class WholeEventLogged(Rule):
                     "export default {\n"
                     "  async fetch(request: Request): Promise<Response> {\n"
                     "    console.log(Object.fromEntries(request.headers));\n"
+                    '    console.log("headers", new Map([...request.headers]));\n'
                     "    return new Response('ok');\n"
                     "  },\n"
                     "};\n"
                 ),
             },
-            expect=[Expect("src/index.ts", 3, 5, "signup logs every request header (Authorization and Cookie among them): it carries tokens and personal data into the logs")],
+            expect=[
+                Expect("src/index.ts", 3, 5, "signup logs every request header (Authorization and Cookie among them): it carries tokens and personal data into the logs"),
+                Expect("src/index.ts", 4, 5, "signup logs every request header (Authorization and Cookie among them): it carries tokens and personal data into the logs"),
+            ],
             name="worker-headers",
         ),
         Example(
@@ -220,6 +224,34 @@ class WholeEventLogged(Rule):
             },
             name="worker-method-and-path",
         ),
+        Example(
+            {
+                "template.yaml": _template(),
+                "src/app.py": (
+                    "import sys\n\nimport boto3\nfrom agents import Agent\n\nagent = Agent()\n\n\n"
+                    "def handler(event, context):\n"
+                    '    print("event size", sys.getsizeof(event))\n'
+                    "    answer = agent.run(event)\n"
+                    '    print("answer", answer)\n'
+                    '    return {"statusCode": 201}\n'
+                ),
+            },
+            name="python-what-a-call-made-of-the-event",
+        ),
+        Example(
+            {
+                "template.yaml": _template("nodejs22.x", "index.handler"),
+                "src/index.mjs": (
+                    'import { classify } from "@acme/classifier";\n\n'
+                    "export const handler = async (event) => {\n"
+                    '  console.log("bytes", Buffer.byteLength(JSON.stringify(event)));\n'
+                    '  console.log("label", await classify(event));\n'
+                    "  return { statusCode: 201 };\n"
+                    "};\n"
+                ),
+            },
+            name="javascript-what-a-call-made-of-the-event",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterator[Report]:
@@ -280,7 +312,7 @@ def _places(facts: Facts) -> Iterator[tuple[Location, str]]:
     places: dict[Location, str] = {}
     for flow in facts.flows(source="event", sink="log"):
         what = WHOLE.get(flow.source.name)
-        if what is None or (flow.function or "").endswith(".scheduled") or masked(facts, flow):
+        if what is None or flow.source.derived or (flow.function or "").endswith(".scheduled") or masked(facts, flow):
             continue
         if flow.loc not in places or flow.source.name == "event":
             places[flow.loc] = what

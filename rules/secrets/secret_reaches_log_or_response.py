@@ -61,8 +61,10 @@ class SecretReachesLogOrResponse(Rule):
     An SSM parameter read without `WithDecryption` (or Powertools' `decrypt`) is a String
     parameter, no secret. A request credential logged after the handler called something that
     verifies or decodes one (`validate_jwt(token)`, `jwt.verify`) is taken to be a claim of the
-    verified token (a user id), not the token: the facts do not yet tell a value derived through
-    a call from the value itself, and reporting every claim would cry wolf.
+    verified token (a user id), not the token. Nor is what a library call made from a secret: a
+    token signed with it (`jwt.encode(claims, SECRET)`), a client configured with it (`new
+    Client({ password })`), a catalog fetched with it. Conversions that keep the value itself
+    (`str(key)`, `JSON.stringify`, `key.trim()`, string building) are followed.
 
     ## Why is this bad?
     Logs are read by far more people and systems than secrets are: CloudWatch Logs and Workers
@@ -214,6 +216,35 @@ class SecretReachesLogOrResponse(Rule):
             },
             name="worker-presence-vars-and-echo",
         ),
+        Example(
+            {
+                "template.yaml": _PY,
+                "src/app.py": (
+                    "import json\nimport os\n\nimport jwt\n\n\n"
+                    "def handler(event, context):\n"
+                    '    token = jwt.encode({"sub": event["pathParameters"]["user"]}, os.environ["DB_CONN"], algorithm="HS256")\n'
+                    '    print("issued a token of", len(token), "characters")\n'
+                    '    return {"statusCode": 200, "body": json.dumps({"token": token})}  # signed with the secret, not the secret\n'
+                ),
+            },
+            name="python-token-signed-with-a-secret",
+        ),
+        Example(
+            {
+                "template.yaml": _JS,
+                "src/index.mjs": (
+                    'import jwt from "jsonwebtoken";\n'
+                    'import { Client } from "pg";\n\n'
+                    "export const handler = async (event) => {\n"
+                    "  const db = new Client({ password: process.env.DB_PASSWORD });\n"
+                    "  console.log('connected to', db.host);\n"
+                    "  const token = jwt.sign({ sub: event.pathParameters.user }, process.env.SIGNING_SECRET);\n"
+                    "  return { statusCode: 200, body: JSON.stringify({ token }) };\n"
+                    "};\n"
+                ),
+            },
+            name="javascript-made-from-a-secret-by-a-library",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterator[Report]:
@@ -227,6 +258,8 @@ class SecretReachesLogOrResponse(Rule):
                 continue
             for sink in ("log", "response"):
                 for flow in facts.flows(sink=sink):
+                    if flow.source.derived:
+                        continue  # made from a secret by a call (a client, a signed token), not the secret
                     what = _secret(flow, sink, secret_env)
                     if what is None or masked(facts, flow):
                         continue

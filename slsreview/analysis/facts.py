@@ -84,7 +84,7 @@ from typing import Any, Literal
 
 from slsreview.location import Location, fast_init
 
-FACTS_VERSION = 5  # bump when the shape of any fact changes: the cache keys on it
+FACTS_VERSION = 6  # bump when the shape of any fact changes: the cache keys on it
 
 
 def _compact_pickle(cls: Any) -> Any:
@@ -102,11 +102,24 @@ def _compact_pickle(cls: Any) -> Any:
 @_compact_pickle
 @dataclass(frozen=True, slots=True, order=True)
 class Source:
-    """Where a value came from (see the module docstring for kinds and names)."""
+    """Where a value came from (see the module docstring for kinds and names).
+
+    ``via``: empty when the value *is* the source or directly holds it (the source itself, a
+    string built from it, a container holding it, the same data in another form: ``str(key)``,
+    ``JSON.stringify(event)``, ``key.strip()``); otherwise the name of the first call outside the
+    vocabulary the value went through (``fetchCatalog`` for ``fetchCatalog(url, password)``,
+    ``Client`` for ``new Client({ password })``): the value is derived from the source, not the
+    source. Which calls keep the value itself: ``slsreview.vocabulary.dataflow``.
+    """
 
     kind: str
     name: str
     loc: Location
+    via: str = ""
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.via)
 
 
 @_compact_pickle

@@ -25,6 +25,8 @@ Written by hand, because no package keeps them (each with the docs page or reaso
   Workflows, Analytics Engine, email) with its methods, which of them write, and its docs page;
 - ``payments``: Stripe's create calls; ``powertools``: Powertools' and middy's wrappers;
 - ``crypto``: constant-time comparisons; ``parsing``: JSON parsers;
+- ``dataflow``: the calls whose result is the value itself in another form (``str(key)``,
+  ``JSON.stringify``, ``key.strip()``), where any other call only derives something from it;
 - ``spelling``: how a table says how each language spells a word (``Word``), and ``ABSENT`` for a
   word one analyzer does not know. Where the analyzers disagree today, the row says so, and
   ``tests/analysis/test_vocabulary_words.py`` pins it.

@@ -1774,6 +1774,39 @@ def _more_vocabulary_pairs() -> list[Pair]:
 PAIRS += _more_vocabulary_pairs()
 
 
+# -- Data flow: the value itself or something derived from it (Source.via) ----------------------
+
+
+def _derived_through_a_library(f: Facts) -> None:
+    flows = sorted(f.flows(source="env", sink="log", name="SECRET_KEY"), key=lambda fl: fl.loc.line)
+    assert [(fl.loc.line, fl.source.via) for fl in flows] == [(4, ""), (6, "Client"), (7, "Client")]
+    assert not flows[0].source.derived and flows[1].source.derived
+
+
+PAIRS += [
+    Pair(
+        "derived-through-a-library-call-or-the-value-itself",
+        _derived_through_a_library,
+        python=(
+            "import os\nfrom sdk import Client\ndef handler(event, context):\n"
+            '    key = os.environ["SECRET_KEY"]; print(str(key).strip())\n'
+            "    client = Client(api_key=key)\n"
+            "    print(client.describe())\n"
+            "    print(client.host)\n"
+        ),
+        javascript=(
+            'import { Client } from "sdk";\nexport const handler = async (event) => {\n'
+            "  const key = process.env.SECRET_KEY;\n"
+            "  console.log(String(key).trim());\n"
+            "  const client = new Client({ apiKey: key });\n"
+            "  console.log(client.describe());\n"
+            "  console.log(client.host);\n"
+            "};\n"
+        ),
+    ),
+]
+
+
 CASES = [
     pytest.param(pair, language, source, id=f"{pair.name}-{language}")
     for pair in PAIRS

@@ -22,6 +22,7 @@ from slsreview.analysis.facts import Facts
 from slsreview.analysis.javascript import wrappers as js_wrappers
 from slsreview.vocabulary import (
     crypto,
+    dataflow,
     logs,
     parsing,
     payments,
@@ -31,7 +32,7 @@ from slsreview.vocabulary import (
 )
 from slsreview.vocabulary.spelling import Word
 
-HAND_WRITTEN = ["crypto", "events", "http_clients", "logs", "parsing", "payments", "powertools", "sources", "spelling", "workers"]
+HAND_WRITTEN = ["crypto", "dataflow", "events", "http_clients", "logs", "parsing", "payments", "powertools", "sources", "spelling", "workers"]
 MODULES = sorted(info.name for info in pkgutil.iter_modules(vocabulary.__path__))
 
 
@@ -50,8 +51,8 @@ def test_the_package_documents_every_hand_written_module() -> None:
 
 @pytest.mark.parametrize(
     "words",
-    [sources.RANDOM, sources.TIME, crypto.CONSTANT_TIME, parsing.JSON_PARSERS],
-    ids=["random", "time", "constant-time", "json"],
+    [sources.RANDOM, sources.TIME, crypto.CONSTANT_TIME, parsing.JSON_PARSERS, dataflow.PRESERVING_FUNCTIONS],
+    ids=["random", "time", "constant-time", "json", "preserving"],
 )
 @pytest.mark.parametrize("side", ["python", "javascript"])
 def test_a_spelling_means_one_word(words: tuple[Word, ...], side: str) -> None:

@@ -27,6 +27,8 @@ the event, an object literal's properties...). Facts are recorded as the walk me
   (``ORDERS_QUEUE``).
 - Sources flow through calls the analysis does not know (``format(event.body)``), except the
   whole event or env object: ``return handleRequest(request, env)`` is not an echo of the input.
+  Their result is *derived* from its input (``Source.via`` names the call) unless the call keeps
+  the value itself (``String(x)``, ``key.trim()``: ``slsreview.vocabulary.dataflow``).
 - Function bodies are analysed after the code that encloses them (module level first), so a
   handler sees module constants declared below it and knows whether it is an exported entry point
   (whose first parameter is the event). Anonymous callbacks are analysed in place, as part of the

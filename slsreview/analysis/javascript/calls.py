@@ -61,6 +61,7 @@ from slsreview.analysis.javascript.tables import (
     POWERTOOLS_FUNCTIONS,
     POWERTOOLS_LOGGER,
     POWERTOOLS_PACKAGE,
+    PRESERVING_METHODS,
     RANDOM_SOURCES,
     RESPONSE,
     RESPONSE_HELPERS,
@@ -81,6 +82,7 @@ from slsreview.analysis.javascript.values import (
     ClassInfo,
     PendingEnvRead,
     Val,
+    derived,
     is_powertools,
     merged,
     normalise_module,
@@ -89,6 +91,7 @@ from slsreview.analysis.javascript.values import (
     split_qual,
     to_seconds,
     union,
+    via_name,
     without_roots,
 )
 from slsreview.analysis.javascript.workers import Workers
@@ -226,7 +229,7 @@ class Calls:
             return self.qual_call(node, fv.qual, fv, arguments, awaited)
         if fv.kind in ("fn", "class") and fv.fn:
             self.frame.calls.append(fv.fn)
-            return self.plain_call(node, fv.fn, None, arguments, awaited)
+            return self.plain_call(node, fv.fn, None, arguments, awaited, preserve=True)
         if fv.kind == "http":  # an axios instance called directly: http(config)
             return self.http_call(node, fv.data[0], None, arguments, awaited, fv)
         return self.plain_call(node, text, None, arguments, awaited)
@@ -240,10 +243,13 @@ class Calls:
         awaited: bool,
         roles: list[Val | None] | None = None,
         iterates: str | None = None,
+        preserve: bool = False,
     ) -> Val:
         """A call outside the vocabulary: recorded with name "", its result carries the
         sources of what it was given, its receiver's too (``key.trim()``) unless awaited:
-        ``await connection.query(sql)`` is I/O, not the connection's configuration.
+        ``await connection.query(sql)`` is I/O, not the connection's configuration. They are
+        derived through the call (``Source.via``) unless ``preserve``: the result is the value
+        itself in another form (``key.trim()``, ``slsreview.vocabulary.dataflow``).
         ``iterates``: the call runs its callback once per element of that (``records.map``)."""
         if iterates is not None:
             self.loops.append(iterates)
@@ -257,7 +263,10 @@ class Calls:
         for _, v in args:
             if v.sources and v.kind != "fn":
                 sources = union(sources, v.sources)
-        return plain(without_roots(sources)) if sources else EMPTY
+        if not sources:
+            return EMPTY
+        sources = without_roots(sources)
+        return plain(sources if preserve else derived(sources, via_name(callee)))
 
     def add_call(
         self: Analyzer,
@@ -306,15 +315,20 @@ class Calls:
         call: Call | None,
         function: str | bool | None = False,
     ) -> None:
-        """One Flow per (source kind, name) reaching this sink."""
+        """One Flow per (source kind, name) reaching this sink: the value itself where it
+        reaches it so, else derived through a call (``Source.via``)."""
         where = self.frame.qualname if function is False else function
         seen: set[tuple[str, str]] = set()
-        for source in sorted_sources(sources):
-            key = (source.kind, source.name)
-            if key in seen:
-                continue
-            seen.add(key)
-            self.facts.flows.append(Flow(source, sink, loc, where, call))  # type: ignore[arg-type]
+        ordered = sorted_sources(sources)
+        for derived_pass in (False, True):
+            for source in ordered:
+                if bool(source.via) != derived_pass:
+                    continue
+                key = (source.kind, source.name)
+                if key in seen:
+                    continue
+                seen.add(key)
+                self.facts.flows.append(Flow(source, sink, loc, where, call))  # type: ignore[arg-type]
 
     def qual_call(
         self: Analyzer, node: Node, qual: str, fv: Val, arguments: Node | None, awaited: bool
@@ -326,7 +340,7 @@ class Calls:
         if fv.data and str(fv.data[0]).startswith("."):  # a function of a sibling module
             imported = fv.data[1]
             self.frame.calls.append(imported if imported != "*" else last)
-            return self.plain_call(node, qual, None, arguments, awaited)
+            return self.plain_call(node, qual, None, arguments, awaited, preserve=True)
         if shape == "from":  # DynamoDBDocumentClient.from(client)
             client = self.aws_client(qual[: -len(".from")], node)
             if client is not None:
@@ -427,12 +441,12 @@ class Calls:
         elif kind in ("this", "inst") and prop in rv.data.methods:
             qualname = f"{rv.data.qualname}.{prop}"
             self.frame.calls.append(qualname)
-            return self.plain_call(node, qualname, None, arguments, awaited)
+            return self.plain_call(node, qualname, None, arguments, awaited, preserve=True)
         elif kind == "obj":
             found = (rv.props or {}).get(prop)
             if found is not None and found[1].kind == "fn" and found[1].fn:
                 self.frame.calls.append(found[1].fn)
-                return self.plain_call(node, found[1].fn, None, arguments, awaited)
+                return self.plain_call(node, found[1].fn, None, arguments, awaited, preserve=True)
         elif kind == "fn":
             if prop in ("bind", "call", "apply"):
                 if rv.fn:
@@ -444,7 +458,9 @@ class Calls:
         # anything else: a method outside the vocabulary
         callee = self.callee_text(rv, obj, prop)
         then_roles: list[Val | None] | None = [rv] if prop in ("then", "finally") else None
-        result = self.plain_call(node, callee, rv, arguments, awaited, roles=then_roles)
+        result = self.plain_call(
+            node, callee, rv, arguments, awaited, roles=then_roles, preserve=prop in PRESERVING_METHODS
+        )
         if prop in CONTAINER_ACCESSES:
             self.container_access(obj, node, CONTAINER_ACCESSES[prop])
         return result
@@ -522,7 +538,11 @@ class Calls:
             client = self.aws_client(qual, node, args[0][1] if args else None)
             if client is not None:
                 return client
-        return plain(without_roots(merged(v for _, v in args)))
+        sources = without_roots(merged(v for _, v in args))
+        if qual in TRANSPARENT:  # new Map([...request.headers]): a container of its arguments
+            return plain(sources)
+        # an object of a class outside the vocabulary: made from its arguments, not one of them
+        return plain(derived(sources, via_name(qual or self.text_prefix(ctor, TEXT_LIMIT))))
 
     # -- sources, transparent functions, loggers --------------------------------------------
     def call_source(

@@ -29,6 +29,7 @@ from slsreview.analysis.javascript.tables import (
 from slsreview.analysis.javascript.values import (
     EMPTY,
     Val,
+    derived,
     merged,
     plain,
     split_qual,
@@ -271,10 +272,12 @@ class Services:
             return self.aws_call(
                 node, operation, callee, args, command, awaited, operation.js_v3_command, rv
             )
-        if rv.kind == "mod" and rv.data and rv.data[1] == "*" and str(rv.data[0]).startswith("."):
+        local = rv.kind == "mod" and rv.data and rv.data[1] == "*" and str(rv.data[0]).startswith(".")
+        if local:
             self.frame.calls.append("send")  # mail.send(...) of `import * as mail from "./mail"`
         self.add_call(node, "", callee, args, awaited=awaited)
-        return plain(without_roots(merged(v for _, v in args)))
+        sources = without_roots(merged(v for _, v in args))
+        return plain(sources if local else derived(sources, "send"))
 
     def aws_method(
         self: Analyzer,

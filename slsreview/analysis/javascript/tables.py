@@ -6,8 +6,8 @@ language. The first part of this module only reshapes the JavaScript columns int
 walk makes (a dict by qualified name, a set of method names); it adds no word of its own. AWS
 operations are looked up in ``slsreview.vocabulary.aws`` directly (``services.py``).
 
-The second part is what the vocabulary does not hold: JavaScript itself (standard functions whose
-result is their argument, array and container methods), names of the Fetch API, Hono and
+The second part is what the vocabulary does not hold: JavaScript itself (array and container
+methods), names of the Fetch API, Hono and
 itty-router the vocabulary has no row for yet, and heuristics of this analyzer (the names and
 types that make a parameter an event or an env, the service an unresolved command is taken for).
 
@@ -22,6 +22,7 @@ from typing import Literal
 
 from slsreview.vocabulary import (
     crypto,
+    dataflow,
     events,
     files,
     http_clients,
@@ -135,32 +136,13 @@ POWERTOOLS_LOGGER = powertools.LOGGER_CLASS
 LOG_EVENT_OPTION = powertools.LOG_EVENT_OPTION
 MIDDY = frozenset(powertools.MIDDY)
 
+# Functions whose result is (a form of) their arguments: sources flow through, whole event too;
+# methods whose result holds their receiver's or arguments' data (``key.trim()``): the value
+# itself, not something derived from it (``slsreview.vocabulary.dataflow``)
+TRANSPARENT = frozenset(spellings(dataflow.PRESERVING_FUNCTIONS, "javascript"))
+PRESERVING_METHODS = dataflow.preserving_methods("javascript")
+
 # -- JavaScript's own -----------------------------------------------------------------------------
-# Functions whose result is (a form of) their arguments: sources flow through, whole event too
-TRANSPARENT = frozenset(
-    {
-        "JSON.stringify",
-        "String",
-        "Number",
-        "Buffer.from",
-        "encodeURIComponent",
-        "encodeURI",
-        "decodeURIComponent",
-        "btoa",
-        "atob",
-        "util.inspect",
-        "util.format",
-        "Object.assign",
-        "Object.entries",
-        "Object.values",
-        "Object.keys",
-        "Object.fromEntries",
-        "structuredClone",
-        "Array.from",
-        "Array.of",
-        "Promise.resolve",
-    }
-)
 # Array methods whose callback gets one element each
 ARRAY_CALLBACK_METHODS = frozenset(
     {

@@ -158,10 +158,24 @@ def sorted_sources(sources: tuple[Source, ...]) -> tuple[Source, ...]:
     if len(sources) < 2:
         return sources
     keyed = {
-        (s.kind, s.name, s.loc.line, s.loc.column, s.loc.end_line, s.loc.end_column): s
+        (s.kind, s.name, s.loc.line, s.loc.column, s.loc.end_line, s.loc.end_column, s.via): s
         for s in sources
     }
     return tuple(keyed[key] for key in sorted(keyed))
+
+
+def derived(sources: tuple[Source, ...], via: str) -> tuple[Source, ...]:
+    """The sources of a value a call outside the vocabulary made from these (``Source.via``):
+    each marked with the call's name, unless it already went through another."""
+    if not sources:
+        return sources
+    return tuple(s if s.via else Source(s.kind, s.name, s.loc, via) for s in sources)
+
+
+def via_name(callee: str) -> str:
+    """How ``Source.via`` names a call: the last part of its callee (``fetchCatalog``,
+    ``query`` for ``client.query``), at most 40 characters."""
+    return callee.rsplit(".", 1)[-1][:40] or "call"
 
 
 def merged(values: Iterable[Val]) -> tuple[Source, ...]:

@@ -267,7 +267,10 @@ class Workers:
         elif prop in ARRAY_CALLBACK_METHODS:
             roles = [self.element(rv)]
         iterates = self.iterated(rv) if roles is not None else None
-        return self.plain_call(node, callee, rv, arguments, awaited, roles=roles, iterates=iterates)
+        # a method of event data (``event.body.trim()``, ``records.map(...)``): the data itself
+        return self.plain_call(
+            node, callee, rv, arguments, awaited, roles=roles, iterates=iterates, preserve=True
+        )
 
     def call_router(
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool

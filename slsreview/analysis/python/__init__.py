@@ -31,7 +31,9 @@ How it works, and why it is built this way:
 Data flow is deliberately simple: per function (plus module-level names) a name holds the union
 of everything ever assigned to it; a call's result carries its receiver's and arguments' sources
 unless the vocabulary knows better (``uuid4()`` is a new ``random`` source, ``get_secret_value``
-a ``secret``, an AWS call's result is AWS data). Nothing is inter-procedural except that calling
+a ``secret``, an AWS call's result is AWS data), marked as derived through the call
+(``Source.via``) unless the call keeps the value itself (``str(x)``, ``key.strip()``:
+``slsreview.vocabulary.dataflow``). Nothing is inter-procedural except that calling
 an already-analysed local function returns the *kind of object* it returns (``get_table()`` is a
 DynamoDB table), never its sources.
 

@@ -53,6 +53,8 @@ from slsreview.analysis.python.tables import (
     MUTATORS,
     OPAQUE_BUILTINS,
     POWERTOOLS_LOG_METHODS,
+    PRESERVING_FUNCTIONS,
+    PRESERVING_METHODS,
     RANDOM,
     RESPONSES,
     STATE_ACCESSES,
@@ -82,6 +84,7 @@ from slsreview.analysis.python.values import (
     Val,
     WorkerEnv,
     copy_val,
+    derived,
 )
 from slsreview.vocabulary import (
     crypto,
@@ -216,8 +219,11 @@ class Calls(State):
                     self._note("failure")
         return "", [], self._propagate(site)
 
-    def _propagate(self: Analyzer, site: Site) -> Val:
-        """An unknown call's result carries its receiver's and arguments' data."""
+    def _propagate(self: Analyzer, site: Site, preserve: bool = False) -> Val:
+        """An unknown call's result carries its receiver's and arguments' data: derived through
+        the call (``Source.via``), unless the call hands back the value itself in another form
+        (``str(key)``, ``key.strip()``: ``slsreview.vocabulary.dataflow``), is a method of
+        event data, or ``preserve`` says so."""
         recv = site.recv
         if recv is not None and recv.items is not None and site.method == "get":
             key = site.arg(0)
@@ -230,7 +236,21 @@ class Calls(State):
         sources = site.all_sources()
         if recv is not None:
             sources = recv.sources | sources
+        if sources and not preserve and not self._preserving(site):
+            sources = derived(sources, self._via(site))
         return Val(sources, site.qual) if sources or site.qual else NOTHING
+
+    @staticmethod
+    def _preserving(site: Site) -> bool:
+        if site.qual in PRESERVING_FUNCTIONS:  # json.dumps(x), str(x)
+            return True
+        return site.method is not None and not site.ref and site.method in PRESERVING_METHODS
+
+    @staticmethod
+    def _via(site: Site) -> str:
+        """How ``Source.via`` names the call: the last part of its callee."""
+        name = site.method or (site.qual if site.qual is not None else dotted_name(site.node.func))
+        return name.rsplit(".", 1)[-1][:40] or "call"
 
     def _records_failure(self: Analyzer, site: Site, receiver: cst.BaseExpression) -> bool:
         """``failures.append({"itemIdentifier": ...})``: a batch item reported as failed."""
@@ -252,7 +272,7 @@ class Calls(State):
     def _call_local(self: Analyzer, site: Site, qualname: str) -> Outcome:
         """A call to a function of this file: link it, and say what kind of object it returns."""
         self.ctx.calls[qualname] = None
-        result = self._propagate(site)
+        result = self._propagate(site, preserve=True)
         summary = self.returns_obj.get(qualname)
         if summary is not None:
             result = Val(result.sources, summary.qual, obj=summary.obj)
@@ -303,7 +323,7 @@ class Calls(State):
             return "", [], result
         if method in ("items", "values", "keys"):
             return "", [], self._element(recv, site.node)
-        return "", [], self._propagate(site)
+        return "", [], self._propagate(site, preserve=True)
 
     def _known_function(self: Analyzer, site: Site, qual: str) -> Outcome | None:
         module, _, last = qual.rpartition(".")

@@ -15,6 +15,7 @@ from typing import Literal
 from slsreview.analysis.python.values import StateKind
 from slsreview.vocabulary import (
     crypto,
+    dataflow,
     events,
     files,
     http_clients,
@@ -69,6 +70,9 @@ POWERTOOLS_DECORATORS = powertools.python_decorators()
 POWERTOOLS_FUNCTIONS = powertools.python_functions()
 POWERTOOLS_CLASSES = powertools.python_classes()
 STRIPE_CLIENTS = frozenset(payments.STRIPE_CLIENT.python)
+# calls whose result is their input in another form, not something derived from it
+PRESERVING_FUNCTIONS = frozenset(spellings(dataflow.PRESERVING_FUNCTIONS, "python"))
+PRESERVING_METHODS = dataflow.preserving_methods("python")
 # builtins whose result carries no data of their arguments
 OPAQUE_BUILTINS = {"len", "bool", "isinstance", "issubclass", "hasattr", "callable", "id", "type", "hash"}
 # builtins whose result holds the elements of their argument (for loops keep the event path)
