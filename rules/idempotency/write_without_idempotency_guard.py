@@ -79,8 +79,10 @@ class WriteWithoutIdempotencyGuard(Rule):
     the delivery's own id before the work; keys derived from the event's identity (`messageId`,
     the EventBridge `id`, the S3 object key, the `Idempotency-Key` header, a business id from the
     body); and downstream keys (`idempotency_key=`/`idempotencyKey`, an `Idempotency-Key` header,
-    `ClientRequestToken`, `MessageDeduplicationId`, a FIFO `MessageGroupId`). A key the analysis
-    cannot trace is not reported; in a DynamoDB item the clock counts only in key attributes
+    `ClientRequestToken`, `MessageDeduplicationId`, a FIFO `MessageGroupId`). Keys are followed
+    through the project's own functions, in the handler's file and the local modules it imports
+    (a `lib/` helper that writes with the `uuid4()` its caller made, a `keyOf(record)` that
+    returns the message id); a key the analysis cannot trace is not reported; in a DynamoDB item the clock counts only in key attributes
     (`pk`, `sk`, `id`, `orderId`...), since items carry `createdAt` beside a stable key. On HTTP
     triggers, a write in a GET route (`@app.get`, `app.get(...)`) or behind a
     `request.method === "GET"` test is not a retried write, and an email or text message without
@@ -405,6 +407,82 @@ class WriteWithoutIdempotencyGuard(Rule):
             ],
             name="python-powertools-post-route",
         ),
+        Example(
+            {
+                "template.yaml": _sam(_SQS, extra=_QUEUES),
+                "src/app.py": (
+                    "import json\n"
+                    "from uuid import uuid4\n"
+                    "\n"
+                    "from lib.ledger import record_payment\n"
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    for record in event["Records"]:\n'
+                    '        payment = json.loads(record["body"])\n'
+                    '        record_payment(entry_id=str(uuid4()), amount=payment["amount"])\n'
+                ),
+                "src/lib/__init__.py": "",
+                "src/lib/ledger.py": (
+                    "import os\n"
+                    "\n"
+                    "import boto3\n"
+                    "\n"
+                    'table = boto3.resource("dynamodb").Table(os.environ["LEDGER_TABLE"])\n'
+                    "\n"
+                    "\n"
+                    "def record_payment(entry_id, amount):\n"
+                    '    table.put_item(Item={"pk": entry_id, "amount": amount})\n'
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/lib/ledger.py",
+                    9,
+                    5,
+                    "LedgerWriterFunction writes to DynamoDB for every SQS message (Payments) with a fresh uuid4 key; "
+                    "a redelivered message writes a second item",
+                )
+            ],
+            name="python-key-made-by-the-caller-written-in-a-local-module",
+        ),
+        Example(
+            {
+                "template.yaml": _sam(_POST, handler="index.handler", runtime="nodejs22.x"),
+                "src/index.mjs": (
+                    'import { randomBytes } from "node:crypto";\n'
+                    'import { saveRide } from "./rides.mjs";\n'
+                    "\n"
+                    "const toId = (buffer) => buffer.toString(\"base64url\");\n"
+                    "\n"
+                    "export const handler = async (event) => {\n"
+                    "  const ride = JSON.parse(event.body);\n"
+                    "  await saveRide(toId(randomBytes(16)), ride.pickup);\n"
+                    "  return { statusCode: 201 };\n"
+                    "};\n"
+                ),
+                "src/rides.mjs": (
+                    'import { DynamoDBClient } from "@aws-sdk/client-dynamodb";\n'
+                    'import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";\n'
+                    "\n"
+                    "const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));\n"
+                    "\n"
+                    "export function saveRide(rideId, pickup) {\n"
+                    "  return doc.send(new PutCommand({ TableName: \"rides\", Item: { rideId, pickup } }));\n"
+                    "}\n"
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/rides.mjs",
+                    7,
+                    10,
+                    "LedgerWriterFunction writes to DynamoDB for every POST /orders request (CreateOrder) with a fresh "
+                    "crypto.randomBytes key; a retried request writes a second item",
+                )
+            ],
+            name="node-key-made-by-the-caller-written-in-a-local-module",
+        ),
     ]
     good = [
         Example(
@@ -706,6 +784,32 @@ class WriteWithoutIdempotencyGuard(Rule):
                 ),
             },
             name="js-fresh-key-only-behind-a-get-test",
+        ),
+        Example(
+            {
+                "template.yaml": _sam(_SQS, handler="index.handler", runtime="nodejs22.x", extra=_QUEUES),
+                "src/index.mjs": (
+                    'import { saveEntry } from "./ledger.mjs";\n'
+                    "\n"
+                    "export const handler = async (event) => {\n"
+                    "  for (const record of event.Records) {\n"
+                    "    const payment = JSON.parse(record.body);\n"
+                    "    await saveEntry({ id: record.messageId, amount: payment.amount, receivedAt: Date.now() });\n"
+                    "  }\n"
+                    "};\n"
+                ),
+                "src/ledger.mjs": (
+                    'import { DynamoDBClient } from "@aws-sdk/client-dynamodb";\n'
+                    'import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";\n'
+                    "\n"
+                    "const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));\n"
+                    "\n"
+                    "export async function saveEntry({ id, amount, receivedAt }) {\n"
+                    "  await doc.send(new PutCommand({ TableName: process.env.LEDGER_TABLE, Item: { pk: id, amount, receivedAt } }));\n"
+                    "}\n"
+                ),
+            },
+            name="node-helper-keyed-by-the-message-id-its-caller-passes",
         ),
     ]
 

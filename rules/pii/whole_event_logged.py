@@ -176,6 +176,21 @@ class WholeEventLogged(Rule):
             expect=[Expect("src/index.mjs", 2, 3, "ReplayFunction and SignupFunction log the whole event: it carries tokens and personal data into the logs")],
             name="one-handler-two-functions-one-finding",
         ),
+        Example(
+            {
+                "template.yaml": _template(),
+                "src/app.py": (
+                    "import json\n\n\n"
+                    "def log_request(message, headers):\n"
+                    '    print(f"{message}: {json.dumps(headers)}")\n\n\n'
+                    "def handler(event, context):\n"
+                    '    log_request("signup received", event["headers"])\n'
+                    '    return {"statusCode": 201}\n'
+                ),
+            },
+            expect=[Expect("src/app.py", 5, 5, "SignupFunction logs every request header (Authorization and Cookie among them): it carries tokens and personal data into the logs")],
+            name="python-through-a-logging-helper",
+        ),
     ]
     good = [
         Example(
@@ -251,6 +266,21 @@ class WholeEventLogged(Rule):
                 ),
             },
             name="javascript-what-a-call-made-of-the-event",
+        ),
+        Example(
+            {
+                "template.yaml": _template(),
+                "src/app.py": (
+                    "import json\n\nimport boto3\n\nlambda_client = boto3.client(\"lambda\")\n\n\n"
+                    "def forward(payload):\n"
+                    '    return lambda_client.invoke(FunctionName="next", InvocationType="Event", Payload=json.dumps(payload))\n\n\n'
+                    "def handler(event, context):\n"
+                    "    response = forward(event)\n"
+                    '    print("forwarded", response["StatusCode"])\n'
+                    '    return {"statusCode": 201}\n'
+                ),
+            },
+            name="python-the-answer-of-a-helper-given-the-event",
         ),
     ]
 

@@ -64,7 +64,8 @@ class SecretReachesLogOrResponse(Rule):
     verified token (a user id), not the token. Nor is what a library call made from a secret: a
     token signed with it (`jwt.encode(claims, SECRET)`), a client configured with it (`new
     Client({ password })`), a catalog fetched with it. Conversions that keep the value itself
-    (`str(key)`, `JSON.stringify`, `key.trim()`, string building) are followed.
+    (`str(key)`, `JSON.stringify`, `key.trim()`, string building) are followed, and so are the
+    parameters and returned values of the project's own functions.
 
     ## Why is this bad?
     Logs are read by far more people and systems than secrets are: CloudWatch Logs and Workers
@@ -163,6 +164,20 @@ class SecretReachesLogOrResponse(Rule):
             ],
             name="worker-secrets-and-hyperdrive",
         ),
+        Example(
+            {
+                "template.yaml": _JS,
+                "src/index.mjs": (
+                    "const describe = (name, value) => `${name}=${value}`;\n"
+                    "\n"
+                    "export const handler = async () => {\n"
+                    '  console.log(describe("token", process.env.PAYMENTS_API_TOKEN));\n'
+                    "};\n"
+                ),
+            },
+            expect=[Expect("src/index.mjs", 4, 3, "The PAYMENTS_API_TOKEN secret reaches a log call in PaymentsFunction: anyone who can read its logs can use it")],
+            name="javascript-through-a-helper-that-keeps-the-value",
+        ),
     ]
     good = [
         Example(
@@ -244,6 +259,25 @@ class SecretReachesLogOrResponse(Rule):
                 ),
             },
             name="javascript-made-from-a-secret-by-a-library",
+        ),
+        Example(
+            {
+                "wrangler.toml": _WRANGLER,
+                "src/index.ts": (
+                    "async function fetchCatalog(domain: string, password: string) {\n"
+                    "  const response = await fetch(`https://${domain}/products.json`, { headers: { \"X-Store-Token\": password } });\n"
+                    "  return response.json();\n"
+                    "}\n"
+                    "\n"
+                    "export default {\n"
+                    "  async fetch(request: Request, env: Env): Promise<Response> {\n"
+                    "    const catalog = await fetchCatalog(env.STORE_DOMAIN, env.STORE_PASSWORD);\n"
+                    "    return Response.json({ products: catalog });\n"
+                    "  },\n"
+                    "};\n"
+                ),
+            },
+            name="worker-what-a-helper-fetched-with-a-secret",
         ),
     ]
 

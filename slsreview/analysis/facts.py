@@ -429,6 +429,9 @@ class FileFacts:
     routes: list[Route] = field(default_factory=list)
     syntax: list[SyntaxProblem] = field(default_factory=list)
     complete: bool = True  # False when the analyser failed on this file (an internal error)
+    # some fact holds a ``param`` or ``return`` source, which ``Facts`` links to the values that
+    # cross the call (``slsreview.analysis.links``); rules never see those two kinds
+    links: bool = False
     # JavaScript's module systems: the first use of ES module syntax and of CommonJS in the file
     # (at most one of each; none for Python, which has no module systems to mix)
     module_syntax: list[ModuleSyntax] = field(default_factory=list)
@@ -460,22 +463,45 @@ class Facts:
         entry: str | None = None,
         modules: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
-        self.files = list(files)
+        self._given = list(files)
+        self._linked: list[FileFacts] | None = None
+        # linked files by the functions reachable (None: all), shared with ``within``'s answers
+        self._link_cache: dict[frozenset[str | None] | None, list[FileFacts]] = {}
         self.entry_symbol = entry
         # (importing file, module as written) -> the local file it resolved to
         self.modules: Mapping[tuple[str, str], str] = modules or {}
         self._reachable: set[str | None] | None = None
-        if entry is not None and self.files:
+        if entry is not None and self._given:
             self._reachable = self._compute_reachable(entry)
+
+    @property
+    def files(self) -> list[FileFacts]:
+        """The files, with the values that cross calls of their functions linked: a helper's
+        parameters hold what its reachable callers pass, a call's result what the helper returns
+        (``slsreview.analysis.links``)."""
+        if self._linked is None:
+            if any(f.links for f in self._given):
+                key = frozenset(self._reachable) if self._reachable is not None else None
+                linked = self._link_cache.get(key)
+                if linked is None:
+                    from slsreview.analysis.links import link
+
+                    linked = self._link_cache[key] = link(self._given, self.reachable, self.modules)
+                self._linked = linked
+            else:
+                self._linked = self._given
+        return self._linked
 
     # -- entry points ---------------------------------------------------------------------
     @property
     def main(self) -> FileFacts | None:
-        return self.files[0] if self.files else None
+        """The entry file as analysed (its path, language, entry points, imports); the values
+        in its facts are linked only as the query methods and ``files`` give them."""
+        return self._given[0] if self._given else None
 
     def entry(self, symbol: str | None = None) -> EntryPoint | None:
         symbol = symbol or self.entry_symbol
-        main = self.main
+        main = self._given[0] if self._given else None
         if main is None or symbol is None:
             return None
         for entry in main.entry_points:
@@ -496,7 +522,7 @@ class Facts:
 
     def _reach_from(self, roots: list[str]) -> set[str | None]:
         graph: dict[str, tuple[str, ...]] = {}
-        for file in self.files:
+        for file in self._given:
             for fn in file.functions:
                 graph[fn.qualname] = graph.get(fn.qualname, ()) + fn.calls
         seen: set[str | None] = {None}  # module-level code always runs
@@ -504,7 +530,7 @@ class Facts:
         # ... and so do the local functions it calls: a middleware factory in `app.use(auth(...))`,
         # a helper that builds a client at import time. Their callee is the qualname, or the local
         # module's path then the qualname ("./auth.createProtectedRoute").
-        for file in self.files:
+        for file in self._given:
             for call in file.calls:
                 if call.function is None:
                     target = call.callee.rsplit(".", 1)[-1] if call.callee.startswith(".") else call.callee
@@ -537,7 +563,8 @@ class Facts:
     def within(self, qualname: str) -> Facts:
         """The same files, answering only for code reachable from one function (and module-level
         code): a Worker's ``default.fetch`` without its ``scheduled`` or ``queue`` handlers."""
-        narrowed = Facts(self.files, modules=self.modules)
+        narrowed = Facts(self._given, modules=self.modules)
+        narrowed._link_cache = self._link_cache
         narrowed.entry_symbol = self.entry_symbol
         narrowed._reachable = narrowed._reach_from([qualname])
         return narrowed

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from slsreview.analysis.facts import Call, FileFacts, Value
+from slsreview.analysis.facts import Call, Facts, FileFacts, Value
 from slsreview.analysis.javascript import analyze_javascript
 from slsreview.analysis.javascript.tables import UNRESOLVED_COMMAND_SERVICES
 from slsreview.analysis.treesitter import children, dialect_for_path, parse, start_byte
@@ -368,7 +368,9 @@ def test_exported_library_helpers_are_not_given_the_event() -> None:
         """
     )
     assert entries(facts) == {("formatName", "formatName", "function", ())}
-    assert not facts.flows
+    # its parameter holds what its callers pass (none here), never the event
+    assert {(f.source.kind, f.source.name) for f in facts.flows} == {("param", "formatName#0.name")}
+    assert not Facts([facts]).flows()
 
 
 # -- calls: AWS --------------------------------------------------------------------------------

@@ -1945,3 +1945,198 @@ def test_every_aws_service_with_a_v2_class_is_recognised_in_javascript_v2() -> N
         if not _recognised("javascript", source, operation):
             missed.append(operation.word)
     assert missed == []
+
+
+# -- Data flow across the project's own functions (slsreview.analysis.links) -------------------
+# Each scenario is a small project: the entry file first, then the local modules it imports.
+
+
+@dataclass
+class ProjectPair:
+    name: str
+    check: Callable[[Facts], None]
+    python: dict[str, str]
+    javascript: dict[str, str]
+    entry: str = "handler"
+
+
+def project_facts(files: dict[str, str], language: str, entry: str) -> Facts:
+    from slsreview.analysis import local_import_candidates
+
+    analysed = {path: analyze_source(path, textwrap.dedent(text).lstrip(), language) for path, text in files.items()}  # type: ignore[arg-type]
+    for path, facts in analysed.items():
+        assert facts.parsed, (path, facts.syntax)
+    modules = {}
+    for path, facts in analysed.items():
+        for imp in facts.imports:
+            found = next((c for c in local_import_candidates(path, imp.module, language) if c in analysed), None)  # type: ignore[arg-type]
+            if found is not None:
+                modules[(path, imp.module)] = found
+    return Facts(list(analysed.values()), entry=entry, modules=modules)
+
+
+def _item_key_from_the_caller(f: Facts) -> None:
+    (put,) = f.calls("aws.dynamodb.PutItem")
+    item = put.kwarg("Item")
+    assert item is not None and put.loc.path.startswith("src/lib/")
+    # field by field: the key is the caller's uuid, the amount its event field, nothing symbolic
+    assert {(s.kind, s.name) for s in item.field("pk") or ()} == {("random", "uuid4" if put.loc.path.endswith(".py") else "crypto.randomUUID")}
+    assert {(s.kind, s.name) for s in item.field("amount") or ()} == {("event", "amount")}
+    assert all(s.loc.path.startswith("src/app.") for s in item.sources)
+    assert not any(s.kind in ("param", "return") for c in f.calls() for v in (*c.args, *(v for _, v in c.kwargs)) for s in v.sources)
+
+
+def _returned_by_a_helper(f: Facts) -> None:
+    (put,) = f.calls("aws.dynamodb.PutItem")
+    assert {(s.kind, s.name) for s in put.kwarg("Item").field("pk") or ()} == {("event-id", "messageId")}
+    # the helper's answer is what it returns for this call: the AWS call's result, not the record
+    assert not f.flows(source="event", sink="log")
+
+
+def _fields_read_from_a_parameter(f: Facts) -> None:
+    logs = sorted(f.flows(sink="log"), key=lambda fl: fl.source.name)
+    assert {(fl.source.kind, fl.source.name) for fl in logs} == {("event", "body.customer.email")}
+    assert logs[0].loc.path.startswith("src/lib/")
+
+
+PROJECT_PAIRS = [
+    ProjectPair(
+        "a-helper-in-a-local-module-writes-with-the-callers-key",
+        _item_key_from_the_caller,
+        python={
+            "src/app.py": """
+                from uuid import uuid4
+                from lib.db import save_order
+                def handler(event, context):
+                    save_order(str(uuid4()), amount=event["amount"])
+            """,
+            "src/lib/db.py": """
+                import boto3
+                table = boto3.resource("dynamodb").Table("orders")
+                def save_order(order_id, amount):
+                    table.put_item(Item={"pk": order_id, "amount": amount})
+            """,
+        },
+        javascript={
+            "src/app.mjs": """
+                import { saveOrder } from "./lib/db.mjs";
+                export const handler = async (event) => {
+                  await saveOrder(crypto.randomUUID(), event.amount);
+                };
+            """,
+            "src/lib/db.mjs": """
+                import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+                const ddb = new DynamoDBClient({});
+                export async function saveOrder(orderId, amount) {
+                  await ddb.send(new PutItemCommand({ TableName: "orders", Item: { pk: orderId, amount } }));
+                }
+            """,
+        },
+    ),
+    ProjectPair(
+        "what-a-local-function-returns-for-this-call",
+        _returned_by_a_helper,
+        python={
+            "src/app.py": """
+                import boto3
+                table = boto3.resource("dynamodb").Table("orders")
+                lam = boto3.client("lambda")
+                def key_of(record):
+                    return f"order#{record['messageId']}"
+                def forward(record):
+                    return lam.invoke(FunctionName="next", Payload=record["body"])
+                def handler(event, context):
+                    for record in event["Records"]:
+                        table.put_item(Item={"pk": key_of(record)})
+                        print(forward(record))
+            """,
+        },
+        javascript={
+            "src/app.mjs": """
+                import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+                import { LambdaClient, InvokeCommand } from "@aws-sdk/client-lambda";
+                const ddb = new DynamoDBClient({});
+                const lam = new LambdaClient({});
+                function keyOf(rec) { return `order#${rec.messageId}`; }
+                async function forward(rec) { return lam.send(new InvokeCommand({ FunctionName: "next", Payload: rec.body })); }
+                export const handler = async (event) => {
+                  for (const rec of event.Records) {
+                    await ddb.send(new PutItemCommand({ TableName: "orders", Item: { pk: keyOf(rec) } }));
+                    console.log(await forward(rec));
+                  }
+                };
+            """,
+        },
+    ),
+    ProjectPair(
+        "fields-read-from-a-parameter-are-places-in-the-event",
+        _fields_read_from_a_parameter,
+        python={
+            "src/app.py": """
+                import json
+                from lib.notify import notify
+                def handler(event, context):
+                    notify(json.loads(event["body"]))
+            """,
+            "src/lib/notify.py": """
+                def notify(order):
+                    print("notify", order["customer"]["email"])
+            """,
+        },
+        javascript={
+            "src/app.mjs": """
+                import { notify } from "./lib/notify.mjs";
+                export const handler = async (event) => { notify(JSON.parse(event.body)); };
+            """,
+            "src/lib/notify.mjs": """
+                export function notify({ customer }) { console.log("notify", customer.email); }
+            """,
+        },
+    ),
+]
+
+
+
+def _recursion_and_unknown_modules(f: Facts) -> None:
+    logs = {(fl.source.kind, fl.source.name, fl.source.via) for fl in f.flows(sink="log")}
+    # a recursive helper ends, and still says what reaches it; a function of a module that is
+    # not among the files gives what it was given, derived through it
+    assert ("event", "body", "") in logs
+    assert ("event", "detail", "summarize") in logs
+    assert not any(kind in ("param", "return") for kind, _, _ in logs)
+
+
+PROJECT_PAIRS.append(
+    ProjectPair(
+        "recursion-ends-and-unknown-modules-derive",
+        _recursion_and_unknown_modules,
+        python={
+            "src/app.py": """
+                from vendor.text import summarize
+                def unwrap(value, depth):
+                    if depth > 3:
+                        return value
+                    return unwrap(value, depth + 1)
+                def handler(event, context):
+                    print(unwrap(event["body"], 0))
+                    print(summarize(event["detail"]))
+            """,
+        },
+        javascript={
+            "src/app.mjs": """
+                import { summarize } from "./vendor/text.mjs";
+                function unwrap(value, depth) { return depth > 3 ? value : unwrap(value, depth + 1); }
+                export const handler = async (event) => {
+                  console.log(unwrap(event.body, 0));
+                  console.log(summarize(event.detail));
+                };
+            """,
+        },
+    )
+)
+
+
+@pytest.mark.parametrize("language", ["python", "javascript"])
+@pytest.mark.parametrize("pair", PROJECT_PAIRS, ids=[p.name for p in PROJECT_PAIRS])
+def test_project_pair(pair: ProjectPair, language: str) -> None:
+    pair.check(project_facts(getattr(pair, language), language, pair.entry))

@@ -96,6 +96,7 @@ from slsreview.analysis.javascript.values import (
 )
 from slsreview.analysis.javascript.workers import Workers
 from slsreview.analysis.javascript.wrappers import POWERTOOLS_CALLS, Wrappers
+from slsreview.analysis.links import RETURN
 from slsreview.location import Location
 from slsreview.vocabulary import files
 
@@ -229,10 +230,18 @@ class Calls:
             return self.qual_call(node, fv.qual, fv, arguments, awaited)
         if fv.kind in ("fn", "class") and fv.fn:
             self.frame.calls.append(fv.fn)
-            return self.plain_call(node, fv.fn, None, arguments, awaited, preserve=True)
+            return self.local_call(node, fv.fn, arguments, awaited)
         if fv.kind == "http":  # an axios instance called directly: http(config)
             return self.http_call(node, fv.data[0], None, arguments, awaited, fv)
         return self.plain_call(node, text, None, arguments, awaited)
+
+    def local_call(self: Analyzer, node: Node, callee: str, arguments: Node | None, awaited: bool) -> Val:
+        """A call of a function of this file or a local module: what it gives back is a
+        ``return`` source, linked by Facts to what the function returns for these arguments."""
+        args = self.args(arguments)
+        self.add_call(node, "", callee, args, awaited=awaited)
+        self.facts.links = True
+        return Val(sources=(Source(RETURN, callee, self.loc(node)),))
 
     def plain_call(
         self: Analyzer,
@@ -325,6 +334,8 @@ class Calls:
                 if bool(source.via) != derived_pass:
                     continue
                 key = (source.kind, source.name)
+                if source.kind == RETURN:  # two calls of one function are two values
+                    key = (source.kind, f"{source.name}@{source.loc.line}:{source.loc.column}")
                 if key in seen:
                     continue
                 seen.add(key)
@@ -340,7 +351,7 @@ class Calls:
         if fv.data and str(fv.data[0]).startswith("."):  # a function of a sibling module
             imported = fv.data[1]
             self.frame.calls.append(imported if imported != "*" else last)
-            return self.plain_call(node, qual, None, arguments, awaited, preserve=True)
+            return self.local_call(node, qual, arguments, awaited)
         if shape == "from":  # DynamoDBDocumentClient.from(client)
             client = self.aws_client(qual[: -len(".from")], node)
             if client is not None:
@@ -441,12 +452,12 @@ class Calls:
         elif kind in ("this", "inst") and prop in rv.data.methods:
             qualname = f"{rv.data.qualname}.{prop}"
             self.frame.calls.append(qualname)
-            return self.plain_call(node, qualname, None, arguments, awaited, preserve=True)
+            return self.local_call(node, qualname, arguments, awaited)
         elif kind == "obj":
             found = (rv.props or {}).get(prop)
             if found is not None and found[1].kind == "fn" and found[1].fn:
                 self.frame.calls.append(found[1].fn)
-                return self.plain_call(node, found[1].fn, None, arguments, awaited, preserve=True)
+                return self.local_call(node, found[1].fn, arguments, awaited)
         elif kind == "fn":
             if prop in ("bind", "call", "apply"):
                 if rv.fn:
@@ -494,9 +505,11 @@ class Calls:
         cv = self.visit(ctor)
         qual = cv.qual if cv.kind == "mod" else ""
         if cv.kind == "class" and isinstance(cv.data, ClassInfo):
+            args = self.args(arguments)
             if "constructor" in cv.data.methods:
                 self.frame.calls.append(f"{cv.data.qualname}.constructor")
-            self.args(arguments)
+                # its arguments reach the constructor's parameters (slsreview.analysis.links)
+                self.add_call(node, "", cv.data.qualname, args)
             return Val("inst", data=cv.data)
         if cv.kind == "fn" and cv.fn:
             self.frame.calls.append(cv.fn)

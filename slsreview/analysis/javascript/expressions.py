@@ -29,6 +29,7 @@ from slsreview.analysis.javascript.values import (
     plain,
     union,
 )
+from slsreview.analysis.links import param_fields
 from slsreview.vocabulary import files
 
 Node = ts.Node
@@ -251,6 +252,9 @@ class Expressions:
         if prop == "length" and kind in ("", "envvar", "event"):
             return EMPTY  # a count says nothing of the value, as Python's len() does not
         if kind == "":
+            fields = param_fields(v.sources, prop) if v.sources else None
+            if fields is not None:  # order.id of a parameter: what the callers pass as id
+                return Val(sources=tuple(fields))
             return plain(v.sources)
         if kind == "mod":
             qual = f"{v.qual}.{prop}"

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from slsreview.analysis import treesitter as ts
-from slsreview.analysis.facts import FunctionDef
+from slsreview.analysis.facts import FunctionDef, Source
 from slsreview.analysis.javascript.reach import falls_through
 from slsreview.analysis.javascript.state import trait
 from slsreview.analysis.javascript.syntax import FUNCTION_TYPES
@@ -28,6 +28,7 @@ from slsreview.analysis.javascript.tables import (
     WORKER_HANDLERS,
 )
 from slsreview.analysis.javascript.values import EMPTY, ClassInfo, Frame, Scope, Val
+from slsreview.analysis.links import PARAM
 
 Node = ts.Node
 _kind = ts.kind
@@ -104,6 +105,10 @@ class Functions:
             if default is not None:
                 fallback = self.visit(default)
                 role = role or fallback
+            if role is None and qualname is not None:
+                # what the callers pass (linked by Facts, slsreview.analysis.links)
+                role = Val(sources=(Source(PARAM, f"{qualname}#{index}", self.loc(pattern)),))
+                self.facts.links = True
             self.bind(pattern, role or EMPTY)
         return tuple(names)
 

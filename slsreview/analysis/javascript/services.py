@@ -36,6 +36,7 @@ from slsreview.analysis.javascript.values import (
     to_seconds,
     without_roots,
 )
+from slsreview.analysis.links import RETURN
 from slsreview.vocabulary import aws
 
 Node = ts.Node
@@ -272,12 +273,13 @@ class Services:
             return self.aws_call(
                 node, operation, callee, args, command, awaited, operation.js_v3_command, rv
             )
-        local = rv.kind == "mod" and rv.data and rv.data[1] == "*" and str(rv.data[0]).startswith(".")
-        if local:
+        if rv.kind == "mod" and rv.data and rv.data[1] == "*" and str(rv.data[0]).startswith("."):
             self.frame.calls.append("send")  # mail.send(...) of `import * as mail from "./mail"`
+            self.add_call(node, "", callee, args, awaited=awaited)
+            self.facts.links = True
+            return Val(sources=(Source(RETURN, callee, self.loc(node)),))
         self.add_call(node, "", callee, args, awaited=awaited)
-        sources = without_roots(merged(v for _, v in args))
-        return plain(sources if local else derived(sources, "send"))
+        return plain(derived(without_roots(merged(v for _, v in args)), "send"))
 
     def aws_method(
         self: Analyzer,

@@ -26,6 +26,7 @@ from slsreview.analysis.javascript.values import (
     to_seconds,
     union,
 )
+from slsreview.analysis.links import PARAM
 
 Node = ts.Node
 _kind = ts.kind
@@ -203,8 +204,12 @@ class Statements:
             self.value(*headers_pair) if headers_pair else None,
         )
         self.facts.returns.append(ret)
-        if self.frame.entry or "statusCode" in props:
+        if "statusCode" in props:
             self.flows(v.sources, "response", ret.loc, None)
+        elif self.frame.entry:
+            # what an exported function returns is a response when the platform calls it, and
+            # then its parameters hold what the platform passes, not what a caller does
+            self.flows(tuple(s for s in v.sources if s.kind != PARAM), "response", ret.loc, None)
 
     def status_of(self: Analyzer, v: Val) -> int | None:
         if v.kind == "response":

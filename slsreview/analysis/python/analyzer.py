@@ -16,7 +16,8 @@ from typing import Any
 
 import libcst as cst
 
-from slsreview.analysis.facts import FileFacts, FunctionDef, ModuleState, Parse
+from slsreview.analysis import links
+from slsreview.analysis.facts import FileFacts, FunctionDef, ModuleState, Parse, Source
 from slsreview.analysis.python.calls import Calls
 from slsreview.analysis.python.entries import Entries
 from slsreview.analysis.python.expressions import Expressions
@@ -129,6 +130,13 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Statements, Expressi
         scope = Scope(pending.parent)
         for name in pending.params:
             scope.names[name] = pending.roots.get(name, NOTHING)
+        # what a parameter the platform does not fill holds: whatever the callers pass (linked
+        # by Facts, slsreview.analysis.links), a symbolic source until then
+        for key, param in self._linked_params(node.params):
+            if param.name.value not in pending.roots:
+                src = Source(links.PARAM, f"{pending.qualname}#{key}", self._loc(param.name))
+                scope.names[param.name.value] = Val(frozenset((src,)))
+                self.facts.links = True
         ctx = Ctx(pending.qualname, scope, pending.qualname + ".", entry=pending.entry)
         saved, self.ctx = self.ctx, ctx
         self._suite(node.body)
@@ -144,6 +152,16 @@ class Analyzer(Calls, Services, Workers, Wrappers, Entries, Statements, Expressi
                 falls_through(node, self.may_yield),
             )
         )
+
+    @staticmethod
+    def _linked_params(params: cst.Parameters) -> list[tuple[str, cst.Param]]:
+        """The parameters a caller's arguments reach, keyed as ``param`` sources name them: the
+        index in ``FunctionDef.params`` (``"=name"`` for a keyword-only one); not ``*args`` and
+        ``**kwargs``."""
+        positional = [*params.posonly_params, *params.params]
+        out = [(str(index), param) for index, param in enumerate(positional)]
+        out.extend((f"={param.name.value}", param) for param in params.kwonly_params)
+        return out
 
     def _finish(self) -> FileFacts:
         facts = self.facts

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from slsreview.analysis import links
 from slsreview.analysis.common import event_source
 from slsreview.analysis.facts import Call, Comparison, EnvRead, Flow, Source, Value
 from slsreview.analysis.python.services import aws_writes
@@ -135,7 +136,7 @@ class Calls(State):
         callee = site.qual if site.qual is not None else dotted_name(site.node.func)
         args: tuple[Value, ...] = ()
         kwargs: tuple[tuple[str, Value], ...] = ()
-        if name:
+        if name or site.local:
             args, kwargs = self._site_values(site)
             if name == payments.PAYMENT_CREATE and not site.has(payments.IDEMPOTENCY_KEY):
                 kwargs = kwargs + self._stripe_options_key(site)
@@ -202,8 +203,9 @@ class Calls(State):
             outcome = self._known_function(site, qual)
             if outcome is not None:
                 return outcome
-        if site.ref and qual is not None and qual.split(".")[0].lstrip(".") not in LIBRARY_ROOTS:
-            self.ctx.calls[qual.rsplit(".", 1)[-1]] = None  # linked to a sibling module's function
+        sibling = qual if site.ref and qual is not None and qual.split(".")[0].lstrip(".") not in LIBRARY_ROOTS else None
+        if sibling is not None:
+            self.ctx.calls[sibling.rsplit(".", 1)[-1]] = None  # linked to a sibling module's function
         method = site.method
         receiver = receiver_of(site.node)
         if method is not None and receiver is not None:
@@ -217,6 +219,8 @@ class Calls(State):
                 self._mutate(root_name(receiver), site.all_sources(), site.node)
                 if method in ("append", "add", "extend") and self._records_failure(site, receiver):
                     self._note("failure")
+        if sibling is not None:
+            return "", [], self._returned(site, sibling)
         return "", [], self._propagate(site)
 
     def _propagate(self: Analyzer, site: Site, preserve: bool = False) -> Val:
@@ -230,6 +234,12 @@ class Calls(State):
             name = text_literal(*key) if key is not None else None
             if name is not None and name in recv.items:  # {"a": x}.get("a") is x
                 return recv.items[name][1]
+        if recv is not None and site.method == "get" and recv.sources and recv.obj is None:
+            key = site.arg(0)
+            name = text_literal(*key) if key is not None else None
+            fields = links.param_fields(recv.sources, name) if name is not None else None
+            if fields is not None:  # order.get("id") of a parameter: what the callers pass as id
+                return Val(frozenset(fields))
         if recv is not None and recv.path is not None:
             sources = recv.sources | site.all_sources()
             return Val(sources, path=recv.path, path_src=recv.path_src)
@@ -266,17 +276,25 @@ class Calls(State):
             info = obj.info
             if "__init__" in info.methods:
                 self.ctx.calls[f"{info.qualname}.__init__"] = None
+                site.local = True  # its arguments reach __init__'s parameters
             return "", [], Val(qual=info.qualname, obj=Instance(info))
         return None
 
     def _call_local(self: Analyzer, site: Site, qualname: str) -> Outcome:
         """A call to a function of this file: link it, and say what kind of object it returns."""
         self.ctx.calls[qualname] = None
-        result = self._propagate(site, preserve=True)
+        result = self._returned(site, qualname)
         summary = self.returns_obj.get(qualname)
         if summary is not None:
             result = Val(result.sources, summary.qual, obj=summary.obj)
         return "", [], result
+
+    def _returned(self: Analyzer, site: Site, callee: str) -> Val:
+        """What a call of a local function (of this file or a local module) gives back: a
+        ``return`` source, linked by Facts to what the function returns for these arguments."""
+        site.local = True
+        self.facts.links = True
+        return Val(frozenset((Source(links.RETURN, callee, self._loc(site.node)),)), callee)
 
     def _method_of(self: Analyzer, site: Site, obj: object) -> Outcome | None:
         """A method called on an object the vocabulary knows."""

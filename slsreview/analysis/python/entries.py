@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from slsreview.analysis import links
 from slsreview.analysis.facts import EntryPoint, Flow, Import, Return
 from slsreview.analysis.python.state import Pending, State
 from slsreview.analysis.python.syntax import dotted_name, literal_value
@@ -226,7 +227,9 @@ class Entries(State):
         self.facts.returns.append(Return(loc, ctx.function, status, value, keys, body, headers))
         if val is not None and val.sources and (ctx.entry or "statusCode" in keys):
             for src in sorted(val.sources):
-                self.facts.flows.append(Flow(src, "response", loc, ctx.function))
+                # a handler's parameters hold what the platform passes, not what a caller does
+                if src.kind != links.PARAM or "statusCode" in keys:
+                    self.facts.flows.append(Flow(src, "response", loc, ctx.function))
 
     def _status(self: Analyzer, item: tuple[cst.BaseExpression, Val] | None) -> int | None:
         if item is None:

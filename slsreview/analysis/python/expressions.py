@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from slsreview.analysis import links
 from slsreview.analysis.common import event_source
 from slsreview.analysis.facts import Comparison, EnvRead, Source
 from slsreview.analysis.python.state import State
@@ -124,6 +125,16 @@ class Expressions(State):
             if qual.startswith("logging.") and attr in LOGGING_LEVEL_NAMES:
                 return Val(qual=qual, ref=True, const=attr.lower())
             return Val(val.sources, qual, ref=val.ref)
+        return self._field(val, attr)
+
+    @staticmethod
+    def _field(val: Val, key: Any) -> Val:
+        """A field of a value outside the event: a parameter's field is a parameter source of
+        its own (``order.id``: what the callers pass as ``id``), anything else the whole value."""
+        if isinstance(key, str) and val.sources:
+            fields = links.param_fields(val.sources, key)
+            if fields is not None:
+                return Val(frozenset(fields))
         return val.carried()
 
     def _narrow(self: Analyzer, val: Val, segment: str, node: cst.CSTNode) -> Val:
@@ -183,8 +194,10 @@ class Expressions(State):
             return self._narrow(val, "[]" if isinstance(key, int) else "*", node)
         if val.items is not None and isinstance(key, str) and key in val.items:
             return val.items[key][1]
-        if type(val.obj) is Aws or val.qual is None:
+        if type(val.obj) is Aws:
             return val.carried()
+        if val.qual is None:
+            return self._field(val, key if single else None)
         return Val(val.sources, f"{val.qual}[]")
 
     def _string(self: Analyzer, node: cst.SimpleString) -> Val:

@@ -89,7 +89,7 @@ class Pending:
 class Site:
     """A call being classified: its receiver, callee and evaluated arguments."""
 
-    __slots__ = ("args", "awaited", "fn", "method", "node", "qual", "recv", "ref", "values")
+    __slots__ = ("args", "awaited", "fn", "local", "method", "node", "qual", "recv", "ref", "values")
 
     def __init__(
         self,
@@ -109,6 +109,7 @@ class Site:
         self.args = args
         self.awaited = awaited
         self.values: tuple[tuple[Value, ...], tuple[tuple[str, Value], ...]] | None = None
+        self.local = False  # a call of a local function: its arguments are facts too (links)
 
     def arg(self, index: int | None, keyword: str | None = None) -> tuple[cst.BaseExpression, Val] | None:
         position = 0
