@@ -85,7 +85,8 @@ class WriteWithoutIdempotencyGuard(Rule):
     returns the message id); a key the analysis cannot trace is not reported; in a DynamoDB item the clock counts only in key attributes
     (`pk`, `sk`, `id`, `orderId`...), since items carry `createdAt` beside a stable key. On HTTP
     triggers, a write in a GET route (`@app.get`, `app.get(...)`) or behind a
-    `request.method === "GET"` test is not a retried write, and an email or text message without
+    `request.method === "GET"` test (also one a local predicate returns: `if
+    (isSessionStart(request, url))`) is not a retried write, and an email or text message without
     a key is left to SLS105 (the API contract is the fix). One finding per offending call, naming
     every trigger that runs it (a Worker's `queue` and `fetch` are told apart).
 
@@ -784,6 +785,65 @@ class WriteWithoutIdempotencyGuard(Rule):
                 ),
             },
             name="js-fresh-key-only-behind-a-get-test",
+        ),
+        Example(
+            {
+                "wrangler.toml": _WRANGLER_FETCH,
+                "src/index.js": (
+                    "function isSessionStart(request, url) {\n"
+                    '  return request.method === "GET" && url.pathname === "/session";\n'
+                    "}\n"
+                    "\n"
+                    "export default {\n"
+                    "  async fetch(request, env) {\n"
+                    "    const url = new URL(request.url);\n"
+                    "    if (isSessionStart(request, url)) {\n"
+                    "      const id = crypto.randomUUID();\n"
+                    '      await env.EVENTS.put(`session:${id}`, "open", { expirationTtl: 3600 });\n'
+                    '      return new Response(null, { status: 303, headers: { "set-cookie": `session=${id}` } });\n'
+                    "    }\n"
+                    '    if (request.method === "POST") {\n'
+                    "      const event = await request.json();\n"
+                    "      await env.EVENTS.put(`event:${event.id}`, JSON.stringify(event));\n"
+                    '      return new Response("ok");\n'
+                    "    }\n"
+                    '    return new Response("not found", { status: 404 });\n'
+                    "  },\n"
+                    "};\n"
+                ),
+            },
+            name="js-fresh-key-only-behind-a-predicate-that-tests-for-get",
+        ),
+        Example(
+            {
+                "template.yaml": _sam(_POST.replace("Method: POST", "Method: ANY")),
+                "src/app.py": (
+                    "import json\n"
+                    "import os\n"
+                    "import uuid\n"
+                    "\n"
+                    "import boto3\n"
+                    "\n"
+                    'sessions = boto3.resource("dynamodb").Table(os.environ["SESSIONS_TABLE"])\n'
+                    "\n"
+                    "\n"
+                    "def is_session_start(event):\n"
+                    '    return event["requestContext"]["http"]["method"] == "GET" and event["rawPath"] == "/session"\n'
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    "    if is_session_start(event):\n"
+                    "        session_id = str(uuid.uuid4())\n"
+                    '        sessions.put_item(Item={"pk": session_id})\n'
+                    '        return {"statusCode": 303, "headers": {"set-cookie": f"session={session_id}"}}\n'
+                    '    if event["requestContext"]["http"]["method"] == "POST":\n'
+                    '        session = json.loads(event["body"])\n'
+                    '        sessions.put_item(Item={"pk": session["id"], "closed": True})\n'
+                    '        return {"statusCode": 204}\n'
+                    '    return {"statusCode": 404}\n'
+                ),
+            },
+            name="python-fresh-key-only-behind-a-predicate-that-tests-for-get",
         ),
         Example(
             {

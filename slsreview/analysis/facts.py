@@ -161,6 +161,10 @@ class Call:
     # the HTTP methods an enclosing if requires of the request: ("GET",) inside
     # `if (request.method === "GET") {...}` / `if event["httpMethod"] == "GET":`
     methods: tuple[str, ...] = ()
+    # the callees of the calls enclosing ifs test, outermost first: ("isPreviewUpdate",) inside
+    # `if (isPreviewUpdate(request, url)) {...}` / `if is_get(event):`; a local predicate's own
+    # method test then says which requests the call runs for (``triggers.route_methods``)
+    tests: tuple[str, ...] = ()
 
     def kwarg(self, name: str) -> Value | None:
         for key, value in self.kwargs:

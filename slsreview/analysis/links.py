@@ -415,6 +415,7 @@ class _Linker:
             call.awaited,
             call.loops,
             call.methods,
+            call.tests,
         )
 
     def file(self, file: FileFacts) -> FileFacts:

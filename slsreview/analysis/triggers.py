@@ -22,11 +22,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from slsreview.analysis.common import required_methods
 from slsreview.analysis.memo import answer_once
 from slsreview.model.resources import async_permissions
 
 if TYPE_CHECKING:
     from slsreview.analysis.facts import Call, Facts, Route
+    from slsreview.location import Location
     from slsreview.model.project import Event, Function, Project, Worker
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -162,6 +164,9 @@ def route_methods(call: Call, facts: Facts, depth: int = 2) -> set[str] | None:
     nothing says: then it runs for whatever the function is invoked with."""
     if call.methods:
         return set(call.methods)
+    tested = predicate_methods(call, facts)
+    if tested:
+        return tested
     found = {r.method for r in routes_running(call, facts)}
     if found:
         return found
@@ -178,6 +183,32 @@ def route_methods(call: Call, facts: Facts, depth: int = 2) -> set[str] | None:
             return None
         served |= methods
     return served
+
+
+def predicate_methods(call: Call, facts: Facts) -> set[str]:
+    """The HTTP methods the local predicates an enclosing if tests require: a call inside
+    ``if (isPreviewUpdate(request, url)) {...}`` runs only for GET when ``isPreviewUpdate``
+    returns ``request.method === "GET" && ...``. Only the comparisons in what the predicate
+    returns count, and only a callee that names exactly one function of the facts."""
+    found: set[str] | None = None
+    for callee in call.tests:
+        name = callee.rsplit(".", 1)[-1]
+        functions = [f.qualname for f in facts.functions() if f.qualname.rsplit(".", 1)[-1] == name]
+        if len(functions) != 1:
+            continue
+        returned = [r.loc for r in facts.returns() if r.function == functions[0]]
+        compared = [c for c in facts.comparisons() if c.function == functions[0] and any(_inside(c.loc, r) for r in returned)]
+        methods = required_methods(compared)
+        if methods:
+            found = set(methods) if found is None else found & methods
+    return found or set()
+
+
+def _inside(inner: Location, outer: Location) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (inner.end_line, inner.end_column) <= (
+        outer.end_line,
+        outer.end_column,
+    )
 
 
 def _event_trigger(event: Event, code_methods: set[str]) -> Trigger | None:

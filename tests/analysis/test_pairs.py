@@ -158,6 +158,20 @@ def _method_guards(f: Facts) -> None:
     assert [c.methods for c in writes] == [("POST",), ()]  # the helper's own write: its caller says
 
 
+def _predicate_tests(f: Facts) -> None:
+    from slsreview.analysis.triggers import predicate_methods
+
+    writes = sorted(f.calls("aws.dynamodb.PutItem"), key=lambda c: c.loc.line)
+    assert [c.tests for c in writes] == [("is_session_start",), ("is_session_start", "is_long"), ()] or [c.tests for c in writes] == [
+        ("isSessionStart",),
+        ("isSessionStart", "isLong"),
+        (),
+    ]
+    # the predicate's returned method test says GET; the second one tests no method; the
+    # write after both ifs is under neither
+    assert [predicate_methods(c, f) for c in writes] == [{"GET"}, {"GET"}, set()]
+
+
 def _json_unguarded(f: Facts) -> None:
     (parse,) = f.parses()
     assert not parse.guarded
@@ -693,6 +707,49 @@ PAIRS = [
         async function recordVisit() {
           await doc.send(new PutCommand({ TableName: "visits", Item: { pk: randomUUID() } }));
         }
+        """,
+    ),
+    Pair(
+        "calls-under-a-local-predicate",
+        _predicate_tests,
+        python="""
+        import uuid
+        import boto3
+
+        table = boto3.resource("dynamodb").Table("visits")
+
+        def is_session_start(event):
+            return event["requestContext"]["http"]["method"] == "GET" and event["rawPath"] == "/start"
+
+        def is_long(event):
+            return len(event["rawPath"]) > 10
+
+        def handler(event, context):
+            if is_session_start(event):
+                table.put_item(Item={"pk": str(uuid.uuid4())})
+                if is_long(event):
+                    table.put_item(Item={"pk": str(uuid.uuid4()), "long": True})
+            table.put_item(Item={"pk": event["body"]})
+        """,
+        javascript="""
+        import { randomUUID } from "node:crypto";
+        import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+        const doc = DynamoDBDocumentClient.from(client);
+
+        function isSessionStart(event) {
+          return event.requestContext.http.method === "GET" && event.rawPath === "/start";
+        }
+        const isLong = (event) => event.rawPath.length > 10;
+
+        export const handler = async (event) => {
+          if (isSessionStart(event)) {
+            await doc.send(new PutCommand({ TableName: "visits", Item: { pk: randomUUID() } }));
+            if (isLong(event)) {
+              await doc.send(new PutCommand({ TableName: "visits", Item: { pk: randomUUID(), long: true } }));
+            }
+          }
+          await doc.send(new PutCommand({ TableName: "visits", Item: { pk: event.body } }));
+        };
         """,
     ),
     Pair(

@@ -303,6 +303,7 @@ class Calls:
             awaited,
             tuple(self.loops),
             self.methods,
+            self.tests,
         )
         self.facts.calls.append(call)
         catch = self.catch

@@ -79,6 +79,7 @@ class State:
         self.throw_to: Catch | None = None  # where a `throw` goes (None inside a try body)
         self.guards: frozenset[str] = frozenset()  # env names tested for presence around here
         self.methods: tuple[str, ...] = ()  # HTTP methods an enclosing if requires of the request
+        self.tests: tuple[str, ...] = ()  # callees of the calls enclosing ifs test (Call.tests)
         self.this: Val = EMPTY
         self.next_try = 1
         self.hint: str | None = None  # a module-level name for the next anonymous function

@@ -230,21 +230,23 @@ class Statements:
         condition = _by_id(node, self.fields.condition)
         consequence = _by_id(node, self.fields.consequence)
         alternative = _by_id(node, self.fields.alternative)
-        compared = len(self.facts.comparisons)
+        compared, called = len(self.facts.comparisons), len(self.facts.calls)
         cv = self.visit(condition) if condition is not None else EMPTY
         reads, negated = self.guard_of(cv)
         names = frozenset(r.name for r in reads)
         saved = self.guards
         required = required_methods(self.facts.comparisons[compared:])
+        tested = tuple(c.callee for c in self.facts.calls[called:] if not c.name)
         if consequence is not None:
             if names and not negated:
                 self.guards = saved | names
-            saved_methods = self.methods
+            saved_methods, saved_tests = self.methods, self.tests
             if required:
                 self.methods = tuple(sorted(required))
+            self.tests = saved_tests + tested
             self.visit(consequence)
             self.guards = saved
-            self.methods = saved_methods
+            self.methods, self.tests = saved_methods, saved_tests
         if alternative is not None:
             if names and negated:
                 self.guards = saved | names

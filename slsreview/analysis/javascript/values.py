@@ -346,6 +346,7 @@ class PendingBindingCall:
         "methods",
         "node",
         "sources",
+        "tests",
         "try_id",
     )
 
@@ -358,4 +359,5 @@ class PendingBindingCall:
         self.function: str | None = None
         self.try_id: int | None = None
         self.methods: tuple[str, ...] = ()  # HTTP methods an enclosing if requires
+        self.tests: tuple[str, ...] = ()  # callees of the calls enclosing ifs test
         self.sources: tuple[Source, ...] = ()  # what flows into the call

@@ -176,6 +176,7 @@ class Workers:
         pending.function = self.frame.qualname
         pending.try_id = self.current_try()
         pending.methods = self.methods
+        pending.tests = self.tests
         if call:
             self.binding_calls.append(pending)
         if use:
@@ -350,6 +351,7 @@ class Workers:
                 pending.try_id,
                 pending.awaited,
                 methods=pending.methods,
+                tests=pending.tests,
             )
             self.facts.calls.append(call)
             if sink is not None:

@@ -152,6 +152,7 @@ class Calls(State):
             site.awaited,
             tuple(ctx.loops),
             ctx.methods[-1] if ctx.methods else (),
+            tuple(ctx.tests),
         )
         self.facts.calls.append(call)
         if not name:

@@ -69,6 +69,7 @@ class Ctx:
     handlers: list[Handler] = field(default_factory=list)  # enclosing except clauses
     guards: list[set[str]] = field(default_factory=list)  # env names checked by enclosing ifs
     methods: list[tuple[str, ...]] = field(default_factory=list)  # HTTP methods enclosing ifs require
+    tests: list[str] = field(default_factory=list)  # callees of the calls enclosing ifs test (Call.tests)
     globals: set[str] = field(default_factory=set)
 
 

@@ -182,14 +182,17 @@ class Statements(State):
                 self._mutate(root_name(target), val.sources, target)
 
     def _if(self: Analyzer, node: cst.If) -> None:
-        compared = len(self.facts.comparisons)
+        compared, called = len(self.facts.comparisons), len(self.facts.calls)
         names = self._test(node.test)
         required = required_methods(self.facts.comparisons[compared:])
+        tested = [c.callee for c in self.facts.calls[called:] if not c.name]
         if names:
             self.ctx.guards.append(names)
         if required:
             self.ctx.methods.append(tuple(sorted(required)))
+        self.ctx.tests.extend(tested)
         self._suite(node.body)
+        del self.ctx.tests[len(self.ctx.tests) - len(tested) :]
         if required:
             self.ctx.methods.pop()
         if names:
