@@ -18,6 +18,7 @@ decide whether a match is worth a finding (masking a placeholder costs nothing).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 PREFIX = 4
@@ -41,13 +42,27 @@ def redact(text: str, known: Iterable[str] = ()) -> str:
     return _mask_formats(text)
 
 
+@functools.cache
+def _keywords() -> frozenset[str]:
+    """Every keyword of every format: a text that holds none of them holds no credential."""
+    from slsreview.vocabulary.secrets import formats
+
+    return frozenset(keyword for fmt in formats() for keyword in fmt.keywords)
+
+
+@functools.lru_cache(maxsize=4096)
 def _mask_formats(text: str) -> str:
+    # cached: a review redacts the same fix texts and messages many times over (in the engine,
+    # then again in every reporter), and the formats never change within a process
     from slsreview.vocabulary.secrets import candidates, formats
 
     lowered = text.lower()
+    present = {keyword for keyword in _keywords() if keyword in lowered}
     spans: list[tuple[int, int]] = []
+    if not present:
+        return text
     for fmt in formats():
-        if not any(keyword in lowered for keyword in fmt.keywords):
+        if present.isdisjoint(fmt.keywords):
             continue
         for _match, start, end in candidates(fmt, text):
             if fmt.check == "pem-body":
