@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from slsreview.analysis.facts import Call, Facts, Source, Value
+from slsreview.analysis.memo import answer_once
 from slsreview.location import Location
 from slsreview.vocabulary.credentials import (
     AUTH_MODULES,
@@ -83,8 +84,13 @@ def credential_check(facts: Facts) -> Location | None:
     request data; a constant-time comparison; a call that verifies a token or a signature; a call
     into an authentication module (Hono's ``bearerAuth``, ``jose``...); reading a credential
     header (``request.headers.get("Authorization")``), which code does to check it or to pass it
-    to a service that does.
+    to a service that does. Asked by several rules; answered once per handler.
     """
+    found: Location | None = answer_once(facts, "credential_check", lambda: _credential_check(facts))
+    return found
+
+
+def _credential_check(facts: Facts) -> Location | None:
     for comparison in facts.comparisons():
         sides = (comparison.left, comparison.right)
         if comparison.constant_time:
