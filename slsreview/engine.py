@@ -197,7 +197,7 @@ class _Run:
         self.known_secrets: set[str] = set()  # values masked wherever they would be shown
         self._redacted: dict[str, str] = {}  # text -> redacted, for findings (known_secrets is settled by then)
         self._lines: dict[str, list[str]] = {}  # path -> its lines, for snippets
-        self._python_roots: list[str] | None = None  # the functions' code roots (CodeUri)
+        self._python_roots: set[str] | None = None  # the functions' code roots (CodeUri)
         self._outlines: dict[str, Any] = {}  # Markdown path -> loaders.markdown.Outline (None: unreadable)
 
     # -- files ------------------------------------------------------------------------------
@@ -671,10 +671,18 @@ class _Run:
             # there, whether the handler or one of its modules imports it.
             folder = posixpath.dirname(importer) or "."
             if self._python_roots is None:
-                self._python_roots = sorted({r for fn in self.project.functions if fn.source.path and (r := _code_root(fn))})
-            for root in self._python_roots:
-                if is_within(folder, root):
-                    out.extend(candidates(posixpath.join(root, "__root__.py"), module, language))
+                self._python_roots = {r for fn in self.project.functions if fn.source.path and (r := _code_root(fn))}
+            # the code roots the importer is under: its folder's ancestors (a walk up, not a
+            # scan of every function's root for every import)
+            ancestors, directory = {"."}, folder
+            while directory not in ("", "."):
+                ancestors.add(directory)
+                parent = posixpath.dirname(directory)
+                if parent == directory:  # "/"
+                    break
+                directory = parent
+            for root in sorted(ancestors & self._python_roots):
+                out.extend(candidates(posixpath.join(root, "__root__.py"), module, language))
         return list(dict.fromkeys(out))
 
     def facts_for(self, unit: Function | Worker) -> Facts | None:
