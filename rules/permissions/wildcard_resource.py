@@ -8,6 +8,7 @@ from slsreview.vocabulary import iam
 
 from . import _iam
 
+_PUBLISH = "sns:Publish"
 _HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
 
 
@@ -22,6 +23,22 @@ def _sam_function(statements: str, extra: str = "") -> dict[str, str]:
         "      Policies:\n"
         "        - Statement:\n" + statements + extra
     }
+
+
+def _sms_function(runtime: str, handler: str) -> str:
+    return (
+        _HEAD + "  RemindersFunction:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        f"      Runtime: {runtime}\n"
+        f"      Handler: {handler}\n"
+        "      CodeUri: src/\n"
+        "      Policies:\n"
+        "        - Statement:\n"
+        "            - Effect: Allow\n"
+        "              Action: sns:Publish\n"
+        "              Resource: '*'\n"
+    )
 
 
 class WildcardResource(Rule):
@@ -46,10 +63,10 @@ class WildcardResource(Rule):
 
     Statements with `Action: "*"` or `NotAction` are SLS308's: they grant everything anyway.
 
-    A known limit of the data: `sns:Publish` to a phone number (a text message) names no topic,
-    so its policy needs `Resource: "*"`, but the reference lists `topic` as required; a function
-    that only sends text messages is reported. Narrow it with a `Deny` of `arn:aws:sns:*:*:*`
-    (topics) or suppress the finding with that reason.
+    Nor is `sns:Publish` when the code of every function the statement serves publishes only
+    text messages: `Publish` with a `PhoneNumber` names no topic, so its policy needs
+    `Resource: "*"` (the reference lists `topic` as required, which is true only of topics). A
+    function that also publishes to a topic, or whose code could not be read, is reported.
 
     ## Why is this bad?
     `dynamodb:DeleteItem` on `*` lets the function delete items from every table in the account,
@@ -198,6 +215,33 @@ class WildcardResource(Rule):
             ],
             name="pass-any-role-in-the-account",
         ),
+        Example(
+            {
+                "template.yaml": _sms_function("python3.13", "app.handler"),
+                "src/app.py": (
+                    "import os\n"
+                    "\n"
+                    "import boto3\n"
+                    "\n"
+                    'sns = boto3.client("sns")\n'
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    sns.publish(PhoneNumber=event["phone"], Message="Your table is ready")\n'
+                    '    sns.publish(TopicArn=os.environ["AUDIT_TOPIC"], Message="reminder sent")\n'
+                ),
+            },
+            expect=[
+                Expect(
+                    "template.yaml",
+                    14,
+                    25,
+                    'An Allow statement of RemindersFunction grants sns:Publish on Resource "*" (1 write): '
+                    "every resource of their kind, not the ones the code uses",
+                )
+            ],
+            name="python-texts-and-a-topic",
+        ),
     ]
     good = [
         Example(
@@ -248,15 +292,45 @@ class WildcardResource(Rule):
             },
             name="a-parameter-is-not-a-wildcard-and-deny-is-not-a-grant",
         ),
+        Example(
+            {
+                "template.yaml": _sms_function("python3.13", "app.handler"),
+                "src/app.py": (
+                    "import boto3\n"
+                    "\n"
+                    'sns = boto3.client("sns")\n'
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    sns.publish(PhoneNumber=event["phone"], Message="Your table is ready")\n'
+                ),
+            },
+            name="python-text-messages-only",
+        ),
+        Example(
+            {
+                "template.yaml": _sms_function("nodejs22.x", "index.handler"),
+                "src/index.mjs": (
+                    'import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";\n'
+                    "\n"
+                    "const sns = new SNSClient({});\n"
+                    "\n"
+                    "export const handler = async (event) => {\n"
+                    '  await sns.send(new PublishCommand({ PhoneNumber: event.phone, Message: "Your table is ready" }));\n'
+                    "};\n"
+                ),
+            },
+            name="javascript-text-messages-only",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterator[Report]:
         for written in written_statements(ctx.project):
-            report = self._check(written)
+            report = self._check(written, ctx)
             if report is not None:
                 yield report
 
-    def _check(self, written: WrittenStatement) -> Report | None:
+    def _check(self, written: WrittenStatement, ctx: Context) -> Report | None:
         grant = written.grant
         if grant.effect != "Allow" or grant.not_actions or grant.not_resources or not grant.actions_known:
             return None
@@ -273,6 +347,8 @@ class WildcardResource(Rule):
             return None
         resource, loc = wildcard
         actions = [a for a in grant.expanded_actions() if not _iam.needs_wildcard(a) and _applies(a, resource.pattern)]
+        if any(a.name == _PUBLISH for a in actions) and _texts_only(written, ctx):
+            actions = [a for a in actions if a.name != _PUBLISH]
         actions.sort(key=lambda a: _iam.LEVELS.index(a.access_level))  # stable: as written within a level
         levels = {a.access_level for a in actions}
         if levels & {"Write", "Permissions management"}:
@@ -289,6 +365,24 @@ class WildcardResource(Rule):
             tier=tier,  # type: ignore[arg-type]
             subject=written.owner.function,
         )
+
+
+def _texts_only(written: WrittenStatement, ctx: Context) -> bool:
+    """True when every function the statement serves publishes to SNS, and only text messages
+    (``Publish`` with ``PhoneNumber``, no ``TopicArn``/``TargetArn``)."""
+    functions = written.owner.functions
+    if not functions:
+        return False
+    for fn in functions:
+        facts = ctx.facts(fn)
+        publishes = facts.calls("aws.sns.Publish") if facts is not None else []
+        if not publishes:
+            return False
+        for call in publishes:
+            names = {name for name, _ in call.kwargs}
+            if "PhoneNumber" not in names or names & {"TopicArn", "TargetArn"}:
+                return False
+    return True
 
 
 def _applies(action: iam.Action, pattern: str) -> bool:
