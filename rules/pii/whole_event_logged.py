@@ -61,8 +61,9 @@ class WholeEventLogged(Rule):
     Not reported: functions whose only triggers are schedules (a schedule's event carries
     nothing about anyone), functions a CloudFormation custom resource calls (their events are
     CloudFormation's), a Worker's `scheduled` handler, and single fields (SLS304 reports
-    credentials, SLS307 personal data). One finding per log call, naming every function whose
-    handler it is.
+    credentials, SLS307 personal data), also of a value that is the body or else the whole event
+    (`body = json.loads(event["body"]) if event.get("body") else event`, then `body["plan"]`).
+    One finding per log call, naming every function whose handler it is.
 
     ## Why is this bad?
     The raw event is everything the caller sent: `Authorization` and `Cookie` headers, API keys,
@@ -281,6 +282,21 @@ class WholeEventLogged(Rule):
                 ),
             },
             name="python-the-answer-of-a-helper-given-the-event",
+        ),
+        Example(
+            {
+                "template.yaml": _template(),
+                "src/app.py": (
+                    "import json\n\n\n"
+                    "def handler(event, context):\n"
+                    "    # invoked through API Gateway (a JSON body) or directly (the event is the body)\n"
+                    "    body = json.loads(event[\"body\"]) if event.get(\"body\") else event\n"
+                    '    signup_id = body.get("signupId", "unknown")\n'
+                    '    print(f"signup {signup_id} received, plan {body[\"plan\"]}")\n'
+                    '    return {"statusCode": 201}\n'
+                ),
+            },
+            name="python-fields-of-the-body-or-the-event",
         ),
     ]
 

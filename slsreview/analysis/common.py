@@ -64,6 +64,25 @@ def event_source(path: tuple[str, ...], loc: Location) -> Source:
     return Source("event-id" if name in _EVENT_IDS else "event", name, loc)
 
 
+def deeper(source: Source, segment: str, loc: Location) -> Source:
+    """A field of an event place known only by its source: what a value that holds several
+    places gives for ``[segment]`` (``body = json.loads(event["body"]) if ... else event``, then
+    ``body["amount"]``: ``body.amount`` and ``amount``, not the whole body and the whole event).
+
+        >>> deeper(Source("event", "body", Location("a.py")), "amount", Location("a.py")).name
+        'body.amount'
+        >>> deeper(Source("event", "event", Location("a.py")), "amount", Location("a.py")).name
+        'amount'
+    """
+    if source.name == "event":
+        path: tuple[str, ...] = ()
+    elif source.name == "records":
+        path = ("Records", "[]")
+    else:
+        path = tuple(source.name.split("."))
+    return event_source((*path, segment), loc)
+
+
 def required_methods(comparisons: Iterable[Comparison]) -> frozenset[str]:
     """The HTTP methods an if test requires: the literals it compares the request method with
     by equality (``request.method === "POST"``, ``event["httpMethod"] == "POST"``)."""

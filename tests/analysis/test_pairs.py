@@ -172,6 +172,12 @@ def _predicate_tests(f: Facts) -> None:
     assert [predicate_methods(c, f) for c in writes] == [{"GET"}, {"GET"}, set()]
 
 
+def _fields_of_merged_places(f: Facts) -> None:
+    names = {fl.source.name for fl in f.flows(sink="log")}
+    assert names & {"amount", "body.amount"}
+    assert not names & {"body", "event"}  # a field was logged, not the body or the event
+
+
 def _json_unguarded(f: Facts) -> None:
     (parse,) = f.parses()
     assert not parse.guarded
@@ -749,6 +755,34 @@ PAIRS = [
             }
           }
           await doc.send(new PutCommand({ TableName: "visits", Item: { pk: event.body } }));
+        };
+        """,
+    ),
+    Pair(
+        "fields-of-a-value-that-holds-two-event-places",
+        _fields_of_merged_places,
+        python="""
+        import json
+
+        def handler(event, context):
+            body = event.get("body")
+            if body:
+                body = json.loads(body)
+            else:
+                body = event
+            amount = body.get("amount", 0)
+            print(f"amount {amount}")
+            print(body["amount"])
+        """,
+        javascript="""
+        export const handler = async (event) => {
+          let body = event.body;
+          if (body) {
+            body = JSON.parse(body);
+          } else {
+            body = event;
+          }
+          console.log(`amount ${body.amount}`);
         };
         """,
     ),

@@ -244,6 +244,13 @@ class Calls(State):
         if recv is not None and recv.path is not None:
             sources = recv.sources | site.all_sources()
             return Val(sources, path=recv.path, path_src=recv.path_src)
+        if recv is not None and site.method == "get" and recv.qual is None:
+            key = site.arg(0)
+            name = text_literal(*key) if key is not None else None
+            field = self._event_field(recv, name, site.node) if name is not None else None
+            if field is not None:  # body.get("amount") of a value holding several event places
+                default = site.arg(1, "default")
+                return copy_val(field, sources=field.sources | default[1].sources) if default is not None else field
         sources = site.all_sources()
         if recv is not None:
             sources = recv.sources | sources

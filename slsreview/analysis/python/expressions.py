@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from slsreview.analysis import links
-from slsreview.analysis.common import event_source
+from slsreview.analysis.common import deeper, event_source
 from slsreview.analysis.facts import Comparison, EnvRead, Source
 from slsreview.analysis.python.state import State
 from slsreview.analysis.python.syntax import literal_value, text_literal
@@ -141,17 +141,28 @@ class Expressions(State):
         """``event["headers"]``: a deeper place in the event replaces the shallower source."""
         path = (*val.path, segment) if val.path is not None else (segment,)
         src = event_source(path, self._loc(node))
-        return Val(self._replace_path_src(val, src), path=path, path_src=src)
+        return Val(self._replace_path_src(val, src, segment), path=path, path_src=src)
 
     @staticmethod
-    def _replace_path_src(val: Val, src: Source) -> frozenset[Source]:
+    def _replace_path_src(val: Val, src: Source, segment: str | None = None) -> frozenset[Source]:
         """The sources of a deeper place: the shallower place (read here or in an earlier
-        assignment to the same name, such as a reused loop variable) gives way to ``src``."""
-        sources = val.sources
+        assignment to the same name, such as a reused loop variable) gives way to ``src``; with
+        ``segment``, the other event places the value holds go one field deeper too."""
         shallow = val.path_src
-        if shallow is not None:
-            sources = frozenset(s for s in sources if s.name != shallow.name or s.kind != shallow.kind)
-        return sources | {src}
+        out = {src}
+        for s in val.sources:
+            if shallow is not None and s.name == shallow.name and s.kind == shallow.kind:
+                continue
+            out.add(deeper(s, segment, src.loc) if segment is not None and _place(s) else s)
+        return frozenset(out)
+
+    def _event_field(self: Analyzer, val: Val, key: str, node: cst.CSTNode) -> Val | None:
+        """``[key]`` or ``.get(key)`` of a value that holds event places but is no one place
+        (``json.loads(event["body"]) if ... else event``): each place one field deeper."""
+        if val.obj is not None or not any(_place(s) for s in val.sources):
+            return None
+        loc = self._loc(node)
+        return Val(frozenset(deeper(s, key, loc) if _place(s) else s for s in val.sources))
 
     def _index(self: Analyzer, node: cst.Subscript, write: cst.CSTNode | None = None) -> tuple[Any, bool]:
         """Evaluate a subscript's index; (its literal key, whether it is a single index). With
@@ -196,6 +207,10 @@ class Expressions(State):
             return val.items[key][1]
         if type(val.obj) is Aws:
             return val.carried()
+        if single and isinstance(key, str) and val.qual is None:
+            field = self._event_field(val, key, node)
+            if field is not None:
+                return field
         if val.qual is None:
             return self._field(val, key if single else None)
         return Val(val.sources, f"{val.qual}[]")
@@ -379,3 +394,8 @@ def _temp_path(text: str) -> bool:
     """``/tmp``, or a path under it (not ``/tmpfoo``)."""
     prefix = files.TEMP_PREFIX
     return text.startswith(prefix) and (len(text) == len(prefix) or text[len(prefix)] in "/'\"")
+
+
+def _place(source: Source) -> bool:
+    """A place in the event itself (``body``, ``headers.x``), not data derived from one."""
+    return source.kind == "event" and not source.via
