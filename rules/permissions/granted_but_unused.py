@@ -443,7 +443,7 @@ class GrantedButUnused(Rule):
             if facts is None:
                 return
             usage = aws_usage(facts)
-            platform = platform_uses(fn, ctx.project.resources)
+            platform = platform_uses(fn, ctx.project.in_template(fn.template))
             if not usage.complete or platform.extensions or _placeholder(fn, facts):
                 return
             used |= _used(usage) | set(platform.services)

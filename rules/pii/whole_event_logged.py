@@ -336,9 +336,7 @@ def _join(items: list[str]) -> str:
 def _custom_resource(ctx: Context, fn: Function) -> bool:
     """A function a CloudFormation custom resource calls: its events are CloudFormation's
     (RequestType, ResourceProperties), not anyone's personal data."""
-    for resource in ctx.project.resources:
-        if resource.template != fn.template:
-            continue
+    for resource in ctx.project.in_template(fn.template):
         if resource.type.startswith("Custom::") or resource.type == "AWS::CloudFormation::CustomResource":
             token = resource.properties.get("ServiceToken")
             if isinstance(token, Intrinsic) and token.ref_target() == fn.name:

@@ -343,7 +343,7 @@ class AsyncWithoutFailureDestination(Rule):
 
     def check_function(self, fn: Function, ctx: Context) -> Iterator[Report]:
         triggers = [(e.loc, e.label) for e in fn.events if _unguarded_async(e)]
-        for permission, service in async_permissions(fn, ctx.project.resources):
+        for permission, service in async_permissions(fn, ctx.project.in_template(fn.template)):
             if not _target_has_dead_letter(ctx.project, permission, fn):
                 triggers.append((permission.loc, f"{service} through permission {permission.logical_id}"))
         if not triggers:

@@ -81,7 +81,7 @@ def at_least_once(fn: Function, project: Project, facts: Facts | None) -> list[T
     url = fn.function_url
     if url is not None and _accepts_writes(None, code_methods):
         out.append(Trigger("function URL request", "a retried request", url, True, _write_methods(code_methods)))
-    for permission, service in async_permissions(fn, project.resources):
+    for permission, service in async_permissions(fn, project.in_template(fn.template)):
         out.append(Trigger(f"asynchronous {service} invoke ({permission.logical_id})", "a retried invoke", permission))
     if not out:
         config = project.event_invoke_config_of(fn)

@@ -5,7 +5,7 @@ its queues and streams (and reads the secrets and keys they need), sends failed 
 dead-letter queue and destinations, decrypts its environment and mounts its file systems -- all
 with the function's own role. Those permissions are used although no line of code calls them::
 
-    uses = platform_uses(fn, project.resources)
+    uses = platform_uses(fn, project.in_template(fn.template))
     uses["logs"]    # "Lambda writes the function's logs to CloudWatch Logs"
     uses.get("sqs") # "Lambda polls the queue of SQS event Orders", when there is one
 

@@ -510,12 +510,12 @@ class Project:
     def log_group_of(self, fn: Function) -> Resource | None:
         from slsreview.model.resources import log_group_of
 
-        return log_group_of(fn, self.resources)
+        return log_group_of(fn, self.in_template(fn.template))
 
     def alarms_for(self, fn: Function) -> list[Resource]:
         from slsreview.model.resources import alarms_for
 
-        return alarms_for(fn, self.resources)
+        return alarms_for(fn, self.in_template(fn.template))
 
     def error_alarms_for(self, fn: Function) -> list[ErrorAlarm]:
         """The alarms of the function's template that go off when it fails: on its Errors metric
@@ -524,12 +524,12 @@ class Project:
         from slsreview.model.apis import api_error_alarms
         from slsreview.model.resources import error_alarms_for
 
-        return error_alarms_for(fn, self.resources) or api_error_alarms(self, fn)
+        return error_alarms_for(fn, self.in_template(fn.template)) or api_error_alarms(self, fn)
 
     def permissions_for(self, fn: Function) -> list[Resource]:
         from slsreview.model.resources import permissions_for
 
-        return permissions_for(fn, self.resources)
+        return permissions_for(fn, self.in_template(fn.template))
 
     def grants_for(self, fn: Function) -> Grants:
         """What the function's execution role is granted, statement by statement, with what
@@ -544,7 +544,7 @@ class Project:
     def event_invoke_config_of(self, fn: Function) -> Located[Any] | None:
         from slsreview.model.resources import event_invoke_config
 
-        return event_invoke_config(fn, self.resources)
+        return event_invoke_config(fn, self.in_template(fn.template))
 
     def event_queue(self, fn: Function, event: Event) -> Resource | None:
         """The queue (or stream, or table) an event polls, when it is in the same template."""
