@@ -117,7 +117,7 @@ def _verifies(call: Call) -> bool:
     parts = callee.split(".")
     if callee in VERIFY_CALLEES or parts[-1] in VERIFY_CALLEES or ".".join(parts[-2:]) in VERIFY_CALLEES:
         return True
-    return any(callee.startswith(module) for module in AUTH_MODULES)
+    return callee.startswith(AUTH_MODULES)
 
 
 def does_work(facts: Facts, ignore: Iterable[str] = ()) -> bool:

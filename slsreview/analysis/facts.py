@@ -585,11 +585,10 @@ class Facts:
     # -- questions rules ask --------------------------------------------------------------
     def calls(self, *names: str) -> list[Call]:
         """Calls whose vocabulary name equals or starts with one of ``names`` (``"aws.dynamodb"``)."""
-        return [
-            c
-            for c in self._each("calls")
-            if not names or any(c.name == n or c.name.startswith(n + ".") for n in names)
-        ]
+        if not names:
+            return list(self._each("calls"))
+        prefixes = tuple(n + "." for n in names)
+        return [c for c in self._each("calls") if c.name in names or c.name.startswith(prefixes)]
 
     def calls_to(self, callee_prefix: str) -> list[Call]:
         return [c for c in self._each("calls") if c.callee.startswith(callee_prefix)]
