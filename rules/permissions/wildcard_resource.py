@@ -12,33 +12,31 @@ _PUBLISH = "sns:Publish"
 _HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
 
 
-def _sam_function(statements: str, extra: str = "") -> dict[str, str]:
+def _sam_function(
+    statements: str,
+    extra: str = "",
+    *,
+    name: str = "OrdersFunction",
+    runtime: str = "python3.13",
+    handler: str = "app.handler",
+    code: str = "InlineCode: 'def handler(event, context): pass'",
+) -> dict[str, str]:
     return {
-        "template.yaml": _HEAD + "  OrdersFunction:\n"
+        "template.yaml": _HEAD + f"  {name}:\n"
         "    Type: AWS::Serverless::Function\n"
         "    Properties:\n"
-        "      Runtime: python3.13\n"
-        "      Handler: app.handler\n"
-        "      InlineCode: 'def handler(event, context): pass'\n"
+        f"      Runtime: {runtime}\n"
+        f"      Handler: {handler}\n"
+        f"      {code}\n"
         "      Policies:\n"
         "        - Statement:\n" + statements + extra
     }
 
 
 def _sms_function(runtime: str, handler: str) -> str:
-    return (
-        _HEAD + "  RemindersFunction:\n"
-        "    Type: AWS::Serverless::Function\n"
-        "    Properties:\n"
-        f"      Runtime: {runtime}\n"
-        f"      Handler: {handler}\n"
-        "      CodeUri: src/\n"
-        "      Policies:\n"
-        "        - Statement:\n"
-        "            - Effect: Allow\n"
-        "              Action: sns:Publish\n"
-        "              Resource: '*'\n"
-    )
+    """A function whose code is in src/, allowed sns:Publish on every resource."""
+    publish = "            - Effect: Allow\n              Action: sns:Publish\n              Resource: '*'\n"
+    return _sam_function(publish, name="RemindersFunction", runtime=runtime, handler=handler, code="CodeUri: src/")["template.yaml"]
 
 
 class WildcardResource(Rule):

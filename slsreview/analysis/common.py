@@ -64,14 +64,16 @@ def event_source(path: tuple[str, ...], loc: Location) -> Source:
     return Source("event-id" if name in _EVENT_IDS else "event", name, loc)
 
 
-def deeper(source: Source, segment: str, loc: Location) -> Source:
-    """A field of an event place known only by its source: what a value that holds several
-    places gives for ``[segment]`` (``body = json.loads(event["body"]) if ... else event``, then
-    ``body["amount"]``: ``body.amount`` and ``amount``, not the whole body and the whole event).
+def deeper_place(source: Source, segment: str, loc: Location | None = None) -> Source:
+    """A field of an event place known only by its source, named as ``event_source`` names
+    places (at ``loc``, else where the source is): what a value that holds several places gives
+    for ``[segment]`` (``body = json.loads(event["body"]) if ... else event``, then
+    ``body["amount"]``: ``body.amount`` and ``amount``), and what a helper's parameter gives for
+    a field of the event its caller passed (``slsreview.analysis.links``).
 
-        >>> deeper(Source("event", "body", Location("a.py")), "amount", Location("a.py")).name
+        >>> deeper_place(Source("event", "body", Location("a.py")), "amount").name
         'body.amount'
-        >>> deeper(Source("event", "event", Location("a.py")), "amount", Location("a.py")).name
+        >>> deeper_place(Source("event", "event", Location("a.py")), "amount").name
         'amount'
     """
     if source.name == "event":
@@ -80,7 +82,13 @@ def deeper(source: Source, segment: str, loc: Location) -> Source:
         path = ("Records", "[]")
     else:
         path = tuple(source.name.split("."))
-    return event_source((*path, segment), loc)
+    return event_source((*path, segment), loc if loc is not None else source.loc)
+
+
+def derived(sources: Iterable[Source], via: str) -> frozenset[Source]:
+    """The sources of a value a call outside the vocabulary made from these (``Source.via``):
+    each marked with the call's name, unless it already went through another."""
+    return frozenset(s if s.via else Source(s.kind, s.name, s.loc, via) for s in sources)
 
 
 def required_methods(comparisons: Iterable[Comparison]) -> frozenset[str]:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 
-from slsreview.analysis.common import event_source
+from slsreview.analysis.common import deeper_place, derived
 from slsreview.analysis.facts import (
     Call,
     Comparison,
@@ -238,7 +238,7 @@ class _Linker:
         finally:
             self.active.discard(key)
         if source.via:
-            result = _derived(result, source.via)
+            result = derived(result, source.via)
         if responses:
             (self.memo if self.cuts == cuts else self.partial)[key] = result
         return result
@@ -274,7 +274,7 @@ class _Linker:
             given = self.concrete([s for v in (*site.args, *(v for _, v in site.kwargs)) for s in v.sources], env, depth + 1)
             if self._language(source.loc.path) != "python":
                 given = frozenset(s for s in given if not _root(s))
-            return _derived(given, site.callee.rsplit(".", 1)[-1][:40] or "call")
+            return derived(given, site.callee.rsplit(".", 1)[-1][:40] or "call")
         frame = (*env, (fn, id(site)))
         out: set[Source] = set()
         for ret in self.returns.get(fn, ()):
@@ -353,7 +353,7 @@ class _Linker:
         finally:
             self.active_fields.discard(key)
         if source.via and result is not None:
-            result = {k: _derived(v, source.via) for k, v in result.items()}
+            result = {k: derived(v, source.via) for k, v in result.items()}
         (self.fields_memo if self.cuts == cuts else self.partial_fields)[key] = result
         return result
 
@@ -369,7 +369,7 @@ class _Linker:
         for segment in field.split("."):
             if narrowed.kind != "event":
                 break
-            narrowed = _narrow_python(narrowed, segment) if python else _narrow_javascript(narrowed, segment)
+            narrowed = deeper_place(narrowed, segment) if python else _narrow_javascript(narrowed, segment)
         if source.via and narrowed is not source:
             return Source(narrowed.kind, narrowed.name, narrowed.loc, source.via)
         return narrowed
@@ -500,23 +500,8 @@ def _field_of(source: Source, field: str) -> Source:
     return Source(PARAM, f"{source.name}.{field}", source.loc, source.via)
 
 
-def _derived(sources: frozenset[Source], via: str) -> frozenset[Source]:
-    return frozenset(s if s.via else Source(s.kind, s.name, s.loc, via) for s in sources)
-
-
 def _root(source: Source) -> bool:
     return (source.kind == "event" and source.name == "event") or (source.kind == "env" and source.name == "*")
-
-
-def _narrow_python(source: Source, field: str) -> Source:
-    name = source.name
-    if name == "event":
-        path: tuple[str, ...] = (field,)
-    elif name == "records":
-        path = ("Records", "[]", field)
-    else:
-        path = (*name.split("."), field)
-    return event_source(path, source.loc)
 
 
 _JS_IDS = events.javascript_event_id_fields()

@@ -235,10 +235,14 @@ class Calls:
             return self.http_call(node, fv.data[0], None, arguments, awaited, fv)
         return self.plain_call(node, text, None, arguments, awaited)
 
-    def local_call(self: Analyzer, node: Node, callee: str, arguments: Node | None, awaited: bool) -> Val:
+    def local_call(
+        self: Analyzer, node: Node, callee: str, arguments: Node | None, awaited: bool, args: list[tuple[Node, Val]] | None = None
+    ) -> Val:
         """A call of a function of this file or a local module: what it gives back is a
-        ``return`` source, linked by Facts to what the function returns for these arguments."""
-        args = self.args(arguments)
+        ``return`` source, linked by Facts to what the function returns for these arguments
+        (``args``: already evaluated)."""
+        if args is None:
+            args = self.args(arguments)
         self.add_call(node, "", callee, args, awaited=awaited)
         self.facts.links = True
         return Val(sources=(Source(RETURN, callee, self.loc(node)),))

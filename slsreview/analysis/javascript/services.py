@@ -36,7 +36,6 @@ from slsreview.analysis.javascript.values import (
     to_seconds,
     without_roots,
 )
-from slsreview.analysis.links import RETURN
 from slsreview.vocabulary import aws
 
 Node = ts.Node
@@ -275,9 +274,7 @@ class Services:
             )
         if rv.kind == "mod" and rv.data and rv.data[1] == "*" and str(rv.data[0]).startswith("."):
             self.frame.calls.append("send")  # mail.send(...) of `import * as mail from "./mail"`
-            self.add_call(node, "", callee, args, awaited=awaited)
-            self.facts.links = True
-            return Val(sources=(Source(RETURN, callee, self.loc(node)),))
+            return self.local_call(node, callee, arguments, awaited, args)
         self.add_call(node, "", callee, args, awaited=awaited)
         return plain(derived(without_roots(merged(v for _, v in args)), "send"))
 

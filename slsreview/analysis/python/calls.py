@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from slsreview.analysis import links
-from slsreview.analysis.common import event_source
+from slsreview.analysis.common import derived, event_source
 from slsreview.analysis.facts import Call, Comparison, EnvRead, Flow, Source, Value
 from slsreview.analysis.python.services import aws_writes
 from slsreview.analysis.python.state import Site, State
@@ -85,7 +85,6 @@ from slsreview.analysis.python.values import (
     Val,
     WorkerEnv,
     copy_val,
-    derived,
 )
 from slsreview.vocabulary import (
     crypto,
@@ -230,24 +229,19 @@ class Calls(State):
         (``str(key)``, ``key.strip()``: ``slsreview.vocabulary.dataflow``), is a method of
         event data, or ``preserve`` says so."""
         recv = site.recv
-        if recv is not None and recv.items is not None and site.method == "get":
-            key = site.arg(0)
-            name = text_literal(*key) if key is not None else None
-            if name is not None and name in recv.items:  # {"a": x}.get("a") is x
+        key = site.arg(0) if recv is not None and site.method == "get" else None
+        name = text_literal(*key) if key is not None else None  # the literal key of a .get()
+        if recv is not None and name is not None:
+            if recv.items is not None and name in recv.items:  # {"a": x}.get("a") is x
                 return recv.items[name][1]
-        if recv is not None and site.method == "get" and recv.sources and recv.obj is None:
-            key = site.arg(0)
-            name = text_literal(*key) if key is not None else None
-            fields = links.param_fields(recv.sources, name) if name is not None else None
+            fields = links.param_fields(recv.sources, name) if recv.sources and recv.obj is None else None
             if fields is not None:  # order.get("id") of a parameter: what the callers pass as id
                 return Val(frozenset(fields))
         if recv is not None and recv.path is not None:
             sources = recv.sources | site.all_sources()
             return Val(sources, path=recv.path, path_src=recv.path_src)
-        if recv is not None and site.method == "get" and recv.qual is None:
-            key = site.arg(0)
-            name = text_literal(*key) if key is not None else None
-            field = self._event_field(recv, name, site.node) if name is not None else None
+        if recv is not None and name is not None and recv.qual is None:
+            field = self._event_field(recv, name, site.node)
             if field is not None:  # body.get("amount") of a value holding several event places
                 default = site.arg(1, "default")
                 return copy_val(field, sources=field.sources | default[1].sources) if default is not None else field

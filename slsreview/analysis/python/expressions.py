@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from slsreview.analysis import links
-from slsreview.analysis.common import deeper, event_source
+from slsreview.analysis.common import deeper_place, event_source
 from slsreview.analysis.facts import Comparison, EnvRead, Source
 from slsreview.analysis.python.state import State
 from slsreview.analysis.python.syntax import literal_value, text_literal
@@ -153,7 +153,7 @@ class Expressions(State):
         for s in val.sources:
             if shallow is not None and s.name == shallow.name and s.kind == shallow.kind:
                 continue
-            out.add(deeper(s, segment, src.loc) if segment is not None and _place(s) else s)
+            out.add(deeper_place(s, segment, src.loc) if segment is not None and _place(s) else s)
         return frozenset(out)
 
     def _event_field(self: Analyzer, val: Val, key: str, node: cst.CSTNode) -> Val | None:
@@ -162,7 +162,7 @@ class Expressions(State):
         if val.obj is not None or not any(_place(s) for s in val.sources):
             return None
         loc = self._loc(node)
-        return Val(frozenset(deeper(s, key, loc) if _place(s) else s for s in val.sources))
+        return Val(frozenset(deeper_place(s, key, loc) if _place(s) else s for s in val.sources))
 
     def _index(self: Analyzer, node: cst.Subscript, write: cst.CSTNode | None = None) -> tuple[Any, bool]:
         """Evaluate a subscript's index; (its literal key, whether it is a single index). With

@@ -88,12 +88,6 @@ def copy_val(val: Val, **changes: Any) -> Val:
     return Val(sources, qual, **fields)
 
 
-def derived(sources: frozenset[Source], via: str) -> frozenset[Source]:
-    """The sources of a value a call outside the vocabulary made from these (``Source.via``):
-    each marked with the call's name, unless it already went through another."""
-    return frozenset(s if s.via else Source(s.kind, s.name, s.loc, via) for s in sources)
-
-
 def union_sources(vals: Iterable[Val]) -> frozenset[Source]:
     out = NO_SOURCES
     for val in vals:
