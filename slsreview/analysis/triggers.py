@@ -18,6 +18,7 @@ code: comparisons on ``request.method`` and router registrations such as ``app.p
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -192,16 +193,20 @@ def predicate_methods(call: Call, facts: Facts) -> set[str]:
     returns count, and only a callee that names exactly one function of the facts."""
     found: set[str] | None = None
     for callee in call.tests:
-        name = callee.rsplit(".", 1)[-1]
-        functions = [f.qualname for f in facts.functions() if f.qualname.rsplit(".", 1)[-1] == name]
-        if len(functions) != 1:
-            continue
-        returned = [r.loc for r in facts.returns() if r.function == functions[0]]
-        compared = [c for c in facts.comparisons() if c.function == functions[0] and any(_inside(c.loc, r) for r in returned)]
-        methods = required_methods(compared)
+        methods: frozenset[str] = answer_once(facts, f"predicate_methods:{callee}", functools.partial(_predicate, callee, facts))
         if methods:
             found = set(methods) if found is None else found & methods
     return found or set()
+
+
+def _predicate(callee: str, facts: Facts) -> frozenset[str]:
+    """The methods the one local function ``callee`` names requires in what it returns."""
+    name = callee.rsplit(".", 1)[-1]
+    functions = [f.qualname for f in facts.functions() if f.qualname.rsplit(".", 1)[-1] == name]
+    if len(functions) != 1:
+        return frozenset()
+    returned = [r.loc for r in facts.returns() if r.function == functions[0]]
+    return required_methods(c for c in facts.comparisons() if c.function == functions[0] and any(_inside(c.loc, r) for r in returned))
 
 
 def _inside(inner: Location, outer: Location) -> bool:
