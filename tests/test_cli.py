@@ -2,10 +2,8 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -71,20 +69,6 @@ def test_broken_files_each_become_one_parse_finding(tmp_path: Path) -> None:
     fields = {"rule", "name", "category", "tier", "message", "path", "line", "column", "end_line", "end_column", "function", "platform", "fix", "docs", "fingerprint"}
     assert all(set(f) == fields for f in report["findings"])
     assert sub(["check", ".", "--format", "json", "--no-cache"], tmp_path).stdout == result.stdout
-
-
-def test_billion_laughs_template_is_reviewed_quickly_in_little_memory(tmp_path: Path) -> None:
-    lines = ["AWSTemplateFormatVersion: '2010-09-09'", 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 30)]
-    (tmp_path / "template.yaml").write_text("\n".join(lines) + "\n")
-    start = time.perf_counter()
-    result = sub(["check", ".", "--format", "json", "--no-cache"], tmp_path)
-    elapsed = time.perf_counter() - start
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert elapsed < 2.0
-    assert peak_mib < 200
-    (finding,) = json.loads(result.stdout)["findings"]
-    assert "alias expansion" in finding["message"]
 
 
 def test_version_is_fast_and_imports_nothing_heavy(tmp_path: Path) -> None:

@@ -174,6 +174,17 @@ def test_billion_laughs_fails_fast_with_one_finding(project: Path) -> None:
     assert run.seconds < 5 and run.peak_mib < 150
 
 
+def test_thirty_levels_of_top_level_aliases_fail_fast(project: Path) -> None:
+    # 9**30 values if expanded; the anchors are top-level keys, not inside any resource
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'", 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 30)]
+    write_tree(project, {"template.yaml": "\n".join(lines) + "\n"})
+    run = run_cli(project, timeout=10)
+    (finding,) = run.findings("template.yaml")
+    assert "alias expansion" in finding["message"]
+    assert run.seconds < 5 and run.peak_mib < 150
+
+
 def test_aliases_expanding_just_under_the_bound_stay_fast(project: Path) -> None:
     """1.8 million values reachable through aliases (below MAX_NODES), read by every rule that
     walks Environment, Tags and Policies: the values are shared, never copied, and no rule
