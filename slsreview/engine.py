@@ -50,6 +50,7 @@ from slsreview.model.project import (
 from slsreview.model.sam import build_template
 from slsreview.model.wrangler import build_workers
 from slsreview.redact import redact
+from slsreview.results import Results, Summary, digest
 from slsreview.rule import Context, Report, Rule
 from slsreview.suppressions import Suppression, scan_inline, scan_metadata
 
@@ -199,6 +200,13 @@ class _Run:
         self._lines: dict[str, list[str]] = {}  # path -> its lines, for snippets
         self._python_roots: set[str] | None = None  # the functions' code roots (CodeUri)
         self._outlines: dict[str, Any] = {}  # Markdown path -> loaders.markdown.Outline (None: unreadable)
+        # Analysis: each source file's summary (slsreview.results), its facts once loaded
+        self.summaries: dict[str, Summary] = {}
+        self._facts_cache: Any = None  # analysis.runner.FactsCache, for facts loaded on demand
+        # The model's identity (a digest of what it was built from; "" when it is not cached)
+        # and the rule results kept under it
+        self.model_id = ""
+        self.results: Results | None = None
 
     # -- files ------------------------------------------------------------------------------
     def abspath(self, path: str) -> str:
@@ -297,6 +305,10 @@ class _Run:
                 self.load_configs()
                 self.build_model()
                 self.save_model(paths, since)
+            if self.model_id:
+                found = self._model_store(paths)
+                if found is not None:
+                    self.results = Results.load(Store(self.cwd / CACHE_DIR, "results", tuple), found[1])
             self.analyze_sources()
             self.scan_secrets()
         finally:
@@ -561,7 +573,7 @@ class _Run:
         return Store(self.cwd / CACHE_DIR, "models", tuple), key
 
     def restore_model(self, paths: list[Path]) -> bool:
-        from slsreview.inputs import still_valid
+        from slsreview.inputs import answers, still_valid
 
         found = self._model_store(paths)
         entry = found[0].get(found[1]) if found else None
@@ -575,10 +587,12 @@ class _Run:
             return False
         self.inputs.adopt(list(probes), listings)
         self.discovery, self.project, self.texts = discovery, project, texts
+        self.model_id = digest((found[1], answers(list(probes)), answers(list(code))))  # type: ignore[index]
         return True
 
     def save_model(self, paths: list[Path], since: int) -> None:
         from slsreview.cache import code_probes
+        from slsreview.inputs import answers
 
         found = self._model_store(paths)
         if found is None or self.inputs.unstable:
@@ -586,7 +600,9 @@ class _Run:
         discovery = replace(self.discovery, contents={})  # the texts read are kept, not the bytes
         state = (discovery, self.project, dict(self.texts))
         code = code_probes((), str(self.cwd / CACHE_DIR))
-        found[0].put(found[1], (self.inputs.probes(since), self.inputs.listings(since), code, state))
+        probes = self.inputs.probes(since)
+        found[0].put(found[1], (probes, self.inputs.listings(since), code, state))
+        self.model_id = digest((found[1], answers(probes), answers(code)))
 
     def start_workers(self) -> Any:
         """Analysis workers, started now when this review will analyse enough source to need
@@ -611,32 +627,43 @@ class _Run:
         return Workers(self.settings.jobs, languages) if size >= POOL_THRESHOLD_BYTES else None
 
     def analyze_sources(self) -> None:
+        """Facts of every handler, then of the local modules they import, then of theirs (a
+        lib/ helper's own helpers): bounded, since a project's import depth is small and cycles
+        are common. A file whose summary the last review kept (same content, same analyser) is
+        not even unpickled here: its facts are loaded when a rule asks for them."""
         from slsreview.analysis import local_import_candidates
-        from slsreview.analysis.runner import FactsCache, analyze_many
+        from slsreview.analysis.runner import FactsCache, analyze_many, cache_key
 
-        cache = FactsCache(self.cwd / CACHE_DIR if self.settings.cache else None)
+        cache = self._facts_cache = FactsCache(self.cwd / CACHE_DIR if self.settings.cache else None)
+        known = self.results.index if self.results is not None else {}
         pending = sorted(self.project.sources)
-        # the handlers, then the local modules they import, then theirs (a lib/ helper's own
-        # helpers): bounded, since a project's import depth is small and cycles are common
+        keys: dict[str, str] = {}
         for _round in range(IMPORT_DEPTH):
             jobs = []
             for path in pending:
                 text = self.read(path)
-                if text is not None:
-                    jobs.append((path, text, self.project.sources[path].language))
-            self.facts.update(analyze_many(jobs, self.settings.jobs, cache, self.workers))
+                if text is None:
+                    continue
+                language = self.project.sources[path].language
+                key = keys[path] = cache_key(path, text, language)
+                summary = known.get(path)
+                if summary is not None and summary.key == key:
+                    self.summaries[path] = summary
+                else:
+                    jobs.append((path, text, language))
+            self.summarise(analyze_many(jobs, self.settings.jobs, cache, self.workers), keys)
             imported: list[str] = []
             for path in pending:
-                facts = self.facts.get(path)
-                if facts is None:
+                summary = self.summaries.get(path)
+                if summary is None:
                     continue
                 resolved: dict[str, str] = {}
-                for imp in facts.imports:
-                    for candidate in self._import_candidates(path, imp.module, facts.language, local_import_candidates):
+                for module in summary.modules:
+                    for candidate in self._import_candidates(path, module, summary.language, local_import_candidates):
                         if self.exists(candidate):
-                            resolved[imp.module] = candidate
+                            resolved[module] = candidate
                             if candidate not in self.project.sources:
-                                language = language_of(candidate) or facts.language
+                                language = language_of(candidate) or summary.language
                                 self.project.sources[candidate] = SourceFile(candidate, language, f"imported by {path}")
                                 imported.append(candidate)
                             break
@@ -655,14 +682,42 @@ class _Run:
                 block = line[inline.loc.column - 1 : inline.loc.column].startswith(("|", ">"))
                 text = "\n" * (inline.loc.line if block else inline.loc.line - 1) + inline.value
                 key = f"{unit.source.path}#{_unit_name(unit)}"
-                self.facts.update(analyze_many([(key, text, unit.source.language)], 1, cache, self.workers))
-                self.facts[key] = _with_path(self.facts[key], unit.source.path or key)
+                facts = analyze_many([(key, text, unit.source.language)], 1, cache, self.workers)[key]
+                keys[key] = cache_key(key, text, unit.source.language)
+                self.summarise({key: _with_path(facts, unit.source.path or key)}, keys)
         self.cache_hits = cache.hits
-        for _path, facts in sorted(self.facts.items()):
-            for problem in facts.syntax:
+        for _path, summary in sorted(self.summaries.items()):
+            for problem in summary.syntax:
                 loc = problem.loc
                 kind = "syntax" if problem.fatal else "recovered"
                 self.problem(loc.path, Problem(kind, problem.message, (loc.line, loc.column, loc.end_line or loc.line, loc.end_column or loc.column)))
+
+    def summarise(self, analysed: dict[str, FileFacts], keys: dict[str, str]) -> None:
+        """Keep freshly analysed facts, with their summaries (``keys``: their cache keys)."""
+        for path, facts in analysed.items():
+            self.facts[path] = facts
+            self.summaries[path] = Summary(
+                keys[path],
+                facts.language,
+                tuple(imp.module for imp in facts.imports),
+                tuple(facts.syntax),
+            )
+
+    def file_facts(self, path: str) -> FileFacts | None:
+        """The facts of a source file the review analysed, loaded from the cache when needed."""
+        facts = self.facts.get(path)
+        if facts is None and path in self.summaries:
+            summary = self.summaries[path]
+            facts = self._facts_cache.get(summary.key) if self._facts_cache is not None else None
+            text = self.texts.get(path)
+            if facts is None and text is not None:  # the entry went missing since: analyse again
+                from slsreview.analysis.runner import analyze_many
+
+                language = self.project.sources[path].language
+                facts = analyze_many([(path, text, language)], 1, self._facts_cache)[path]
+            if facts is not None:
+                self.facts[path] = facts
+        return facts
 
     def _import_candidates(self, importer: str, module: str, language: Any, candidates: Callable[..., list[str]]) -> list[str]:
         out = list(candidates(importer, module, language))
@@ -685,18 +740,16 @@ class _Run:
                 out.extend(candidates(posixpath.join(root, "__root__.py"), module, language))
         return list(dict.fromkeys(out))
 
-    def facts_for(self, unit: Function | Worker) -> Facts | None:
+    def unit_files(self, unit: Function | Worker) -> tuple[list[str], dict[tuple[str, str], str], str | None] | None:
+        """The analysed files of a function or Worker's code (the entry file, then every local
+        module it reaches through imports, nearest first), how its imports resolved, and its
+        entry symbol; None when it has no analysed source."""
         source = unit.source
         if source.status == "inline":
             key = f"{source.path}#{_unit_name(unit)}"
-            main = self.facts.get(key)
-            return Facts([main], entry=source.symbol) if main else None
-        if source.status != "found" or source.path is None:
+            return ([key], {}, source.symbol) if key in self.summaries else None
+        if source.status != "found" or source.path is None or source.path not in self.summaries:
             return None
-        main = self.facts.get(source.path)
-        if main is None:
-            return None
-        # the entry file, then every local module it reaches through imports, nearest first
         order = [source.path]
         modules: dict[tuple[str, str], str] = {}
         for path in order:
@@ -704,13 +757,37 @@ class _Run:
             for module, target in imported.items():
                 modules[(path, module)] = target
             for target in sorted(set(imported.values())):
-                if target not in order and target in self.facts:
+                if target not in order and target in self.summaries:
                     order.append(target)
-        files = [self.facts[p] for p in order if p in self.facts]
         symbol = source.symbol
-        if unit.platform == "cloudflare-workers" and main.language == "python":
+        if unit.platform == "cloudflare-workers" and self.summaries[source.path].language == "python":
             symbol = "default"
-        return Facts(files, entry=symbol, modules=modules)
+        return order, modules, symbol
+
+    def unit_key(self, unit: Function | Worker) -> str | None:
+        """The digest of a unit's facts: the content keys of its files, how its imports
+        resolved, its entry symbol. None when it has no analysed source."""
+        found = self.unit_files(unit)
+        if found is None:
+            return None
+        order, modules, symbol = found
+        return digest(([(p, self.summaries[p].key) for p in order], sorted(modules.items()), symbol))
+
+    def facts_for(self, unit: Function | Worker) -> Facts | None:
+        found = self.unit_files(unit)
+        if found is None:
+            return None
+        # Each file has a summary, so its facts can be had (from the cache, or by analysing the
+        # text read this review again): they are loaded when a question needs them.
+        order, modules, symbol = found
+
+        def files() -> list[FileFacts]:
+            return [f for f in map(self.file_facts, order) if f is not None]
+
+        kept = self.results.kept if self.results is not None else None
+        if unit.source.status == "inline":
+            return Facts(files, entry=symbol, key=self.unit_key(unit), kept=kept, paths=[unit.source.path or order[0]])
+        return Facts(files, entry=symbol, modules=modules, key=self.unit_key(unit), kept=kept, paths=order)
 
     def scan_suppressions(self) -> list[Suppression]:
         known = {r.id for r in self.all_rules}
@@ -725,24 +802,49 @@ class _Run:
         return out
 
     def run_rules(self, suppressions: list[Suppression]) -> list[Finding]:
+        """Every selected rule on the project and on each function and Worker it applies to.
+        With the cache, a call whose answers have not changed since the last review is replayed
+        (``slsreview.results``) instead of run."""
         facts_cache: dict[int, Facts | None] = {}
+        asked: set[tuple[Any, ...]] = set()  # what the running call asked of the engine
+        refs = {id(u): ("function", i) for i, u in enumerate(self.project.functions)}
+        refs.update({id(u): ("worker", i) for i, u in enumerate(self.project.workers)})
 
         def facts(unit: Function | Worker) -> Facts | None:
+            asked.add(("unit", *refs[id(unit)]))
             if id(unit) not in facts_cache:
                 facts_cache[id(unit)] = self.facts_for(unit)
             return facts_cache[id(unit)]
 
         ctx = Context(self.project, self.settings.today, facts, suppressions, self.secret_literals)
+        results = self.results
+        if results is not None:
+            results.rebase(self.basis(suppressions))
+        answers: dict[tuple[Any, ...], str] = {}
+
+        def current(question: tuple[Any, ...]) -> str:
+            if question not in answers:
+                answers[question] = self.answer(question, suppressions)
+            return answers[question]
+
         findings: list[Finding] = []
         for rule_class in self.rules:
             rule = rule_class()
-            calls: list[tuple[Function | Worker | None, Callable[[], Iterator[Report]]]] = []
-            calls.append((None, lambda rule=rule: rule.check(ctx)))  # type: ignore[misc]
+            calls: list[tuple[tuple[Any, ...], Function | Worker | None, Callable[[], Iterator[Report]]]] = []
+            calls.append((("project",), None, lambda rule=rule: rule.check(ctx)))  # type: ignore[misc]
             if "aws-lambda" in rule.platforms:
-                calls.extend((fn, lambda fn=fn, rule=rule: rule.check_function(fn, ctx)) for fn in self.project.functions)  # type: ignore[misc]
+                calls.extend((refs[id(fn)], fn, lambda fn=fn, rule=rule: rule.check_function(fn, ctx)) for fn in self.project.functions)  # type: ignore[misc]
             if "cloudflare-workers" in rule.platforms:
-                calls.extend((w, lambda w=w, rule=rule: rule.check_worker(w, ctx)) for w in self.project.workers)  # type: ignore[misc]
-            for subject, call in calls:
+                calls.extend((refs[id(w)], w, lambda w=w, rule=rule: rule.check_worker(w, ctx)) for w in self.project.workers)  # type: ignore[misc]
+            for ref, subject, call in calls:
+                if results is not None:
+                    replayed = results.replay((rule_class.id, ref), current)
+                    if replayed is not None:
+                        findings.extend(replayed)
+                        continue
+                asked.clear()
+                ctx.used.clear()
+                start = len(findings)
                 try:
                     for report in call():
                         findings.append(self.to_finding(rule_class, report, subject))
@@ -750,7 +852,56 @@ class _Run:
                     if os.environ.get("SLSREVIEW_DEBUG"):
                         sys.stderr.write(redact(traceback.format_exc(), self.known_secrets))
                     findings.append(self.crash_finding(rule_class, subject, exc))
+                    continue  # a crash is not kept: the next review tries again
+                if results is not None:
+                    asked.update((name,) for name in ctx.used)
+                    results.keep((rule_class.id, ref), asked, findings[start:], current)
+        if results is not None:
+            units: list[Function | Worker] = [*self.project.functions, *self.project.workers]
+            results.save(self.summaries, {k for k in map(self.unit_key, units) if k is not None})
         return self.fingerprint(findings)
+
+    def basis(self, suppressions: list[Suppression]) -> str:
+        """Everything a rule's findings depend on besides the facts, the secret literals and the
+        suppressions it asks for: the model (and what the analysis added to it: imported
+        modules, syntax problems, notes), the date, the tiers, the secrets masked in messages,
+        and the code that reviews (slsreview, the rule packs, the modules of the rules given)."""
+        from slsreview.cache import code_probes
+        from slsreview.inputs import answers
+        from slsreview.registry import pack_locations
+
+        packs = set(pack_locations())
+        for rule in self.all_rules:
+            module = sys.modules.get(rule.__module__)
+            where = getattr(module, "__file__", None) or ""
+            if not any(is_within(where, pack) for pack in packs):
+                packs.add(where)
+        code = code_probes(tuple(sorted(packs)), str(self.cwd / CACHE_DIR))
+        project = self.project
+        return digest(
+            (
+                self.model_id,
+                answers(code),
+                sorted((s.path, s.language, s.reason) for s in project.sources.values()),
+                sorted(project.problems.items()),
+                project.notes,
+                self.settings.today,
+                sorted(self.settings.tiers.items()),
+                sorted(hashlib.sha256(s.encode("utf-8", "surrogatepass")).hexdigest() for s in self.known_secrets),
+            )
+        )
+
+    def answer(self, question: tuple[Any, ...], suppressions: list[Suppression]) -> str:
+        """The digest of what a rule asked: a unit's facts (the content keys of its files, how
+        its imports resolved, its entry), the secret literals, or the suppressions."""
+        if question[0] == "unit":
+            units: list[Any] = self.project.functions if question[1] == "function" else self.project.workers
+            return self.unit_key(units[question[2]]) or ""
+        if question[0] == "secret_literals":
+            return digest(sorted((p, [(s, hashlib.sha256(s.value.encode("utf-8", "surrogatepass")).hexdigest()) for s in found]) for p, found in self.secret_literals.items()))
+        if question[0] == "suppressions":
+            return digest(suppressions)
+        raise ValueError(f"unknown question {question!r}")
 
     # -- findings ---------------------------------------------------------------------------
     def to_finding(self, rule: type[Rule], report: Report, subject: Function | Worker | None) -> Finding:

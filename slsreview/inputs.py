@@ -483,6 +483,13 @@ def check(probe: Probe, memo: dict[str, str] | None = None) -> Probe | None:
     return None  # a probe of a kind this version does not know: never trust it
 
 
+def answers(probes: list[Probe]) -> list[Probe]:
+    """The probes without their stat signatures: the questions and their answers only, what a
+    digest of the state they describe must be made of (a touched file, or a signature that
+    became trustworthy, changes a signature but not an answer)."""
+    return [(p[0], p[1], p[2], p[5]) if p[0] in ("read", "list") else p for p in probes]
+
+
 def still_valid(probes: list[Probe]) -> tuple[bool, list[Probe]]:
     """Whether every probe still gets its recorded answer, and the probes with any racy
     signature that became trustworthy refreshed (so that the next check is a stat)."""

@@ -111,16 +111,25 @@ class Context:
         self.project = project
         self.today = today
         self._facts = facts
-        self.suppressions = list(suppressions)  # every suppression comment/Metadata entry seen
+        self._suppressions = list(suppressions)
         self._secret_literals = secret_literals or {}
+        # What a rule read besides the model and the facts, for the engine's replay of its results
+        self.used: set[str] = set()
 
     def facts(self, unit: Function | Worker) -> Facts | None:
         """The handler source facts of a function or Worker, or None when there is no readable source."""
         return self._facts(unit)
 
+    @property
+    def suppressions(self) -> list[Suppression]:
+        """Every suppression comment and Metadata entry the review saw."""
+        self.used.add("suppressions")
+        return self._suppressions
+
     def secret_literals(self, path: str | None = None) -> list[SecretLiteral]:
         """Credentials written in the files the review read (``analysis.secret_scan``): in one
         file, or in every file, sorted by path and position."""
+        self.used.add("secret_literals")
         if path is not None:
             return list(self._secret_literals.get(path, ()))
         return [s for p in sorted(self._secret_literals) for s in self._secret_literals[p]]

@@ -642,3 +642,165 @@ def test_secret_scans_are_cached_without_the_secrets(project: Path) -> None:
     assert after == review(project, [*ARGV, "--no-cache"]) and after[1].count("SLS301") == first[1].count("SLS301")
     stored = b"".join(p.read_bytes() for p in (project / cache.CACHE_DIR / "secrets").rglob("*.pickle"))
     assert stored and token.encode() not in stored
+
+
+# -- rule results, replayed per call (slsreview/results.py) ---------------------------------
+
+
+@contextlib.contextmanager
+def counting_rule_calls() -> Iterator[tuple[list[Any], list[str]]]:
+    """The rule calls the engine ran rather than replayed, and the files whose facts it loaded."""
+    from slsreview import engine, results
+
+    ran: list[Any] = []
+    loaded: list[str] = []
+    replay, file_facts = results.Results.replay, engine._Run.file_facts
+
+    def counted(self: Any, ref: Any, current: Any) -> Any:
+        found = replay(self, ref, current)
+        if found is None:
+            ran.append(ref)
+        return found
+
+    def loading(self: Any, path: str) -> Any:
+        if path not in self.facts:
+            loaded.append(path)
+        return file_facts(self, path)
+
+    with mock.patch.object(results.Results, "replay", counted), mock.patch.object(engine._Run, "file_facts", loading):
+        yield ran, loaded
+
+
+def test_a_changed_handler_reruns_only_the_rules_that_read_it(project: Path) -> None:
+    with counting_rule_calls() as (cold, _):
+        review(project, ARGV)
+    (project / "src/b/util.mjs").write_text(VARIANTS["src/b/util.mjs"][1] or "")
+    with counting_rule_calls() as (ran, loaded):
+        after = review(project, ARGV)
+    assert after == review(project, [*ARGV, "--no-cache"])
+    # NotifyFunction (src/b) changed; OrdersFunction (src/a) did not, nor did the Worker
+    units = {ref for _, ref in ran}
+    assert ("function", 1) in units and ("function", 0) not in units and ("worker", 0) not in units
+    assert ("project",) in units  # the rules that look at every function at once run again...
+    assert not any(path.startswith("src/a/") for path in loaded)  # ...on answers kept for the rest
+    assert len(ran) < len(cold) / 3
+
+
+def test_a_changed_template_reruns_every_rule(project: Path) -> None:
+    review(project, ARGV)
+    (project / "template.yaml").write_text(SAM.replace("nodejs20.x", "nodejs18.x"))
+    with counting_rule_calls() as (ran, _):
+        after = review(project, ARGV)
+    assert after == review(project, [*ARGV, "--no-cache"])
+    assert ("SLS101", ("function", 0)) in ran and ("SLS101", ("worker", 0)) in ran
+
+
+def test_a_kept_answer_follows_the_content_it_was_given_for(project: Path) -> None:
+    """Two functions run one handler file; editing it must change both functions' findings."""
+    shared = SAM.replace("CodeUri: src/b/", "CodeUri: src/a/").replace("Handler: index.handler", "Handler: app.handler")
+    (project / "template.yaml").write_text(shared)
+    (project / "src/a/app.py").write_text("def handler(event, context):\n    return None\n")
+    first = review(project, ARGV)
+    (project / "src/a/app.py").write_text("def handler(event, context):\n    print(event)\n    return None\n")
+    after = review(project, ARGV)
+    assert after == review(project, [*ARGV, "--no-cache"]) and "SLS305" in after[1] and "SLS305" not in first[1]
+    (project / "src/a/app.py").write_text("def handler(event, context):\n    return None\n")
+    assert review(project, ARGV) == first
+
+
+def test_a_damaged_results_entry_is_ignored(project: Path) -> None:
+    review(project, ARGV)
+    entries = list((project / cache.CACHE_DIR / "results").rglob("*.pickle"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"\x80\x05garbage")
+    (project / "src/a/app.py").write_text("def handler(event, context):\n    return None\n")
+    assert review(project, ARGV) == review(project, [*ARGV, "--no-cache"])
+
+
+# Handler-only edits leave the model as it was: every change then goes through the per-call
+# replay of rule results and the kept answers, the layer a stale replay would come from.
+HANDLERS_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/a/
+      Runtime: python3.12
+      Handler: app.handler
+      Environment:
+        Variables:
+          TABLE: orders
+          API_KEY: "{{resolve:secretsmanager:api}}"
+      Events:
+        Queue:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt OrdersQueue.Arn
+  AuditFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/a/
+      Runtime: python3.12
+      Handler: audit.handler
+      Events:
+        Api:
+          Type: Api
+          Properties:
+            Path: /audit
+            Method: post
+  NotifyFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/b/
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Events:
+        Api:
+          Type: HttpApi
+          Properties:
+            Path: /notify
+            Method: post
+  OrdersQueue:
+    Type: AWS::SQS::Queue
+"""
+HANDLER_VARIANTS: dict[str, list[str]] = {
+    "src/a/app.py": [
+        "from shared import save\n\n\ndef handler(event, context):\n    for record in event['Records']:\n        save(record)\n",
+        "import json\n\n\ndef handler(event, context):\n    print(event)\n    return json.loads(event['Records'][0]['body'])\n",
+        "import os\nfrom shared import save\n\n\ndef handler(event, context):\n    print(os.environ['API_KEY'])\n    save(event)\n",
+        "def handler(event, context):\n    return None\n",
+    ],
+    "src/a/audit.py": [
+        "from shared import save\n\n\ndef handler(event, context):\n    save(event)\n    return {'statusCode': 200}\n",
+        "import json\nimport requests\n\n\ndef handler(event, context):\n    body = json.loads(event['body'])\n    requests.post('https://x.example', json=body)\n    print(body['email'])\n",
+        "def handler(event, context):\n    if event['headers'].get('x-token') == 'abc':\n        return {'statusCode': 200}\n",
+    ],
+    "src/a/shared.py": [
+        "import uuid\nimport boto3\n\nTABLE = boto3.resource('dynamodb').Table('orders')\n\n\ndef save(item):\n    TABLE.put_item(Item={'pk': str(uuid.uuid4()), 'v': item})\n",
+        "import boto3\n\nTABLE = boto3.resource('dynamodb').Table('orders')\n\n\ndef save(item):\n    TABLE.put_item(Item={'pk': item['id']}, ConditionExpression='attribute_not_exists(pk)')\n",
+        "def save(item):\n    print(item)\n",
+    ],
+    "src/b/index.mjs": [
+        'import { randomUUID } from "node:crypto";\nexport const handler = async (event) => {\n  const body = JSON.parse(event.body);\n  await fetch("https://x.example", { method: "POST", body: JSON.stringify({ id: randomUUID(), body }) });\n  return { statusCode: 200 };\n};\n',
+        'export const handler = async (event) => {\n  console.log(event);\n  return { statusCode: 200, headers: { "Access-Control-Allow-Origin": "*" } };\n};\n',
+        "export const handler = async () => ({ statusCode: 204 });\n",
+    ],
+}
+
+
+@settings(deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from(sorted(HANDLER_VARIANTS)), st.integers(0, 3)), min_size=1, max_size=6))
+def test_handler_edits_are_never_answered_from_stale_rule_results(steps: list[tuple[str, int]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write_tree(root, {"template.yaml": HANDLERS_TEMPLATE, **{p: v[0] for p, v in HANDLER_VARIANTS.items()}})
+        review(root, ARGV)
+        for path, index in steps:
+            variants = HANDLER_VARIANTS[path]
+            (root / path).write_text(variants[index % len(variants)])
+            cached = review(root, ARGV)
+            note(f"{path} <- variant {index % len(variants)}")
+            assert cached == review(root, [*ARGV, "--no-cache"])

@@ -78,7 +78,7 @@ the table), or any ``Call.name`` prefix (``aws.dynamodb.PutItem``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -463,20 +463,59 @@ class Facts:
 
     def __init__(
         self,
-        files: Iterable[FileFacts],
+        files: Iterable[FileFacts] | Callable[[], Iterable[FileFacts]],
         entry: str | None = None,
         modules: Mapping[tuple[str, str], str] | None = None,
+        key: str | None = None,
+        kept: Any = None,
+        paths: Iterable[str] | None = None,
     ) -> None:
-        self._given = list(files)
+        # ``files`` may be a function giving them: the engine's facts are unpickled only when a
+        # question needs them, not when an answer kept from the last review will do (``kept``,
+        # an ``analysis.memo.Kept``; ``key`` is the digest of the files' content it files them by)
+        self._load = files if callable(files) else None
+        self._files: list[FileFacts] | None = None if callable(files) else list(files)
+        self.key = key
+        self.kept = kept
+        self._paths = None if paths is None else list(paths)
         self._linked: list[FileFacts] | None = None
         # linked files by the functions reachable (None: all), shared with ``within``'s answers
         self._link_cache: dict[frozenset[str | None] | None, list[FileFacts]] = {}
         self.entry_symbol = entry
         # (importing file, module as written) -> the local file it resolved to
         self.modules: Mapping[tuple[str, str], str] = modules or {}
-        self._reachable: set[str | None] | None = None
-        if entry is not None and self._given:
-            self._reachable = self._compute_reachable(entry)
+        self._reach: set[str | None] | None = None
+        self._reach_known = entry is None  # with an entry, worked out when first needed
+        self._within: str | None = None  # the function ``within`` narrowed these facts to
+
+    @property
+    def _given(self) -> list[FileFacts]:
+        if self._files is None:
+            assert self._load is not None
+            self._files, self._load = list(self._load()), None
+        return self._files
+
+    @property
+    def paths(self) -> list[str]:
+        """The display paths of the files, entry file first (known without loading them)."""
+        if self._paths is None:
+            self._paths = [f.path for f in self._given]
+        return self._paths
+
+    @property
+    def _reachable(self) -> set[str | None] | None:
+        """The functions reachable from the entry point (None: everything)."""
+        if not self._reach_known:
+            self._reach_known = True
+            if self._within is not None:
+                self._reach = self._reach_from([self._within])
+            elif self.entry_symbol is not None and self._given:
+                self._reach = self._compute_reachable(self.entry_symbol)
+        return self._reach
+
+    @_reachable.setter
+    def _reachable(self, value: set[str | None] | None) -> None:
+        self._reach, self._reach_known = value, True
 
     @property
     def files(self) -> list[FileFacts]:
@@ -567,10 +606,11 @@ class Facts:
     def within(self, qualname: str) -> Facts:
         """The same files, answering only for code reachable from one function (and module-level
         code): a Worker's ``default.fetch`` without its ``scheduled`` or ``queue`` handlers."""
-        narrowed = Facts(self._given, modules=self.modules)
+        key = None if self.key is None else f"{self.key} within {qualname}"
+        narrowed = Facts(lambda: self._given, modules=self.modules, key=key, kept=self.kept, paths=self._paths)
         narrowed._link_cache = self._link_cache
         narrowed.entry_symbol = self.entry_symbol
-        narrowed._reachable = narrowed._reach_from([qualname])
+        narrowed._within, narrowed._reach_known = qualname, False
         return narrowed
 
     def reachable(self, function: str | None) -> bool:
