@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterator
 
 from slsreview.analysis.facts import Call, Facts, Value
+from slsreview.analysis.memo import answer_kept
 from slsreview.analysis.side_effects import claim_of
 from slsreview.loaders.nodes import Intrinsic, MapNode
 from slsreview.location import Location
@@ -386,19 +387,32 @@ class IdempotencyRecordsNeverExpire(Rule):
 
 def _idempotency_tables(fn: Function, facts: Facts, project: Project) -> Iterator[tuple[Resource, str, str]]:
     """Tables this function keeps idempotency records in, what the records are, and where."""
-    for wrapper in facts.wrappers("powertools.idempotent", "powertools.idempotent_function"):
-        store = wrapper.arg("persistence_store") or wrapper.arg("persistenceStore")
+    stores, claims = answer_kept(facts, "SLS508 records", _records)
+    for store in stores:
         for table in _tables_named_by(store, fn, project):
             yield table, "Powertools idempotency records", ""
+    for name, loc in claims:
+        tables = list(_tables_named_by(name, fn, project))
+        if not tables and name is None:
+            tables = list(_tables_named_by(None, fn, project, only_one=True))
+        for table in tables:
+            yield table, "message claims", f"{loc.path}:{loc.line}"
+
+
+def _records(facts: Facts) -> tuple[list[Value | None], list[tuple[Value | None, Location]]]:
+    """The persistence stores of Powertools' idempotency wrappers, and the table name and place
+    of each conditional put that claims a delivery's id."""
+    stores = [
+        w.arg("persistence_store") or w.arg("persistenceStore")
+        for w in facts.wrappers("powertools.idempotent", "powertools.idempotent_function")
+    ]
+    claims = []
     for call in facts.calls("aws.dynamodb.PutItem"):
         item = call.kwarg("Item")
         if claim_of(call) is None or item is None or not _delivery_id(item) or any(s.kind == "event" for s in item.sources):
             continue
-        tables = list(_tables_named_by(call.kwarg("TableName"), fn, project))
-        if not tables and call.kwarg("TableName") is None:
-            tables = list(_tables_named_by(None, fn, project, only_one=True))
-        for table in tables:
-            yield table, "message claims", f"{call.loc.path}:{call.loc.line}"
+        claims.append((call.kwarg("TableName"), call.loc))
+    return stores, claims
 
 
 def _tables_named_by(value: Value | None, fn: Function, project: Project, only_one: bool = False) -> Iterator[Resource]:

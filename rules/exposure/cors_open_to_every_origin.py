@@ -5,6 +5,7 @@ from typing import Any
 
 from slsreview.analysis.credentials import request_sources
 from slsreview.analysis.facts import Facts, Value
+from slsreview.analysis.memo import answer_kept
 from slsreview.loaders.nodes import ListNode, MapNode
 from slsreview.location import Location
 from slsreview.model.apis import ApiView
@@ -381,8 +382,8 @@ class CorsOpenToEveryOrigin(Rule):
             facts = ctx.facts(unit)
             if facts is None:
                 continue
-            credentials = _allows_credentials(facts)
-            for loc, kind, function in _code_wildcards(facts):
+            credentials, wildcards = answer_kept(facts, "SLS407 headers", _cors_headers)
+            for loc, kind, function in wildcards:
                 places, _, owners = sites.setdefault((loc.path, function, kind), ([], credentials, []))
                 if loc not in places:
                     places.append(loc)
@@ -468,6 +469,11 @@ def _cors_replaced_by_api(fn: Function, ctx: Context) -> bool:
     if not routes or any(e.type != "HttpApi" for e in fn.events):
         return False
     return all(api is not None and api.prop("CorsConfiguration") is not None for _, api in routes)
+
+
+def _cors_headers(facts: Facts) -> tuple[bool, list[tuple[Location, str, str | None]]]:
+    """Whether the handler allows credentials, and its wildcard or reflected origins."""
+    return _allows_credentials(facts), list(_code_wildcards(facts))
 
 
 def _code_wildcards(facts: Facts) -> Iterator[tuple[Location, str, str | None]]:

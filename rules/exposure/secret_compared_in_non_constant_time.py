@@ -4,7 +4,8 @@ import re
 from collections.abc import Iterator
 
 from slsreview.analysis.credentials import request_sources, secret_sources
-from slsreview.analysis.facts import Comparison, Source, Value
+from slsreview.analysis.facts import Comparison, Facts, Source, Value
+from slsreview.analysis.memo import answer_kept
 from slsreview.location import Location
 from slsreview.model.project import Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
@@ -287,9 +288,9 @@ class SecretComparedInNonConstantTime(Rule):
             facts = ctx.facts(unit)
             if facts is None:
                 continue
-            for comparison in facts.comparisons():
-                if _timing_leak(comparison):
-                    sites.setdefault(comparison.loc, (comparison, []))[1].append(unit)
+            leaks: list[Comparison] = answer_kept(facts, "SLS409 leaks", _leaks)
+            for comparison in leaks:
+                sites.setdefault(comparison.loc, (comparison, []))[1].append(unit)
         for comparison, owners in sites.values():
             left, right = comparison.left, comparison.right
             secret_side, other = (left, right) if secret_sources(left) and request_sources(right) else (right, left)
@@ -304,6 +305,10 @@ class SecretComparedInNonConstantTime(Rule):
                 fix=_FIX[language],
                 subject=owners[0] if len(owners) == 1 else None,
             )
+
+
+def _leaks(facts: Facts) -> list[Comparison]:
+    return [c for c in facts.comparisons() if _timing_leak(c)]
 
 
 def _timing_leak(comparison: Comparison) -> bool:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from slsreview.analysis.aws_usage import AwsUsage, aws_usage, languages_by_path
 from slsreview.analysis.facts import Facts
+from slsreview.analysis.memo import answer_kept
 from slsreview.location import Location
 from slsreview.model.grants import Grant
 from slsreview.model.platform import platform_uses
@@ -442,13 +444,13 @@ class GrantedButUnused(Rule):
             facts = ctx.facts(fn)
             if facts is None:
                 return
-            usage = aws_usage(facts)
+            usage: AwsUsage = answer_kept(facts, "SLS313 usage", _services_used)
             platform = platform_uses(fn, ctx.project.in_template(fn.template))
             if not usage.complete or platform.extensions or _placeholder(fn, facts):
                 return
             used |= _used(usage) | set(platform.services)
             usages.append(usage)
-            paths.extend(p for f in facts.files if (p := f.path.split("#", 1)[0]) not in paths)
+            paths.extend(p for path in facts.paths if (p := path.split("#", 1)[0]) not in paths)
         if "*" in used:
             return
         by_entry: dict[Location, tuple[Grant, dict[str, list[iam.Action]]]] = {}
@@ -530,6 +532,12 @@ def _bindings_all_seen(facts: Facts) -> bool:
         if not libraries.binding_safe(imp.module, imp.names, language):
             return False
     return True
+
+
+def _services_used(facts: Facts) -> AwsUsage:
+    """What the handler uses of AWS, without the calls themselves (kept between reviews: the
+    evidence is what this rule reads)."""
+    return dataclasses.replace(aws_usage(facts), calls=[])
 
 
 def _used(usage: AwsUsage) -> set[str]:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from slsreview.analysis.facts import Facts
+from slsreview.analysis.memo import answer_kept
 from slsreview.model.policies import WrittenStatement, written_statements
 from slsreview.rule import Context, Example, Expect, Report, Rule
 from slsreview.vocabulary import iam
@@ -373,13 +375,19 @@ def _texts_only(written: WrittenStatement, ctx: Context) -> bool:
         return False
     for fn in functions:
         facts = ctx.facts(fn)
-        publishes = facts.calls("aws.sns.Publish") if facts is not None else []
-        if not publishes:
+        if facts is None or not answer_kept(facts, "SLS309 texts only", _publishes_texts_only):
             return False
-        for call in publishes:
-            names = {name for name, _ in call.kwargs}
-            if "PhoneNumber" not in names or names & {"TopicArn", "TargetArn"}:
-                return False
+    return True
+
+
+def _publishes_texts_only(facts: Facts) -> bool:
+    publishes = facts.calls("aws.sns.Publish")
+    if not publishes:
+        return False
+    for call in publishes:
+        names = {name for name, _ in call.kwargs}
+        if "PhoneNumber" not in names or names & {"TopicArn", "TargetArn"}:
+            return False
     return True
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slsreview.analysis.facts import Facts
+from slsreview.analysis.memo import answer_kept
 from slsreview.analysis.sensitive import describe_personal, masked
 from slsreview.location import Location
 from slsreview.model.project import Function, Worker
@@ -198,7 +199,8 @@ class PersonalDataInLogs(Rule):
             facts = ctx.facts(unit)
             if facts is None:
                 continue
-            for loc, fields in _places(facts):
+            places_found: list[tuple[Location, list[str]]] = answer_kept(facts, "SLS307 places", _places)
+            for loc, fields in places_found:
                 found, owners = places.setdefault(loc, ([], []))
                 found.extend(f for f in fields if f not in found)
                 owners.append(unit)
@@ -209,7 +211,7 @@ class PersonalDataInLogs(Rule):
             yield Report(loc, f"{joined} {verb} personal data from its input ({'; '.join(fields)}): the logs become a copy nobody manages", subject=owners[0])
 
 
-def _places(facts: Facts) -> Iterator[tuple[Location, list[str]]]:
+def _places(facts: Facts) -> list[tuple[Location, list[str]]]:
     places: dict[Location, list[str]] = {}
     for flow in sorted(facts.flows(source="event", sink="log"), key=lambda f: (f.source.loc, f.source.name)):
         what = describe_personal(flow.source)
@@ -219,4 +221,4 @@ def _places(facts: Facts) -> Iterator[tuple[Location, list[str]]]:
         found = places.setdefault(flow.loc, [])
         if entry not in found:
             found.append(entry)
-    yield from sorted(places.items())
+    return sorted(places.items())

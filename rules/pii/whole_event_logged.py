@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slsreview.analysis.facts import Facts
+from slsreview.analysis.memo import answer_kept
 from slsreview.analysis.sensitive import masked
 from slsreview.loaders.nodes import Intrinsic
 from slsreview.location import Location
@@ -311,14 +312,14 @@ class WholeEventLogged(Rule):
                 places.setdefault((log_event.loc, "powertools:POWERTOOLS_LOGGER_LOG_EVENT"), []).append(fn)
             facts = ctx.facts(fn)
             if facts is not None:
-                for loc, what in _places(facts):
+                for loc, what in _kept_places(facts):
                     places.setdefault((loc, what), []).append(fn)
         for worker in ctx.project.workers:
             if worker.env is not None and any(w.env is None and w.config.path == worker.config.path and w.source.path == worker.source.path for w in ctx.project.workers):
                 continue  # the same code as the top level: reviewed once
             facts = ctx.facts(worker)
             if facts is not None:
-                for loc, what in _places(facts):
+                for loc, what in _kept_places(facts):
                     places.setdefault((loc, what), []).append(worker)
         for (loc, what), owners in sorted(places.items(), key=lambda item: item[0]):
             names = sorted(u.name if isinstance(u, Function) else u.display_name for u in owners)
@@ -346,6 +347,12 @@ def _custom_resource(ctx: Context, fn: Function) -> bool:
 
 def _powertools(names: str, how: str) -> str:
     return f"{names}'s Powertools logger writes every incoming event to the log ({how}): the event carries tokens and personal data"
+
+
+def _kept_places(facts: Facts) -> list[tuple[Location, str]]:
+    """``_places``, answered once per handler's content (kept between reviews)."""
+    found: list[tuple[Location, str]] = answer_kept(facts, "SLS305 places", lambda facts: list(_places(facts)))
+    return found
 
 
 def _places(facts: Facts) -> Iterator[tuple[Location, str]]:

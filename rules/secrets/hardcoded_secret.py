@@ -433,6 +433,6 @@ def _subject(ctx: Context, path: str, loc: Location) -> Function | Worker | None
         if isinstance(unit, Worker) and unit.config.path == path and unit.env is None:
             return unit
         facts = ctx.facts(unit)
-        if facts is not None and any(f.path == path for f in facts.files):
+        if facts is not None and path in facts.paths:
             return unit
     return None

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
-from slsreview.analysis.facts import Flow
+from slsreview.analysis.facts import Facts, Flow
+from slsreview.analysis.memo import answer_kept
 from slsreview.analysis.secret_scan import match_value
 from slsreview.analysis.sensitive import after_verification, describe_secret, masked
 from slsreview.loaders.nodes import Intrinsic, MapNode
@@ -290,20 +292,15 @@ class SecretReachesLogOrResponse(Rule):
             facts = ctx.facts(unit)
             if facts is None:
                 continue
-            for sink in ("log", "response"):
-                for flow in facts.flows(sink=sink):
-                    if flow.source.derived:
-                        continue  # made from a secret by a call (a client, a signed token), not the secret
-                    what = _secret(flow, sink, secret_env)
-                    if what is None or masked(facts, flow):
-                        continue
-                    if flow.source.kind == "event" and after_verification(facts, flow):
-                        continue
-                    whats, owners = places.setdefault((flow.loc, sink), ([], []))
-                    if what not in whats:
-                        whats.append(what)
-                    if unit not in owners:
-                        owners.append(unit)
+            found: list[tuple[Location, str, str]] = answer_kept(
+                facts, f"SLS304 secrets reaching sinks {sorted(secret_env)}", functools.partial(_reaching, secret_env=secret_env)
+            )
+            for loc, sink, what in found:
+                whats, owners = places.setdefault((loc, sink), ([], []))
+                if what not in whats:
+                    whats.append(what)
+                if unit not in owners:
+                    owners.append(unit)
         for (loc, sink), (whats, owners) in sorted(places.items(), key=lambda item: (item[0][0], item[0][1])):
             subject = _join(whats)
             subject = subject[0].upper() + subject[1:]
@@ -314,6 +311,22 @@ class SecretReachesLogOrResponse(Rule):
             else:
                 verb = "is" if len(whats) == 1 else "are"
                 yield Report(loc, f"{subject} {verb} returned in the response of {names}: every caller receives it", fix=RESPONSE_FIX, subject=owners[0])
+
+
+def _reaching(facts: Facts, secret_env: set[str]) -> list[tuple[Location, str, str]]:
+    """(place, sink, what) of each secret reaching a log or a response in one handler."""
+    found = []
+    for sink in ("log", "response"):
+        for flow in facts.flows(sink=sink):
+            if flow.source.derived:
+                continue  # made from a secret by a call (a client, a signed token), not the secret
+            what = _secret(flow, sink, secret_env)
+            if what is None or masked(facts, flow):
+                continue
+            if flow.source.kind == "event" and after_verification(facts, flow):
+                continue
+            found.append((flow.loc, sink, what))
+    return found
 
 
 def _secret(flow: Flow, sink: str, secret_env: set[str]) -> str | None:
@@ -346,8 +359,12 @@ def _worker_secret_env(ctx: Context, worker: Worker) -> set[str]:
             declared.update(view.vars)
             declared.update(b.name for b in view.bindings)
     facts = ctx.facts(worker)
-    reads = {r.name for r in facts.env_reads()} if facts is not None else set()
+    reads: set[str] = answer_kept(facts, "env names read", _env_names) if facts is not None else set()
     return {name for name in reads - declared if secret_name(name) == "weak"}
+
+
+def _env_names(facts: Facts) -> set[str]:
+    return {r.name for r in facts.env_reads()}
 
 
 def _shadowed_view(ctx: Context, worker: Worker) -> bool:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slsreview.analysis.facts import Call
+from slsreview.analysis.facts import Call, Facts
+from slsreview.analysis.memo import answer_kept
 from slsreview.model.project import Function, known
 from slsreview.rule import Context, Example, Expect, Report, Rule
 
@@ -292,12 +293,17 @@ class OutboundCallWithoutTimeout(Rule):
             facts = ctx.facts(fn)
             if facts is None:
                 continue
-            for call in facts.calls("http.request"):
+            requests: list[Call] = answer_kept(facts, "http.request calls", _requests)
+            for call in requests:
                 sites.setdefault(call.loc, (call, []))[1].append(fn)
         for call, functions in sites.values():
             report = _report(call, functions)
             if report is not None:
                 yield report
+
+
+def _requests(facts: Facts) -> list[Call]:
+    return facts.calls("http.request")
 
 
 def _report(call: Call, functions: list[Function]) -> Report | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slsreview.analysis.facts import Call, Facts, Parse
+from slsreview.analysis.memo import answer_kept
 from slsreview.location import Location
 from slsreview.model.project import Function, Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
@@ -308,18 +309,8 @@ class BodyParsedWithoutErrorHandling(Rule):
             facts = ctx.facts(unit)
             if facts is None:
                 continue
-            calls = {c.loc: c for c in facts.calls("json.parse")}
-            for parse in facts.parses():
-                # the input itself (kind "event"); an S3 object fetched by a key from the event
-                # (kind "event-id") is stored data, not what the caller sent
-                if parse.guarded or not any(s.kind == "event" for s in parse.of):
-                    continue
-                if _handled_by_callers(parse, facts) or _app_handles_errors(facts, parse.loc.path):
-                    continue
-                call = calls.get(parse.loc)
-                if call is not None and call.args and call.args[0].text.startswith(_ROUND_TRIPS):
-                    continue  # json.loads(json.dumps(x)): parsing what the code just wrote cannot fail
-                what = f"{call.callee}(...)" if isinstance(call, Call) else "The JSON parse"
+            unhandled: list[tuple[Parse, str]] = answer_kept(facts, "SLS410 unhandled parses", _unhandled)
+            for parse, what in unhandled:
                 sites.setdefault(parse.loc, (parse, what, []))[2].append(unit)
         for parse, what, owners in sites.values():
             names = " and ".join(sorted({_name(u) for u in owners}))
@@ -346,6 +337,24 @@ class BodyParsedWithoutErrorHandling(Rule):
                 fix=fix,
                 subject=owners[0] if len(owners) == 1 else None,
             )
+
+
+def _unhandled(facts: Facts) -> list[tuple[Parse, str]]:
+    """Each parse of the input in one handler that nothing handles, with what to call it."""
+    found = []
+    calls = {c.loc: c for c in facts.calls("json.parse")}
+    for parse in facts.parses():
+        # the input itself (kind "event"); an S3 object fetched by a key from the event
+        # (kind "event-id") is stored data, not what the caller sent
+        if parse.guarded or not any(s.kind == "event" for s in parse.of):
+            continue
+        if _handled_by_callers(parse, facts) or _app_handles_errors(facts, parse.loc.path):
+            continue
+        call = calls.get(parse.loc)
+        if call is not None and call.args and call.args[0].text.startswith(_ROUND_TRIPS):
+            continue  # json.loads(json.dumps(x)): parsing what the code just wrote cannot fail
+        found.append((parse, f"{call.callee}(...)" if isinstance(call, Call) else "The JSON parse"))
+    return found
 
 
 def _handled_by_callers(parse: Parse, facts: Facts) -> bool:

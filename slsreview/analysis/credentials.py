@@ -13,10 +13,11 @@ The words are in ``slsreview.vocabulary.credentials`` (credential headers, verif
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 
 from slsreview.analysis.facts import Call, Facts, Source, Value
-from slsreview.analysis.memo import answer_once
+from slsreview.analysis.memo import answer_kept
 from slsreview.location import Location
 from slsreview.vocabulary.credentials import (
     AUTH_MODULES,
@@ -84,9 +85,9 @@ def credential_check(facts: Facts) -> Location | None:
     request data; a constant-time comparison; a call that verifies a token or a signature; a call
     into an authentication module (Hono's ``bearerAuth``, ``jose``...); reading a credential
     header (``request.headers.get("Authorization")``), which code does to check it or to pass it
-    to a service that does. Asked by several rules; answered once per handler.
+    to a service that does. Asked by several rules; answered once per handler's content.
     """
-    found: Location | None = answer_once(facts, "credential_check", lambda: _credential_check(facts))
+    found: Location | None = answer_kept(facts, "credential_check", _credential_check)
     return found
 
 
@@ -126,6 +127,10 @@ def does_work(facts: Facts, ignore: Iterable[str] = ()) -> bool:
     response from the request (hello world, a redirect) does none of these. ``ignore`` names
     bindings that do not count (a static-assets binding)."""
     skip = set(ignore)
+    return bool(answer_kept(facts, f"does_work {sorted(skip)}", functools.partial(_does_work, skip=skip)))
+
+
+def _does_work(facts: Facts, skip: set[str]) -> bool:
     for call in facts.calls("aws", "cf", "http.request", "payment"):
         if call.attr("binding") not in skip:
             return True
@@ -136,6 +141,11 @@ def does_work(facts: Facts, ignore: Iterable[str] = ()) -> bool:
 
 def fetch_handler(facts: Facts) -> tuple[str, Location] | None:
     """The qualified name and place of a Worker's fetch handler, or None when the entry has none."""
+    found: tuple[str, Location] | None = answer_kept(facts, "fetch_handler", _fetch_handler)
+    return found
+
+
+def _fetch_handler(facts: Facts) -> tuple[str, Location] | None:
     entry = facts.entry()
     if entry is None or ("fetch" not in entry.methods and entry.kind != "on-fetch"):
         return None
