@@ -487,6 +487,7 @@ class Facts:
         self._reach: set[str | None] | None = None
         self._reach_known = entry is None  # with an entry, worked out when first needed
         self._within: str | None = None  # the function ``within`` narrowed these facts to
+        self._items: dict[str, list[Any]] = {}  # _each's answers
 
     @property
     def _given(self) -> list[FileFacts]:
@@ -614,13 +615,22 @@ class Facts:
         return narrowed
 
     def reachable(self, function: str | None) -> bool:
-        return self._reachable is None or function in self._reachable
+        reach = self._reachable
+        return reach is None or function in reach
 
-    def _each(self, attr: str) -> Iterator[Any]:
-        for file in self.files:
-            for item in getattr(file, attr):
-                if self.reachable(getattr(item, "function", None)):
-                    yield item
+    def _each(self, attr: str) -> list[Any]:
+        """The reachable items of one kind (``calls``, ``flows``...) across the files, worked
+        out once: every rule asks for them, most more than once."""
+        found = self._items.get(attr)
+        if found is None:
+            reach = self._reachable
+            found = self._items[attr] = [
+                item
+                for file in self.files
+                for item in getattr(file, attr)
+                if reach is None or getattr(item, "function", None) in reach
+            ]
+        return found
 
     # -- questions rules ask --------------------------------------------------------------
     def calls(self, *names: str) -> list[Call]:
