@@ -7,8 +7,8 @@
 from __future__ import annotations
 
 from slsreview.engine import Review
-from slsreview.redact import redact
 from slsreview.reporters import ReportOptions
+from slsreview.reporters._common import safe
 
 _COLOURS = {"blocking": "31", "non-blocking": "33", "human-confirmation": "36", "dim": "2", "bold": "1"}
 
@@ -30,22 +30,22 @@ def render(review: Review, options: ReportOptions) -> str:
     else:
         lines.append(paint("Reviewed:", "bold"))
         for config in project.configs:
-            lines.append(f"  {config.path}  ({_describe(config.path, review)})")
+            lines.append(f"  {safe(config.path)}  ({safe(_describe(config.path, review))})")
         for path, source in sorted(project.sources.items()):
-            lines.append(f"  {path}  ({source.reason})")
+            lines.append(f"  {safe(path)}  ({safe(source.reason)})")
         for doc in project.docs:
-            lines.append(f"  {doc.path}  (documentation)")
+            lines.append(f"  {safe(doc.path)}  (documentation)")
     notes = review.not_reviewed()
     if notes:
         lines.append(paint("Not reviewed:", "bold"))
-        lines.extend(f"  {note}" for note in notes)
+        lines.extend(f"  {safe(note)}" for note in notes)
     lines.append("")
     for f in review.findings:
-        where = paint(f"{f.path}:{f.line}:{f.column}:", "bold")
-        label = f"{f.tier}, confirmed by {f.confirmation.by}" if f.confirmation else f.tier
+        where = paint(f"{safe(f.path)}:{f.line}:{f.column}:", "bold")
+        label = f"{f.tier}, confirmed by {safe(f.confirmation.by)}" if f.confirmation else f.tier
         tier = paint(f"[{label}]", f.tier)
-        lines.append(f"{where} {f.rule} {tier} {f.message}")
-        lines.append(paint(f"  fix: {f.fix}", "dim"))
+        lines.append(f"{where} {f.rule} {tier} {safe(f.message)}")
+        lines.append(paint(f"  fix: {safe(f.fix)}", "dim"))
     if review.findings:
         lines.append("")
     summary = review.summary()
@@ -60,8 +60,9 @@ def render(review: Review, options: ReportOptions) -> str:
     units = f"{summary['functions']} function{'s' if summary['functions'] != 1 else ''}"
     verdict = paint("FAIL", "blocking") if review.fails(options.fail_on) else paint("PASS", "bold")
     lines.append(f"{verdict}: {counts}{extra} ({summary['files']} files, {units} reviewed)")
-    # Paths, handler details and messages all come from the project: mask any secret in them.
-    return redact("\n".join(lines) + "\n")
+    # Paths, handler details and messages all come from the project: each is masked above (one
+    # text at a time, so that the many repeated ones, fixes above all, are masked once)
+    return "\n".join(lines) + "\n"
 
 
 def _describe(path: str, review: Review) -> str:
