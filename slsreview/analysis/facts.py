@@ -78,7 +78,7 @@ the table), or any ``Call.name`` prefix (``aws.dynamodb.PutItem``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
