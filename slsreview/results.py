@@ -22,6 +22,7 @@ changed unpickles the facts of only the functions whose rules run again.
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -32,12 +33,15 @@ from slsreview.analysis.memo import Kept
 from slsreview.cache import Store
 from slsreview.findings import Finding
 
-RESULTS_STAGE = 1  # the shape of a stored entry; bump when it changes
+RESULTS_STAGE = 2  # the shape of a stored entry; bump when it changes
 
 # A call's identity: (rule id, ("project",) | ("function", index) | ("worker", index)).
 CallRef = tuple[str, tuple[Any, ...]]
 # What a call asked, each with the digest of its answer: (("unit", "function", 3), digest), ...
 Asked = tuple[tuple[tuple[Any, ...], str], ...]
+# A finding as stored: its fields up to ``resource`` (a call's findings have no fingerprint,
+# snippet or confirmation yet), plain data that ``marshal`` reads fast
+Packed = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +67,7 @@ class Results:
         key: str,
         basis: str = "",
         index: dict[str, Summary] | None = None,
-        calls: dict[CallRef, tuple[Asked, list[Finding]]] | None = None,
+        calls: dict[CallRef, tuple[Asked, list[Packed]]] | None = None,
         answers: dict[tuple[str, str], Any] | None = None,
     ) -> None:
         self.store = store
@@ -79,10 +83,11 @@ class Results:
         """The entry under ``key``; empty when there is none or it is damaged."""
         entry = store.get(key) if store is not None else None
         try:
-            stage, basis, index, calls, answers = entry  # type: ignore[misc]
-        except (TypeError, ValueError):
+            stage, basis, index, packed, answers = entry  # type: ignore[misc]
+            calls = marshal.loads(packed) if stage == RESULTS_STAGE else None
+        except (TypeError, ValueError, EOFError):
             return cls(store, key)
-        if stage != RESULTS_STAGE or not all(isinstance(d, dict) for d in (index, calls, answers)):
+        if not all(isinstance(d, dict) for d in (index, calls, answers)):
             return cls(store, key)
         return cls(store, key, basis, index, calls, answers)
 
@@ -103,10 +108,14 @@ class Results:
         if any(current(question) != answer for question, answer in asked):
             return None
         self.replayed += 1
-        return findings
+        return [Finding(*f) for f in findings]
 
     def keep(self, ref: CallRef, asked: Iterable[tuple[Any, ...]], findings: list[Finding], current: Callable[[tuple[Any, ...]], str]) -> None:
-        self.calls[ref] = (tuple((q, current(q)) for q in sorted(set(asked))), findings)
+        packed = []
+        for f in findings:
+            assert not (f.fingerprint or f.snippet or f.confirmation), "a call's findings are kept before they are fingerprinted"
+            packed.append((*(getattr(f, name) for name in _PACKED), "", f.resource))
+        self.calls[ref] = (tuple((q, current(q)) for q in sorted(set(asked))), packed)
 
     def save(self, index: dict[str, Summary], live: set[str]) -> None:
         """Store this review's calls and answers, and the last review's answers about facts
@@ -114,4 +123,10 @@ class Results:
         if self.store is not None:
             answers = {k: v for k, v in self.kept.last.items() if k[0] in live}
             answers.update(self.kept.now)
-            self.store.put(self.key, (RESULTS_STAGE, self.basis, index, self.calls, answers))
+            self.store.put(self.key, (RESULTS_STAGE, self.basis, index, marshal.dumps(self.calls), answers))
+
+
+_PACKED = (
+    "rule", "name", "category", "tier", "message", "path", "line", "column",
+    "end_line", "end_column", "function", "platform", "fix", "docs",
+)  # Finding's fields in order, up to docs; then the empty fingerprint and the resource
