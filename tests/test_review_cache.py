@@ -642,6 +642,9 @@ def test_secret_scans_are_cached_without_the_secrets(project: Path) -> None:
     assert after == review(project, [*ARGV, "--no-cache"]) and after[1].count("SLS301") == first[1].count("SLS301")
     stored = b"".join(p.read_bytes() for p in (project / cache.CACHE_DIR / "secrets").rglob("*.pickle"))
     assert stored and token.encode() not in stored
+    # nor do the findings kept with the rule results (their messages are masked)
+    results = b"".join(p.read_bytes() for p in (project / cache.CACHE_DIR / "results").rglob("*.pickle"))
+    assert b"SLS301" in results and token.encode() not in results
 
 
 # -- rule results, replayed per call (slsreview/results.py) ---------------------------------
