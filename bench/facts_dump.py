@@ -44,9 +44,9 @@ from slsreview.languages import Language, language_of
 from slsreview.location import Location
 
 _SKIPPED_DIRS = frozenset({"node_modules", ".git", "__pycache__", ".venv"})
-_LISTS = tuple(
-    f.name for f in dataclasses.fields(FileFacts) if f.name not in ("path", "language", "complete")
-)
+# every list of facts; the scalar fields (path, language, complete, links) go in the header line
+_SCALARS = ("path", "language", "complete", "links")
+_LISTS = tuple(f.name for f in dataclasses.fields(FileFacts) if f.name not in _SCALARS)
 
 
 def source_files(folders: list[str], languages: set[str]) -> Iterator[tuple[str, Language]]:
@@ -107,7 +107,7 @@ def dump_file(
     except Exception as error:  # a crash is part of what the dump shows
         out.write(f"!! {type(error).__name__}: {error}\n")
         return
-    out.write(f"complete={facts.complete} language={facts.language}\n")
+    out.write(f"complete={facts.complete} language={facts.language} links={facts.links}\n")
     for name in _LISTS:
         lines = [f"{name}: {render(item, path)}\n" for item in getattr(facts, name)]
         out.writelines(sorted(lines) if sort else lines)
