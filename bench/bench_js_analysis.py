@@ -9,12 +9,21 @@ turns (the minimum is the least disturbed by other work on the machine, and taki
 both to the same load). The target is full analysis <= 2x the bare parse. The first line says
 which analyzer ran: the pure-Python one, or the compiled build (slsreview/analysis/javascript's
 docstring; ``SLSREVIEW_PURE_PYTHON=1`` measures the pure one beside a build).
+
+``--floors`` also measures two lower bounds of any Python-side analysis, against the same parse:
+
+- *parse + touch nodes*: the parse, then every named node fetched once from Python
+  (``named_children`` from the root down), which any walk over the whole tree pays;
+- *parse + build facts*: the parse, then the file's facts rebuilt from a pickle (one constructor
+  call per fact and Location, driven by pickle's C loop): what producing these facts costs
+  before any analysis decides anything.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import random
 import sys
 import time
@@ -141,6 +150,7 @@ def main() -> None:
     parser.add_argument("folders", nargs="*", help="folders of JS/TS files (default: generated)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--generate", type=int, default=300, help="how many handlers to generate")
+    parser.add_argument("--floors", action="store_true", help="also measure two lower bounds")
     options = parser.parse_args()
 
     files = collect(options.folders) if options.folders else generated(options.generate)
@@ -157,12 +167,32 @@ def main() -> None:
         for path, text, dialect in jobs:
             analyze_javascript(path, text, dialect)
 
-    parse, full = best_of_interleaved(options.repeat, [parse_all, analyse_all])
+    runs = [parse_all, analyse_all]
+    if options.floors:
+        pickled = [pickle.dumps(analyze_javascript(path, text, dialect)) for path, text, dialect in jobs]
+
+        def touch_all() -> None:
+            for _, text, dialect in jobs:
+                stack = [treesitter.parse(text, dialect).root]
+                while stack:
+                    stack.extend(treesitter.named_children(stack.pop()))
+
+        def build_all() -> None:
+            for (_, text, dialect), blob in zip(jobs, pickled, strict=True):
+                treesitter.parse(text, dialect)
+                pickle.loads(blob)
+
+        runs += [touch_all, build_all]
+    parse, full, *floors = best_of_interleaved(options.repeat, runs)
     build = "compiled (mypyc)" if javascript.COMPILED else "pure Python"
     print(f"{len(jobs)} files, {size / 1e6:.2f} MB, analyzer {build}")
     print(f"bare parse      {parse:7.3f} s  {size / parse / 1e6:6.2f} MB/s")
     print(f"analyze (full)  {full:7.3f} s  {size / full / 1e6:6.2f} MB/s")
     print(f"ratio           {full / parse:7.2f} x  (target <= 2.00 x)")
+    if floors:
+        touch, facts = floors
+        print(f"floor: parse + touch nodes  {touch:7.3f} s  {touch / parse:5.2f} x")
+        print(f"floor: parse + build facts  {facts:7.3f} s  {facts / parse:5.2f} x")
 
 
 if __name__ == "__main__":
