@@ -83,6 +83,16 @@ def _dump(pure: bool) -> str:
     return result.stdout
 
 
+def test_the_facts_dump_runs_in_every_checkout() -> None:
+    # the byte-identity harness itself, so that a new field of FileFacts cannot break it
+    # unnoticed where no compiled build is installed to run the test below
+    dump = _dump(pure=True)
+    headers = [line for line in dump.splitlines() if line.startswith("== ")]
+    assert len(headers) > 20
+    assert dump.count("\ncomplete=True language=") == len(headers)
+    assert "\ncalls: Call(name='log', callee='console.log'" in dump
+
+
 @pytest.mark.skipif(not COMPILED, reason="no compiled build installed (SLSREVIEW_COMPILE=1)")
 def test_the_compiled_build_gives_the_facts_of_the_sources() -> None:
     compiled, pure = _dump(pure=False), _dump(pure=True)
