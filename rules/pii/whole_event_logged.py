@@ -312,14 +312,14 @@ class WholeEventLogged(Rule):
                 places.setdefault((log_event.loc, "powertools:POWERTOOLS_LOGGER_LOG_EVENT"), []).append(fn)
             facts = ctx.facts(fn)
             if facts is not None:
-                for loc, what in _kept_places(facts):
+                for loc, what in answer_kept(facts, "SLS305 places", _places):
                     places.setdefault((loc, what), []).append(fn)
         for worker in ctx.project.workers:
             if worker.env is not None and any(w.env is None and w.config.path == worker.config.path and w.source.path == worker.source.path for w in ctx.project.workers):
                 continue  # the same code as the top level: reviewed once
             facts = ctx.facts(worker)
             if facts is not None:
-                for loc, what in _kept_places(facts):
+                for loc, what in answer_kept(facts, "SLS305 places", _places):
                     places.setdefault((loc, what), []).append(worker)
         for (loc, what), owners in sorted(places.items(), key=lambda item: item[0]):
             names = sorted(u.name if isinstance(u, Function) else u.display_name for u in owners)
@@ -349,17 +349,13 @@ def _powertools(names: str, how: str) -> str:
     return f"{names}'s Powertools logger writes every incoming event to the log ({how}): the event carries tokens and personal data"
 
 
-def _kept_places(facts: Facts) -> list[tuple[Location, str]]:
-    """``_places``, answered once per handler's content (kept between reviews)."""
-    found: list[tuple[Location, str]] = answer_kept(facts, "SLS305 places", lambda facts: list(_places(facts)))
-    return found
-
-
-def _places(facts: Facts) -> Iterator[tuple[Location, str]]:
+def _places(facts: Facts) -> list[tuple[Location, str]]:
+    """Where one handler logs a whole event, and what it logs (kept between reviews)."""
+    found = []
     for wrapper in facts.wrappers("powertools.inject_lambda_context"):
         option = wrapper.arg("log_event")
         if option is not None and option.is_literal and option.literal is True:
-            yield option.loc, "powertools:log_event"
+            found.append((option.loc, "powertools:log_event"))
     places: dict[Location, str] = {}
     for flow in facts.flows(source="event", sink="log"):
         what = WHOLE.get(flow.source.name)
@@ -367,4 +363,4 @@ def _places(facts: Facts) -> Iterator[tuple[Location, str]]:
             continue
         if flow.loc not in places or flow.source.name == "event":
             places[flow.loc] = what
-    yield from sorted(places.items())
+    return found + sorted(places.items())
