@@ -651,7 +651,7 @@ class _Run:
                     self.summaries[path] = summary
                 else:
                     jobs.append((path, text, language))
-            self.summarise(analyze_many(jobs, self.settings.jobs, cache, self.workers), keys)
+            self.summarise(analyze_many(jobs, self.settings.jobs, cache, self.workers, keys), keys)
             imported: list[str] = []
             for path in pending:
                 summary = self.summaries.get(path)

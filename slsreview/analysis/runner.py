@@ -94,14 +94,15 @@ def _analyze(job: Job) -> FileFacts:
 
 
 def analyze_many(
-    jobs_in: Sequence[Job], jobs: int, cache: FactsCache, workers: Workers | None = None
+    jobs_in: Sequence[Job], jobs: int, cache: FactsCache, workers: Workers | None = None, keys: dict[str, str] | None = None
 ) -> dict[str, FileFacts]:
     """Facts of every job: from the cache, else computed (in ``workers`` when given, in a pool
-    of its own when there is enough source to pay for one, else here)."""
+    of its own when there is enough source to pay for one, else here). ``keys`` holds the
+    ``cache_key`` of jobs the caller has already worked out."""
     results: dict[str, FileFacts] = {}
     todo: list[tuple[str, Job]] = []
     for job in jobs_in:
-        key = cache_key(*job)
+        key = (keys or {}).get(job[0]) or cache_key(*job)
         cached = cache.get(key)
         if cached is not None:
             results[job[0]] = cached
