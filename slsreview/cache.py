@@ -24,6 +24,16 @@ that changed are analysed again.
 Entries are written atomically (a unique temporary file, then ``os.replace``), so concurrent
 runs sharing a cache never read half an entry; the last writer wins, and every entry is whole.
 ``marshal`` is used rather than pickle: it is built in, fast, and cannot run code.
+
+**Only entries this user wrote are read.** ``.slsreview_cache/`` lives in the reviewed folder, so
+a pull request can ship one: a planted pickle would run its code when loaded, and a planted review
+entry would print a clean report (or write its text wherever it says) for a change that is not
+clean. Every entry is therefore sealed with a keyed hash (``seal``): the key is 32 random bytes
+made on first use in the user's own cache folder (``$XDG_CACHE_HOME/slsreview/key``, else
+``~/.cache/slsreview/key``; ``%LOCALAPPDATA%`` on Windows), outside anything a review reads (a key
+under the folder the review runs in is refused: the folder could have shipped it). An entry whose
+seal does not verify is a miss and is rewritten. Without a usable key the review runs uncached,
+never trusting the folder.
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ import marshal
 import os
 import sys
 import time
+from _operator import _compare_digest  # hmac.compare_digest, without hmac's hashlib on a warm run
 from collections.abc import Iterable, Sequence
 
 from slsreview.inputs import Inputs, blake2b, still_valid
@@ -160,8 +171,8 @@ def code_probes(extra: tuple[str, ...] = (), cache_dir: str | None = None) -> li
     path = os.path.join(cache_dir, "code", key) if cache_dir else None
     if path is not None:
         try:
-            with open(path, "rb") as handle:
-                stored = marshal.loads(handle.read())
+            data = read_sealed(path)
+            stored = None if data is None else marshal.loads(data)
             valid, refreshed = still_valid(stored) if isinstance(stored, list) else (False, [])
         except Exception:
             valid, refreshed = False, []
@@ -172,7 +183,7 @@ def code_probes(extra: tuple[str, ...] = (), cache_dir: str | None = None) -> li
     add_code_probes(inputs, [package, *extra])
     probes = _code_probes[extra] = inputs.probes()
     if path is not None:
-        write_atomic(path, marshal.dumps(probes))
+        write_sealed(path, marshal.dumps(probes))
     return probes
 
 
@@ -229,9 +240,11 @@ def _read_quietly(inputs: Inputs, path: str) -> None:
 
 def _load(path: str, key: str) -> tuple[str | None, list[Probe], str | None, str, int] | None:
     """The entry at ``path``, or None for a missing, truncated, foreign or corrupt one."""
+    data = read_sealed(path)
+    if data is None:
+        return None
     try:
-        with open(path, "rb") as handle:
-            value: Any = marshal.loads(handle.read())
+        value: Any = marshal.loads(data)
         version, stored_key, date, probes, destination, text, status = value
     except Exception:  # marshal raises EOFError, ValueError or TypeError on a damaged file
         return None
@@ -251,8 +264,101 @@ def _load(path: str, key: str) -> tuple[str | None, list[Probe], str | None, str
 
 
 def _store(path: str, value: tuple[Any, ...]) -> None:
-    if write_atomic(path, marshal.dumps(value)):
+    if write_sealed(path, marshal.dumps(value)):
         mark_cache_dir(os.path.dirname(os.path.dirname(path)))
+
+
+_SEAL = 32  # bytes of keyed blake2b in front of every entry
+_secret: list[bytes | None] = []  # the user's key, read (or made) once per process
+
+
+def user_key_path() -> str:
+    """Where the key that seals this user's cache entries lives: outside every reviewed folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or (
+        os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
+    ) or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "slsreview", "key")
+
+
+def _user_key() -> bytes | None:
+    if _secret:
+        return _secret[0]
+    path = user_key_path()
+    key: bytes | None = None
+    if _inside(os.path.realpath(path), os.path.realpath(os.getcwd())):
+        _secret.append(None)  # a key the reviewed folder could have shipped is no key
+        return None
+    for _attempt in range(2):
+        try:
+            with open(path, "rb") as handle:
+                key = handle.read(_SEAL + 1)
+            break
+        except FileNotFoundError:
+            _make_user_key(path)
+        except OSError:
+            break
+    _secret.append(key if key is not None and len(key) == _SEAL else None)
+    return _secret[0]
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _make_user_key(path: str) -> None:
+    """A new random key, published whole (a temporary file linked into place), so that two
+    first runs at once agree on one key and none reads half of it."""
+    folder = os.path.dirname(path)
+    temporary = os.path.join(folder, f".key-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(_SEAL))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:  # another first run won: its key is the key
+            pass
+        except OSError:  # a file system without hard links
+            os.replace(temporary, path)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _tag(key: bytes, name: str, data: bytes) -> bytes:
+    digest = blake2b(name.encode("utf-8", "surrogateescape") + b"\0", key=key, digest_size=_SEAL)
+    digest.update(data)
+    return digest.digest()
+
+
+def seal(path: str, data: bytes) -> bytes | None:
+    """``data`` with this user's seal in front, bound to the entry's file name; None without a key."""
+    key = _user_key()
+    return None if key is None else _tag(key, os.path.basename(path), data) + data
+
+
+def read_sealed(path: str) -> bytes | None:
+    """The data of an entry this user sealed, or None: missing, unreadable, or not sealed by this
+    user's key (damaged, written by another version, or planted in the reviewed folder)."""
+    key = _user_key()
+    if key is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            blob = handle.read()
+    except OSError:
+        return None
+    data = blob[_SEAL:]
+    return data if _compare_digest(blob[:_SEAL], _tag(key, os.path.basename(path), data)) else None
+
+
+def write_sealed(path: str, data: bytes) -> bool:
+    """``write_atomic`` of a sealed entry; False when it is not written (no key, no room)."""
+    sealed = seal(path, data)
+    return sealed is not None and write_atomic(path, sealed)
 
 
 def write_atomic(path: str, data: bytes) -> bool:
@@ -298,9 +404,9 @@ class Store:
             return None
         import pickle
 
+        data = read_sealed(self.path(key))  # never unpickle what this user did not write
         try:
-            with open(self.path(key), "rb") as handle:
-                value = pickle.load(handle)
+            value = None if data is None else pickle.loads(data)
         except Exception:  # truncated, corrupt, or pickled by another version: recompute
             value = None
         if not isinstance(value, self.kind):
@@ -321,7 +427,7 @@ class Store:
         self.put_pickled(key, data)
 
     def put_pickled(self, key: str, data: bytes) -> None:
-        if self.directory is not None and write_atomic(self.path(key), data):
+        if self.directory is not None and write_sealed(self.path(key), data):
             mark_cache_dir(self.directory)
 
 

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,11 @@ from slsreview.config import Settings
 from slsreview.engine import Review, review
 from slsreview.registry import load_rules
 from tests.hypothesis_profiles import register_profiles
+
+# Cache entries are sealed with a key kept in the user's cache folder (slsreview.cache): the suite,
+# and every slsreview it starts, uses a folder of its own rather than the real home's.
+os.environ["XDG_CACHE_HOME"] = _USER_CACHE = tempfile.mkdtemp(prefix="slsreview-tests-cache-home-")
+atexit.register(shutil.rmtree, _USER_CACHE, True)
 
 register_profiles()  # before collection, so that `pytest --hypothesis-profile long` finds it
 

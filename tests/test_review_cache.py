@@ -21,6 +21,7 @@ import contextlib
 import io
 import marshal
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
@@ -425,11 +426,11 @@ def test_a_same_size_edit_in_the_same_second_is_seen(project: Path, monkeypatch:
 def test_an_old_signature_is_trusted_and_a_racy_one_settles(project: Path) -> None:
     review(project, ARGV)
     path = next((project / cache.CACHE_DIR / "reviews").iterdir())
-    racy = [p for p in marshal.loads(path.read_bytes())[3] if p[0] == "read" and p[4]]
+    racy = [p for p in marshal.loads(cache.read_sealed(str(path)) or b"")[3] if p[0] == "read" and p[4]]
     assert racy  # the files were written a moment ago
     with mock.patch.object(inputs, "RACY_NS", 0):
         assert replayed(project, ARGV)[0]
-    assert not [p for p in marshal.loads(path.read_bytes())[3] if p[0] == "read" and p[4] and str(project) in p[1]]
+    assert not [p for p in marshal.loads(cache.read_sealed(str(path)) or b"")[3] if p[0] == "read" and p[4] and str(project) in p[1]]
 
 
 @pytest.mark.parametrize(
@@ -447,16 +448,94 @@ def test_an_old_signature_is_trusted_and_a_racy_one_settles(project: Path) -> No
 def test_a_damaged_entry_is_ignored_and_rewritten(project: Path, damage: Any) -> None:
     first = review(project, ARGV)
     path = next((project / cache.CACHE_DIR / "reviews").iterdir())
-    data = damage(path.read_bytes())
-    if b"other-key" not in data and b"what?" not in data:
-        path.write_bytes(data)
-    else:  # a whole entry for the right file name but the wrong contents
+    data = damage(cache.read_sealed(str(path)))
+    if b"other-key" in data or b"what?" in data:  # a whole entry for the right file name but the wrong contents
         key = path.name
-        path.write_bytes(data.replace(b"other-key", key.encode()) if b"other-key" in data else
-                         marshal.dumps((cache.ENTRY_VERSION, key, None, [("what?", 1)], None, "stale", 0)))
+        data = (data.replace(b"other-key", key.encode()) if b"other-key" in data else
+                marshal.dumps((cache.ENTRY_VERSION, key, None, [("what?", 1)], None, "stale", 0)))
+    write_sealed(path, data)  # damaged behind a good seal: what decoding the entry must survive
     hit, again = replayed(project, ARGV)
     assert not hit and again == first
     assert replayed(project, ARGV)[0]  # rewritten by the run that ignored it
+
+
+def write_sealed(path: Path, data: bytes) -> None:
+    """An entry with this user's seal: damage the cache must survive, not a planted entry."""
+    assert cache.write_sealed(str(path), data)
+
+
+# -- trust: a review reads only the entries this user's key sealed ---------------------------
+
+
+class RunsCode:
+    """A pickle that runs code when it is loaded: it creates the file ``marker``."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (open, (str(self.marker), "w"))
+
+
+@contextlib.contextmanager
+def user_cache(folder: Path) -> Iterator[None]:
+    """Run as a user whose cache folder (and so whose sealing key) is ``folder``."""
+    with mock.patch.dict(os.environ, {"XDG_CACHE_HOME": str(folder)}), mock.patch.object(cache, "_secret", []):
+        yield
+
+
+def test_a_cache_shipped_in_the_reviewed_folder_is_never_loaded(project: Path, tmp_path: Path) -> None:
+    """A pull request may commit a .slsreview_cache/: entries under the very names this review
+    looks up (they are content hashes anyone can compute), sealed with the author's own key.
+    Its pickles must never be loaded (they would run code), its review entry never replayed."""
+    attacker, victim, marker = tmp_path / "attacker", tmp_path / "victim", tmp_path / "code-ran"
+    with user_cache(attacker):
+        review(project, ARGV)
+        folder = project / cache.CACHE_DIR
+        for entry in folder.rglob("*.pickle"):
+            assert cache.write_sealed(str(entry), pickle.dumps(RunsCode(marker)))
+        (entry_file,) = (folder / "reviews").iterdir()
+        stored = list(marshal.loads(cache.read_sealed(str(entry_file)) or b""))
+        stored[5], stored[6] = "FORGED: nothing to report\n", 0
+        assert cache.write_sealed(str(entry_file), marshal.dumps(tuple(stored)))
+        assert review(project, ARGV) == (0, "FORGED: nothing to report\n", "")  # the author's key opens it
+    (project / "src/a/app.py").write_text("def handler(event, context):\n    print(event)\n")
+    with user_cache(victim):
+        fresh = review(project, [*ARGV, "--no-cache"])
+        assert review(project, ARGV) == fresh and "FORGED" not in fresh[1]
+        assert not marker.exists()
+        assert replayed(project, ARGV) == (True, fresh)  # its own entries replace the planted ones
+    with user_cache(attacker):  # the same planted pickles, opened by the key that sealed them
+        review(project, ARGV)
+    assert not marker.exists()  # rewritten by the victim's run: nothing planted is left
+
+
+def test_the_key_is_made_once_and_kept_private(tmp_path: Path) -> None:
+    with user_cache(tmp_path / "home-cache"):
+        key_file = Path(cache.user_key_path())
+        sealed = cache.seal("entry", b"data")
+        assert sealed is not None and key_file.is_file() and len(key_file.read_bytes()) == 32
+        assert key_file.stat().st_mode & 0o077 == 0
+    with user_cache(tmp_path / "home-cache"):  # a later run: the same key, the same seal
+        assert cache.seal("entry", b"data") == sealed and cache.seal("other", b"data") != sealed
+
+
+def test_without_a_usable_key_the_review_runs_uncached(project: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    with user_cache(blocked):
+        fresh = review(project, [*ARGV, "--no-cache"])
+        assert review(project, ARGV) == fresh
+        assert replayed(project, ARGV) == (False, fresh)
+    assert not any((project / cache.CACHE_DIR).rglob("*.pickle"))
+
+
+def test_a_key_inside_the_reviewed_folder_is_refused(project: Path) -> None:
+    """A checkout whose HOME is the workspace could ship its own key with entries it sealed."""
+    with user_cache(project / ".cache"):
+        fresh = review(project, [*ARGV, "--no-cache"])
+        assert review(project, ARGV) == fresh and replayed(project, ARGV) == (False, fresh)
+        assert not (project / ".cache" / "slsreview" / "key").exists()
 
 
 def test_an_unreadable_cache_folder_never_fails_a_review(project: Path) -> None:
@@ -568,7 +647,7 @@ def test_a_damaged_configuration_cache_entry_is_recomputed(project: Path) -> Non
     entries = list((project / cache.CACHE_DIR / "configs").rglob("*.pickle"))
     assert entries
     for entry in entries:
-        entry.write_bytes(entry.read_bytes()[:10])
+        write_sealed(entry, (cache.read_sealed(str(entry)) or b"")[:10])  # truncated behind its seal
     (project / "README.md").write_text("# Orders, again\n")  # the replay must not hide the test
     assert review(project, [*ARGV, "-f", "text"]) == review(project, [*ARGV, "-f", "text", "--no-cache"]) != ()
     assert first[0] == review(project, [*ARGV, "-f", "text"])[0]
@@ -605,7 +684,7 @@ def test_a_changed_handler_reuses_the_model_and_a_changed_template_does_not(proj
 def test_a_damaged_model_entry_is_ignored(project: Path) -> None:
     first = review(project, ARGV)
     for entry in (project / cache.CACHE_DIR / "models").rglob("*.pickle"):
-        entry.write_bytes(b"\x80\x05garbage")
+        write_sealed(entry, b"\x80\x05garbage")
     (project / "src/a/app.py").write_text("def handler(event, context):\n    return None\n")
     with counting_model_restores() as restores:
         after = review(project, ARGV)
@@ -716,7 +795,7 @@ def test_a_damaged_results_entry_is_ignored(project: Path) -> None:
     entries = list((project / cache.CACHE_DIR / "results").rglob("*.pickle"))
     assert entries
     for entry in entries:
-        entry.write_bytes(b"\x80\x05garbage")
+        write_sealed(entry, b"\x80\x05garbage")
     (project / "src/a/app.py").write_text("def handler(event, context):\n    return None\n")
     assert review(project, ARGV) == review(project, [*ARGV, "--no-cache"])
 
