@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib  # already imported by site: free
 import os
 import sys
 
@@ -42,12 +43,18 @@ def main(argv: list[str] | None = None) -> NoReturn:
             status = None
         if status is not None:
             raise SystemExit(status)
+    from slsreview import codecache
+
+    codecache.install()  # before click, the engine and libcst define their dataclasses
     try:
         _cli()(args=args, prog_name="slsreview", standalone_mode=False, obj={"argv": list(args)})
     except SystemExit:
         raise
     except BaseException as exc:
         _fail(exc, debug)
+    finally:
+        with contextlib.suppress(Exception):  # a cache must never be the reason a review fails
+            codecache.save()
     raise SystemExit(0)
 
 

@@ -9,6 +9,7 @@ pool is used only when there is enough Python to parse for the pool's start-up t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -218,6 +219,10 @@ def _import_analysers(languages: frozenset[str]) -> None:
 
     aws.services()
     scan_text("", "")
+    from slsreview import codecache
+
+    with contextlib.suppress(Exception):  # a forked worker never runs the command line's save
+        codecache.save()
 
 
 class Workers:
