@@ -583,3 +583,43 @@ def test_absolute_code_paths_in_configs_are_not_read(tmp_path: Path, project: Pa
     assert str(private) + "/" not in text.replace(f"CodeUri {private} is", "").replace(f"main {private}/index.js is", "")
     assert f"Absolute: CodeUri {private} is an absolute path; code outside the project is not read" in text
     assert "index.mjs  (handler of Bundled)" in text
+
+
+# -- a worker process that dies ------------------------------------------------------------------
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork")
+def test_a_worker_that_dies_on_one_file_costs_only_that_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A native parser's fault kills the worker process, not an exception: before, the broken pool
+    ended the whole review with exit 2. Now every other file is analysed as it would have been,
+    the fatal one gets a note, and the pool goes on working for what the review asks next."""
+    import faulthandler
+    import signal
+
+    from slsreview.analysis import runner
+
+    real = runner.analyze_source
+
+    def faulty(path: str, text: str, language: Any) -> Any:
+        if "native-fault" in path:
+            faulthandler.disable()  # pytest's: it would print the worker's stack
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(path, text, language)
+
+    jobs = [(f"src/f{i}.py", f"def handler(event, context):\n    print(event['n{i}'])\n", "python") for i in range(9)]
+    jobs.insert(4, ("src/native-fault.py", "x = 1\n", "python"))
+    todo = [(runner.cache_key(*job), job) for job in jobs]
+    expected = [runner._analyze(job) for job in jobs if "fault" not in job[0]]
+    monkeypatch.setattr(runner, "analyze_source", faulty)  # before the fork: the workers inherit it
+    workers = runner.Workers(2, {"python"})
+    try:
+        facts = workers.analyze(todo, runner.FactsCache(None))
+        after = workers.analyze(todo[:2], runner.FactsCache(None))
+        scans = workers.scan([("a.py", "TOKEN = 'x'\n", frozenset())])
+    finally:
+        workers.close()
+    assert [f.path for f in facts] == [job[0] for job in jobs]
+    (fault,) = [f for f in facts if not f.complete]
+    assert fault.path == "src/native-fault.py" and "process died on this file" in fault.syntax[0].message
+    assert [f for f in facts if f.complete] == expected
+    assert after == expected[:2] and scans == [runner._scan(("a.py", "TOKEN = 'x'\n", frozenset()))]

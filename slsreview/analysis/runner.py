@@ -17,12 +17,15 @@ import os
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slsreview.analysis import Language, analyze_source
 from slsreview.analysis.facts import FACTS_VERSION, FileFacts, SyntaxProblem
 from slsreview.cache import Store, code_files, code_fingerprint
 from slsreview.location import Location
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Job = tuple[str, str, Language]
 
@@ -225,6 +228,14 @@ def _import_analysers(languages: frozenset[str]) -> None:
         codecache.save()
 
 
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
 class Workers:
     """A process pool of analysers. Started as soon as a review knows it will need one, so
     that its workers import libcst and tree-sitter (a sixth of a second) while the parent is
@@ -236,11 +247,7 @@ class Workers:
     """
 
     def __init__(self, jobs: int, languages: set[str]) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+        self.pool, self.single = _pool(jobs), False  # single: one worker, analysing file by file
         # Forked workers inherit the parent's heap; without freezing it, every garbage collection
         # in a worker walks (and copies, page by page) all the parent's objects, which made two
         # workers slower than one. With fork, the first submit starts every worker at once.
@@ -257,14 +264,52 @@ class Workers:
         order = sorted(range(len(todo)), key=lambda i: -len(todo[i][1][1]))
         tasks = [(todo[i][0], todo[i][1], cache) for i in order]
         out: list[FileFacts | None] = [None] * len(todo)
+        from concurrent.futures.process import BrokenProcessPool
+
         # Unpickled as each result arrives, while the workers go on with the rest.
-        for index, data in zip(order, self.pool.map(_analyze_pickled, tasks, chunksize=4), strict=True):
-            out[index] = pickle.loads(data)
+        done = 0
+        try:
+            for data in self.pool.map(_analyze_pickled, tasks, chunksize=4):
+                out[order[done]] = pickle.loads(data)
+                done += 1
+        except BrokenProcessPool:
+            # A worker died (a native parser's fault on some file, or the OOM killer): the rest is
+            # analysed one file at a time in one worker, so the file it dies on again is known.
+            for position in range(done, len(tasks)):
+                out[order[position]] = self._alone(tasks[position])
         return [f for f in out if f is not None]
 
+    def _alone(self, task: tuple[str, Job, FactsCache]) -> FileFacts:
+        """One file's facts in a worker of its own; a note on the file when that worker dies too."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not self.single:  # the pool is broken, or has more than one worker
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool, self.single = _pool(1), True
+        try:
+            return pickle.loads(self.pool.submit(_analyze_pickled, task).result())
+        except BrokenProcessPool:
+            self.single = False
+            path, _text, language = task[1]
+            facts = FileFacts(path, language, complete=False)
+            facts.syntax.append(
+                SyntaxProblem(
+                    "the analyser's process died on this file (a fault in a native parser, or out of "
+                    "memory); the file was not reviewed, please report this",
+                    Location.file_start(path),
+                    fatal=False,
+                )
+            )
+            return facts  # not cached: the next review tries again
+
     def scan(self, jobs: list[SecretJob]) -> list[list[Any]]:
-        """``scan_text`` of each job, in the workers."""
-        return list(self.pool.map(_scan, jobs, chunksize=8))
+        """``scan_text`` of each job, in the workers (here, when they have died)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return list(self.pool.map(_scan, jobs, chunksize=8))
+        except BrokenProcessPool:
+            return [_scan(job) for job in jobs]  # pure Python: nothing native to fault
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
