@@ -12,6 +12,7 @@ the order files were found or analysed in.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -599,6 +600,9 @@ class _Run:
         if found is None or self.inputs.unstable:
             return
         discovery = replace(self.discovery, contents={})  # the texts read are kept, not the bytes
+        for fn in self.project.functions:  # kept with the model: the permissions rules ask for all
+            with contextlib.suppress(Exception):  # a rule that asks meets the error itself
+                self.project.grants_for(fn)
         state = (discovery, self.project, dict(self.texts))
         code = code_probes((), str(self.cwd / CACHE_DIR))
         probes = self.inputs.probes(since)

@@ -485,7 +485,7 @@ class Project:
     env_files: list[EnvFile] = field(default_factory=list)
     problems: dict[str, list[Problem]] = field(default_factory=dict)  # path -> loader problems
     notes: list[str] = field(default_factory=list)  # what could not be reviewed, for the report
-    _grants: dict[int, Grants] = field(default_factory=dict, repr=False, compare=False)
+    _grants: dict[tuple[str, str], Grants] = field(default_factory=dict, repr=False, compare=False)  # (template, logical id)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived views, computed once
 
     def in_template(self, template: str) -> list[Resource]:
@@ -536,9 +536,10 @@ class Project:
         could not be known and why (see ``slsreview.model.grants``)."""
         from slsreview.model.grants import grants_for
 
-        found = self._grants.get(id(fn))
-        if found is None or found.function != fn.name:
-            found = self._grants[id(fn)] = grants_for(fn, self.in_template(fn.template))
+        key = (fn.template, fn.name)
+        found = self._grants.get(key)
+        if found is None:
+            found = self._grants[key] = grants_for(fn, self.in_template(fn.template))
         return found
 
     def event_invoke_config_of(self, fn: Function) -> Located[Any] | None:
