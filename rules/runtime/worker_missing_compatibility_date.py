@@ -5,12 +5,18 @@ from collections.abc import Iterator
 from slsreview.model.project import Worker
 from slsreview.rule import Context, Example, Expect, Report, Rule
 
+_VITEST = (
+    'import { defineWorkersConfig } from "@cloudflare/vitest-pool-workers/config";\n'
+    'export default defineWorkersConfig({\n  test: { poolOptions: { workers: { wrangler: { configPath: "./wrangler.jsonc" } } } },\n});\n'
+)
+
 
 class WorkerMissingCompatibilityDate(Rule):
     """
     ## What it does
     Reports a wrangler configuration without `compatibility_date` (unless a `package.json` script
-    passes `--compatibility-date` on the command line).
+    passes `--compatibility-date` on the command line, or the configuration has no `main` and only
+    the Workers Vitest pool runs it: the pool picks the newest date, and nothing deploys it).
 
     ## Why is this bad?
     The compatibility date pins the behaviour of the Workers runtime the code was written and
@@ -60,9 +66,29 @@ class WorkerMissingCompatibilityDate(Rule):
                     "orders has no compatibility_date: the runtime behaviour it was tested against is not pinned",
                 )
             ],
-        )
+        ),
+        Example(  # tested in the Workers Vitest pool, but deployed too: it has a main
+            {
+                "wrangler.jsonc": '{\n  "name": "orders",\n  "main": "src/index.ts"\n}\n',
+                "src/index.ts": "export default { fetch: () => new Response('ok') };\n",
+                "vitest.config.ts": _VITEST,
+            },
+            expect=[
+                Expect(
+                    "wrangler.jsonc",
+                    1,
+                    1,
+                    "orders has no compatibility_date: the runtime behaviour it was tested against is not pinned",
+                )
+            ],
+            name="tested-and-deployed",
+        ),
     ]
     good = [
+        Example(
+            {"wrangler.jsonc": '{\n  "name": "kv-tests",\n  "kv_namespaces": [{ "binding": "CACHE", "id": "test" }]\n}\n', "vitest.config.ts": _VITEST},
+            name="vitest-pool-only",
+        ),
         Example(
             {
                 "wrangler.toml": 'name = "orders"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n',
@@ -82,8 +108,8 @@ class WorkerMissingCompatibilityDate(Rule):
     def check_worker(self, worker: Worker, ctx: Context) -> Iterator[Report]:
         if worker.env is not None or worker.compatibility_date is not None:
             return
-        if "compatibility_date" in worker.supplied_elsewhere:
-            return
+        if {"compatibility_date", "vitest"} & worker.supplied_elsewhere.keys():
+            return  # given on the command line, or a test-only config (the pool uses the newest date)
         yield Report(
             worker.loc,
             f"{worker.display_name} has no compatibility_date: the runtime behaviour it was tested against is not pinned",

@@ -10,9 +10,10 @@ class WorkerMissingMain(Rule):
     """
     ## What it does
     Reports a wrangler configuration with no `main` (the Worker's entry module) when nothing else
-    supplies the entry: not static assets alone, not a Pages build output, not an entry passed on
-    the command line by a `package.json` script (`wrangler deploy src/index.ts`), not the
-    Cloudflare Vite plugin.
+    supplies the entry: not static assets alone, not a Pages project (a build output, or a
+    `wrangler pages dev` script), not an entry passed on the command line by a `package.json`
+    script (`wrangler deploy src/index.ts`), not the Cloudflare Vite plugin; nor a configuration
+    only the Workers Vitest pool runs (its `configPath`), which is never deployed.
 
     ## Why is this bad?
     `wrangler deploy` stops with "Missing entry-point": the Worker cannot be deployed from this
@@ -77,6 +78,24 @@ class WorkerMissingMain(Rule):
             },
             name="vite-plugin",
         ),
+        Example(
+            {
+                "wrangler.jsonc": '{\n  "name": "shop",\n  "compatibility_date": "2025-06-01",\n  "compatibility_flags": ["nodejs_compat"]\n}\n',
+                "package.json": '{\n  "scripts": {\n    "dev": "wrangler pages dev ./public --port 8788"\n  }\n}\n',
+                "functions/api/orders.ts": "export const onRequestGet = () => new Response('[]');\n",
+            },
+            name="pages-functions",
+        ),
+        Example(
+            {
+                "wrangler.jsonc": '{\n  "name": "kv-tests",\n  "kv_namespaces": [{ "binding": "CACHE", "id": "test" }]\n}\n',
+                "vitest.config.ts": (
+                    'import { defineWorkersConfig } from "@cloudflare/vitest-pool-workers/config";\n'
+                    'export default defineWorkersConfig({\n  test: { poolOptions: { workers: { wrangler: { configPath: "./wrangler.jsonc" } } } },\n});\n'
+                ),
+            },
+            name="vitest-pool-only",
+        ),
     ]
 
     def check_worker(self, worker: Worker, ctx: Context) -> Iterator[Report]:
@@ -85,7 +104,7 @@ class WorkerMissingMain(Rule):
         settings = worker.settings
         if "assets" in settings or "site" in settings or "pages_build_output_dir" in settings:
             return
-        if "main" in worker.supplied_elsewhere:
+        if {"main", "pages", "vitest"} & worker.supplied_elsewhere.keys():
             return
         yield Report(
             worker.loc,

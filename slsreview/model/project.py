@@ -316,7 +316,10 @@ class Worker:
     source: HandlerSource
     loc: Location  # the [env.NAME] table, or the config file's first line
     # What supplies the entry or settings when the config does not: a package.json script
-    # ("wrangler deploy src/index.ts --compatibility-date 2025-01-01") or a framework plugin.
+    # ("wrangler deploy src/index.ts --compatibility-date 2025-01-01") or a framework plugin
+    # ("main", "compatibility_date"); or what the config is for instead of a deploy: a Pages
+    # project ("pages": a `wrangler pages dev` script), tests only ("vitest": the Workers Vitest
+    # pool runs it, and gives it the newest date when it has none).
     supplied_elsewhere: dict[str, Located[str]] = field(default_factory=dict)
     platform: Platform = "cloudflare-workers"
 

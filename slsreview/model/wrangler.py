@@ -101,6 +101,10 @@ def build_workers(
     if not isinstance(top, MapNode):
         return []
     supplied = supplied_elsewhere(config.directory, exists, read_text)
+    if "main" not in top:
+        tested = tested_by_vitest(config, exists, read_text)
+        if tested is not None:  # a test-only configuration: the Workers Vitest pool runs it
+            supplied["vitest"] = tested
     workers = [_worker(config, top, None, None, Location.file_start(config.path), exists)]
     envs = top.get("env")
     if isinstance(envs, MapNode):
@@ -115,13 +119,34 @@ def build_workers(
 _DEPLOY_ENTRY = re.compile(r"wrangler\s+(?:deploy|publish|dev|versions\s+upload)\s+(?:--?[\w-]+(?:[= ]\S+)?\s+)*([\w./-]+\.(?:[cm]?[jt]s|py))")
 _COMPAT_FLAG = re.compile(r"--compatibility-date[= ](\d{4}-\d{2}-\d{2})")
 _VITE_CONFIGS = ("vite.config.ts", "vite.config.js", "vite.config.mts", "vite.config.mjs")
+_VITEST_CONFIGS = tuple(f"vitest.config.{ext}" for ext in ("ts", "mts", "cts", "js", "mjs", "cjs"))
+_VITEST_PACKAGES = re.compile(r"@cloudflare/vitest-(?:pool-workers|plugin)\b")  # the older name, the newer
+_PAGES_COMMAND = re.compile(r"\bwrangler\s+pages\s+(?:dev|deploy|publish)\b")
+
+
+def tested_by_vitest(
+    config: ConfigFile, exists: Callable[[str], bool], read_text: Callable[[str], str | None]
+) -> Located[str] | None:
+    """The Vitest configuration beside a wrangler config that runs it in the Workers Vitest pool
+    (``@cloudflare/vitest-pool-workers`` or ``@cloudflare/vitest-plugin``, with ``configPath:
+    "./wrangler.jsonc"``), if any: that
+    pool runs the tests without a ``main`` and, without a date, with the newest compatibility date.
+    https://developers.cloudflare.com/workers/testing/vitest-integration/configuration/"""
+    name = config.path.rsplit("/", 1)[-1]
+    for candidate in _VITEST_CONFIGS:
+        path = join(config.directory, candidate)
+        text = read_text(path) if exists(path) else None
+        if text and _VITEST_PACKAGES.search(text) and re.search(r"configPath\s*:\s*[\"'`](?:\./)?" + re.escape(name) + r"[\"'`]", text):
+            return Located("the Workers Vitest pool", Location.file_start(path))
+    return None
 
 
 def supplied_elsewhere(
     directory: str, exists: Callable[[str], bool], read_text: Callable[[str], str | None]
 ) -> dict[str, Located[str]]:
     """``main`` and ``compatibility_date`` given on a package.json script's wrangler command
-    line, or an entry supplied by the Cloudflare Vite plugin."""
+    line, or an entry supplied by the Cloudflare Vite plugin; ``pages`` when a script runs
+    ``wrangler pages dev|deploy`` (Pages builds the Worker from ``functions/`` or ``_worker.js``)."""
     from slsreview.loaders.json_loader import load_json
 
     out: dict[str, Located[str]] = {}
@@ -137,6 +162,8 @@ def supplied_elsewhere(
                 entry = _DEPLOY_ENTRY.search(command)
                 if entry and "main" not in out:
                     out["main"] = Located(entry.group(1), scripts.loc(name))
+                if _PAGES_COMMAND.search(command) and "pages" not in out:  # Pages builds its own Worker
+                    out["pages"] = Located(command, scripts.loc(name))
                 date = _COMPAT_FLAG.search(command)
                 if date and "compatibility_date" not in out:
                     out["compatibility_date"] = Located(date.group(1), scripts.loc(name))
