@@ -85,16 +85,19 @@ def _analyze(job: Job) -> FileFacts:
             import traceback
 
             traceback.print_exc()
-        facts = FileFacts(path, language, complete=False)
-        facts.syntax.append(
-            SyntaxProblem(
-                f"internal error while analysing this file ({type(exc).__name__}: {exc}); "
-                "the file was only partly reviewed, please report this",
-                Location.file_start(path),
-                fatal=False,
-            )
+        return _unreviewed(
+            path,
+            language,
+            f"internal error while analysing this file ({type(exc).__name__}: {exc}); "
+            "the file was only partly reviewed, please report this",
         )
-        return facts
+
+
+def _unreviewed(path: str, language: Language, why: str) -> FileFacts:
+    """Facts of a file the analyser could not finish: nothing but a note saying why."""
+    facts = FileFacts(path, language, complete=False)
+    facts.syntax.append(SyntaxProblem(why, Location.file_start(path), fatal=False))
+    return facts
 
 
 def analyze_many(
@@ -291,16 +294,12 @@ class Workers:
         except BrokenProcessPool:
             self.single = False
             path, _text, language = task[1]
-            facts = FileFacts(path, language, complete=False)
-            facts.syntax.append(
-                SyntaxProblem(
-                    "the analyser's process died on this file (a fault in a native parser, or out of "
-                    "memory); the file was not reviewed, please report this",
-                    Location.file_start(path),
-                    fatal=False,
-                )
+            return _unreviewed(  # not cached: the next review tries again
+                path,
+                language,
+                "the analyser's process died on this file (a fault in a native parser, or out of "
+                "memory); the file was not reviewed, please report this",
             )
-            return facts  # not cached: the next review tries again
 
     def scan(self, jobs: list[SecretJob]) -> list[list[Any]]:
         """``scan_text`` of each job, in the workers (here, when they have died)."""

@@ -13,7 +13,7 @@ if production is an environment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from slsreview.loaders.nodes import ListNode, MapNode
@@ -129,14 +129,12 @@ def tested_by_vitest(
 ) -> Located[str] | None:
     """The Vitest configuration beside a wrangler config that runs it in the Workers Vitest pool
     (``@cloudflare/vitest-pool-workers`` or ``@cloudflare/vitest-plugin``, with ``configPath:
-    "./wrangler.jsonc"``), if any: that
-    pool runs the tests without a ``main`` and, without a date, with the newest compatibility date.
+    "./wrangler.jsonc"``), if any: that pool runs the tests without a ``main`` and, without a
+    date, with the newest compatibility date.
     https://developers.cloudflare.com/workers/testing/vitest-integration/configuration/"""
     name = config.path.rsplit("/", 1)[-1]
-    for candidate in _VITEST_CONFIGS:
-        path = join(config.directory, candidate)
-        text = read_text(path) if exists(path) else None
-        if text and _VITEST_PACKAGES.search(text) and re.search(r"configPath\s*:\s*[\"'`](?:\./)?" + re.escape(name) + r"[\"'`]", text):
+    for path, text in _beside(config.directory, _VITEST_CONFIGS, exists, read_text):
+        if _VITEST_PACKAGES.search(text) and re.search(r"configPath\s*:\s*[\"'`](?:\./)?" + re.escape(name) + r"[\"'`]", text):
             return Located("the Workers Vitest pool", Location.file_start(path))
     return None
 
@@ -167,12 +165,21 @@ def supplied_elsewhere(
                 date = _COMPAT_FLAG.search(command)
                 if date and "compatibility_date" not in out:
                     out["compatibility_date"] = Located(date.group(1), scripts.loc(name))
-    for name in _VITE_CONFIGS:
-        path = join(directory, name)
-        vite = read_text(path) if exists(path) else None
-        if vite and "@cloudflare/vite-plugin" in vite:
+    for path, vite in _beside(directory, _VITE_CONFIGS, exists, read_text):
+        if "@cloudflare/vite-plugin" in vite:
             out.setdefault("main", Located("the Cloudflare Vite plugin", Location.file_start(path)))
     return out
+
+
+def _beside(
+    directory: str, names: tuple[str, ...], exists: Callable[[str], bool], read_text: Callable[[str], str | None]
+) -> Iterator[tuple[str, str]]:
+    """(path, text) of each of ``names`` that is in ``directory`` and not empty."""
+    for name in names:
+        path = join(directory, name)
+        text = read_text(path) if exists(path) else None
+        if text:
+            yield path, text
 
 
 def _worker(
