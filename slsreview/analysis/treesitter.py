@@ -15,7 +15,10 @@ versions pinned in pyproject.toml. The rest of the code base sees:
   (the kind name of each id, the id of each field name, per grammar: ids differ between them);
 - ``SyntaxTree.readers(path)``: text, text prefix and ``Location`` of a node as closures made for
   one file (an ASCII file slices its str; elsewhere only non-ASCII lines are decoded);
-- ``dialect_for_path``: which grammar reads a file.
+- ``dialect_for_path``: which grammar reads a file;
+- ``query(dialect, pattern)``: a tree-sitter query compiled once, as a function from a node to
+  its captures by name (the analyser walks the tree itself; the query-driven floor of
+  ``bench/bench_js_analysis.py --floors`` uses this).
 
     >>> tree = parse("const é = 1; f(é)", "javascript")
     >>> call = named_children(named_children(tree.root)[1])[0]
@@ -82,6 +85,25 @@ def grammar_tables(dialect: Dialect) -> tuple[tuple[str, ...], dict[str, int]]:
         if (name := language.field_name_for_id(i)) is not None
     }
     return kinds, fields
+
+
+@cache
+def query(dialect: Dialect, pattern: str) -> Callable[[Node], dict[str, list[Node]]]:
+    """The captures of ``pattern`` (tree-sitter query syntax) under a node, by capture name,
+    each list in document order. The query is compiled once per dialect and pattern.
+
+        >>> calls = query("javascript", "(call_expression function: (identifier) @callee)")
+        >>> [kind(n) for n in calls(parse("f(1); g(h(2))", "javascript").root)["callee"]]
+        ['identifier', 'identifier', 'identifier']
+    """
+    language = _parser(dialect).language
+    assert language is not None
+    compiled = tree_sitter.Query(language, pattern)
+
+    def captures(node: Node) -> dict[str, list[Node]]:
+        return tree_sitter.QueryCursor(compiled).captures(node)
+
+    return captures
 
 
 @cache

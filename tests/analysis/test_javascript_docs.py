@@ -14,7 +14,7 @@ from slsreview.analysis.javascript import analyze_javascript
 SUBMODULES = sorted(
     info.name for info in pkgutil.iter_modules(package.__path__, package.__name__ + ".")
 )
-MODULES = [package.__name__, *SUBMODULES]
+MODULES = [package.__name__, *SUBMODULES, "slsreview.analysis.treesitter"]  # and the door it reads through
 
 
 @pytest.mark.parametrize("name", MODULES)
