@@ -43,13 +43,20 @@ class Format:
 
     id: str
     title: str
-    regex: re.Pattern[str]
+    pattern: str
+    flags: int  # re flags
     group: int  # the capture holding the secret; 0 = the whole match
     exact: bool  # no token characters may follow the match
     keywords: tuple[str, ...]  # lower-case; one must occur in a text for the regex to run
     check: str  # "", "jwt", "pem-body", "basic-auth", "not-hex": see slsreview.analysis.secret_scan
     tier: Literal["blocking", "non-blocking"]
     origin: str  # "detect-secrets AWSKeyDetector", "after gitleaks github-fine-grained-pat"
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled on first use: both users skip a format whose keywords a text lacks, so a
+        review compiles only the formats some text could hold (a one-file re-review, a few)."""
+        return _compiled(self.pattern, self.flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +83,8 @@ def format_table() -> FormatTable:
             Format(
                 id=row["id"],
                 title=row["title"],
-                regex=re.compile(row["pattern"], flags),
+                pattern=row["pattern"],
+                flags=flags,
                 group=row["group"],
                 exact=row["exact"],
                 keywords=tuple(row["keywords"]),
@@ -86,6 +94,11 @@ def format_table() -> FormatTable:
             )
         )
     return FormatTable(dict(data["source"]), data["reference"], data["generated"], tuple(formats))
+
+
+@cache
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
 
 
 def formats() -> tuple[Format, ...]:
