@@ -154,6 +154,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     slsreview = [PYTHON, "-m", "slsreview"]
     cfn_lint = shutil.which("cfn-lint")
+    cfn_lint = cfn_lint and os.path.abspath(cfn_lint)  # a relative PATH entry must work from every folder
     rows: list[tuple[str, str, str]] = []
     work = Path(tempfile.mkdtemp(prefix="slsreview-bench-"))
     load_before = loadavg()
