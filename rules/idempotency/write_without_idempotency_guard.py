@@ -64,9 +64,10 @@ class WriteWithoutIdempotencyGuard(Rule):
 
     - a write whose key is made by randomness or the clock (`uuid4()`, `crypto.randomUUID()`,
       `Date.now()`): DynamoDB `PutItem`/`BatchWriteItem`/`TransactWriteItems`, S3 `PutObject`,
-      Workers KV and R2 `put`, a D1 `INSERT` without `ON CONFLICT`;
+      Workers KV and R2 `put`, a SQL `INSERT` without `ON CONFLICT` (D1, PostgreSQL and MySQL
+      through psycopg, PyMySQL, pg, mysql2, postgres.js or Neon, the RDS Data API);
     - an update that adds to what is stored: DynamoDB `UpdateItem` with `ADD`, `SET n = n + :x` or
-      `list_append` and no `ConditionExpression`; a D1 `UPDATE ... SET n = n + ?`;
+      `list_append` and no `ConditionExpression`; a SQL `UPDATE ... SET n = n + ?`;
     - a delivery with no key, or a fresh one: a Stripe charge without an idempotency key, an SES
       email or SNS text message, an SQS/SNS/EventBridge/Queues message or an outbound POST whose
       deduplication id, `Idempotency-Key` or payload id is made fresh on every run.
@@ -484,8 +485,196 @@ class WriteWithoutIdempotencyGuard(Rule):
             ],
             name="node-key-made-by-the-caller-written-in-a-local-module",
         ),
+        Example(
+            {
+                "template.yaml": _sam(_SQS, extra=_QUEUES),
+                "src/app.py": (
+                    "import json\n"
+                    "import os\n"
+                    "import uuid\n"
+                    "\n"
+                    "import psycopg2\n"
+                    "\n"
+                    'db = psycopg2.connect(os.environ["ORDERS_DSN"])\n'
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    for record in event["Records"]:\n'
+                    '        order = json.loads(record["body"])\n'
+                    "        with db.cursor() as cur:\n"
+                    "            cur.execute(\n"
+                    '                "INSERT INTO orders (id, customer, total) VALUES (%s, %s, %s)",\n'
+                    '                (str(uuid.uuid4()), order["customer"], order["total"]),\n'
+                    "            )\n"
+                    "        db.commit()\n"
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/app.py",
+                    14,
+                    13,
+                    "LedgerWriterFunction inserts into PostgreSQL for every SQS message (Payments) with a fresh uuid4 key; "
+                    "a redelivered message inserts a second row",
+                )
+            ],
+            name="python-sqs-psycopg2-insert-with-uuid4",
+        ),
+        Example(
+            {
+                "template.yaml": _sam(_SQS, handler="index.handler", runtime="nodejs22.x", extra=_QUEUES),
+                "src/index.mjs": (
+                    'import pg from "pg";\n'
+                    "\n"
+                    "const pool = new pg.Pool({ connectionString: process.env.LEDGER_URL });\n"
+                    "\n"
+                    "export const handler = async (event) => {\n"
+                    "  for (const record of event.Records) {\n"
+                    "    const credit = JSON.parse(record.body);\n"
+                    '    await pool.query("UPDATE accounts SET balance = balance + $1 WHERE id = $2", [credit.amount, credit.account]);\n'
+                    "  }\n"
+                    "};\n"
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/index.mjs",
+                    8,
+                    11,
+                    "LedgerWriterFunction updates PostgreSQL for every SQS message (Payments) with an update that adds "
+                    "to what is stored; a redelivered message adds it twice",
+                )
+            ],
+            name="node-sqs-pg-balance-counter",
+        ),
+        Example(
+            {
+                "wrangler.toml": (
+                    'name = "ledger"\nmain = "src/index.ts"\ncompatibility_date = "2025-06-01"\n'
+                    'compatibility_flags = ["nodejs_compat"]\n\n'
+                    '[[hyperdrive]]\nbinding = "LEDGER_DB"\nid = "7d1c0a5e9b2f4c8d"\n\n'
+                    '[[queues.consumers]]\nqueue = "payments"\n'
+                ),
+                "src/index.ts": (
+                    'import postgres from "postgres";\n'
+                    "\n"
+                    "export default {\n"
+                    "  async queue(batch: MessageBatch<{ amount: number }>, env: Env): Promise<void> {\n"
+                    "    const sql = postgres(env.LEDGER_DB.connectionString);\n"
+                    "    for (const message of batch.messages) {\n"
+                    "      await sql`INSERT INTO ledger (id, amount) VALUES (${crypto.randomUUID()}, ${message.body.amount})`;\n"
+                    "      message.ack();\n"
+                    "    }\n"
+                    "  },\n"
+                    "};\n"
+                ),
+            },
+            expect=[
+                Expect(
+                    "src/index.ts",
+                    7,
+                    13,
+                    "ledger inserts into PostgreSQL for every Queues message (payments) with a fresh crypto.randomUUID key; "
+                    "a redelivered message inserts a second row",
+                )
+            ],
+            name="worker-hyperdrive-postgres-js-insert-with-random-uuid",
+        ),
     ]
     good = [
+        Example(
+            {
+                "template.yaml": _sam(_SQS, extra=_QUEUES),
+                "src/app.py": (
+                    "import json\n"
+                    "import os\n"
+                    "\n"
+                    "import psycopg\n"
+                    "\n"
+                    'db = psycopg.connect(os.environ["ORDERS_DSN"])\n'
+                    'db.execute("CREATE TABLE IF NOT EXISTS orders (order_id text PRIMARY KEY, status text, total int)")\n'
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    for record in event["Records"]:\n'
+                    '        order = json.loads(record["body"])\n'
+                    "        db.execute(\n"
+                    '            "INSERT INTO orders (order_id, total) VALUES (%s, %s) ON CONFLICT (order_id) DO NOTHING",\n'
+                    '            (order["order_id"], order["total"]),\n'
+                    "        )\n"
+                    '        db.execute("UPDATE orders SET status = \'paid\' WHERE order_id = %s", (order["order_id"],))\n'
+                    '        db.execute("SELECT status FROM orders WHERE order_id = %s", (order["order_id"],))\n'
+                ),
+            },
+            name="python-psycopg-schema-upsert-overwrite-and-select-keyed-by-the-order",
+        ),
+        Example(
+            {
+                "template.yaml": _sam(_SQS, handler="index.handler", runtime="nodejs22.x", extra=_QUEUES),
+                "src/index.mjs": (
+                    'import mysql from "mysql2/promise";\n'
+                    'import { Client } from "pg";\n'
+                    "\n"
+                    "const pool = mysql.createPool(process.env.SHOP_URL);\n"
+                    "\n"
+                    "export const handler = async (event) => {\n"
+                    "  const client = new Client();\n"
+                    "  await client.connect();\n"
+                    "  for (const record of event.Records) {\n"
+                    "    const order = JSON.parse(record.body);\n"
+                    "    await client.query({\n"
+                    '      text: "INSERT INTO orders (order_id, total) VALUES ($1, $2) ON CONFLICT (order_id) DO UPDATE SET total = EXCLUDED.total",\n'
+                    "      values: [order.orderId, order.total],\n"
+                    "    });\n"
+                    '    await pool.execute("INSERT IGNORE INTO shipments (order_id) VALUES (?)", [order.orderId]);\n'
+                    "  }\n"
+                    "};\n"
+                ),
+            },
+            name="node-pg-upsert-and-mysql2-insert-keyed-by-the-order",
+        ),
+        Example(
+            {
+                "template.yaml": _sam(_SQS, extra=_QUEUES),
+                "src/app.py": (
+                    "import os\n"
+                    "import uuid\n"
+                    "\n"
+                    "import pymysql\n"
+                    "\n"
+                    "from queries import statement_for\n"
+                    "\n"
+                    'db = pymysql.connect(host=os.environ["DB_HOST"])\n'
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    '    for record in event["Records"]:\n'
+                    "        with db.cursor() as cur:\n"
+                    "            cur.execute(statement_for(record), (str(uuid.uuid4()),))\n"
+                ),
+            },
+            name="python-sql-the-analysis-cannot-read",
+        ),
+        Example(
+            {
+                "template.yaml": _sam(_GET),
+                "src/app.py": (
+                    "import os\n"
+                    "import uuid\n"
+                    "\n"
+                    "import psycopg2\n"
+                    "\n"
+                    'db = psycopg2.connect(os.environ["ORDERS_DSN"])\n'
+                    "\n"
+                    "\n"
+                    "def handler(event, context):\n"
+                    "    with db.cursor() as cur:\n"
+                    '        cur.execute("INSERT INTO page_views (id, path) VALUES (%s, %s)", (str(uuid.uuid4()), event["rawPath"]))\n'
+                    '    return {"statusCode": 200}\n'
+                ),
+            },
+            name="python-get-route-logging-a-view-as-d1-does",
+        ),
         Example(
             {
                 "template.yaml": _sam(_SQS, extra=_QUEUES),

@@ -42,6 +42,13 @@ operation name for AWS:
   ``run``/``first``/``all``/``raw``/``batch``/``exec``), ``cf.r2.get|put|delete|list|head``,
   ``cf.queue.send|sendBatch``, ``cf.service.fetch``, ``cf.ratelimit.limit``,
   ``cf.do.get|idFromName|idFromString|newUniqueId``; ``attrs["binding"]`` names the binding.
+- ``sql.exec``: a statement run through a PostgreSQL or MySQL driver (psycopg2/psycopg
+  ``execute``/``executemany``, PyMySQL cursors, pg and mysql2 ``query``/``execute``, postgres.js and
+  Neon tagged templates); the statement is the first argument, the values bound to it follow
+  (a tagged template's interpolations, one by one); ``attrs["sql"]``: the statement when literal
+  (a template's text with ``$1``, ``$2``... for its interpolations), ``attrs["driver"]``:
+  ``postgresql``/``mysql`` (``slsreview.vocabulary.sql``). The RDS Data API stays
+  ``aws.rds-data.ExecuteStatement`` (its ``sql`` and ``parameters`` kwargs).
 - ``payment.create`` (``stripe.*.create``, ``attrs["resource"]``: ``charges``/``paymentIntents``...;
   the idempotency key, ``idempotency_key=`` in Python or ``{idempotencyKey}`` in the request
   options in JavaScript, is the kwarg ``idempotency_key``).

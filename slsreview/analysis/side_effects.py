@@ -45,6 +45,7 @@ from slsreview.analysis.facts import Call, Facts, Source, StateAccess, Value
 from slsreview.analysis.memo import answer_once
 from slsreview.analysis.triggers import WRITE_METHODS, Trigger, route_methods
 from slsreview.model.project import Worker
+from slsreview.vocabulary import sql as sql_words
 
 Identity = Literal["fresh", "missing", "counter", "stable", "unknown"]
 
@@ -57,8 +58,12 @@ _COUNTER_UPDATE = re.compile(
     r"\bADD\b|list_append\s*\(|=\s*(?:if_not_exists\s*\([^)]*\)|[#\w.\[\]]+)\s*[+-]\s*[:\w]", re.IGNORECASE
 )
 _SQL_INSERT = re.compile(r"\bINSERT\b|\bREPLACE\s+INTO\b", re.IGNORECASE)
-_SQL_UPSERT = re.compile(r"\bON\s+CONFLICT\b|\bINSERT\s+OR\s+(?:IGNORE|REPLACE)\b|\bREPLACE\s+INTO\b", re.IGNORECASE)
-_SQL_IGNORE = re.compile(r"\bON\s+CONFLICT\b[^;]*\bDO\s+NOTHING\b|\bINSERT\s+OR\s+IGNORE\b", re.IGNORECASE)
+# SQLite/PostgreSQL ON CONFLICT and INSERT OR IGNORE/REPLACE; MySQL INSERT IGNORE and ON DUPLICATE KEY UPDATE
+_SQL_UPSERT = re.compile(
+    r"\bON\s+CONFLICT\b|\bINSERT\s+(?:OR\s+)?(?:IGNORE|REPLACE)\b|\bREPLACE\s+INTO\b|\bON\s+DUPLICATE\s+KEY\s+UPDATE\b",
+    re.IGNORECASE,
+)
+_SQL_IGNORE = re.compile(r"\bON\s+CONFLICT\b[^;]*\bDO\s+NOTHING\b|\bINSERT\s+(?:OR\s+)?IGNORE\b", re.IGNORECASE)
 _SQL_COUNTER = re.compile(r"\bUPDATE\b.*\bSET\b.*?(\w+)\s*=\s*\1\s*[+-]", re.IGNORECASE | re.DOTALL)
 _SQL_SCHEMA = re.compile(r"\b(?:CREATE|DROP)\s+TABLE\b", re.IGNORECASE)
 _SQL_SELECT = re.compile(r"^\s*SELECT\b", re.IGNORECASE)
@@ -146,8 +151,8 @@ def _assess(call: Call) -> SideEffect | None:
         return _payment(call)
     if name == "http.request" and call.attr("method") == "POST":
         return _http_post(call)
-    if name == "cf.d1.exec":
-        return _d1(call)
+    if name in sql_words.STATEMENT_CALLS:
+        return _sql(call)
     if name in ("cf.kv.put", "cf.r2.put"):
         store = "Workers KV" if name == "cf.kv.put" else "R2"
         return _store(call, call.args[0] if call.args else None, f"writes to {store}", "writes a second entry", _FIX_KEY)
@@ -315,25 +320,48 @@ def _http_post(call: Call) -> SideEffect:
     return _delivery(call, body, "sends a POST request", "sends it again", _FIX_HTTP)
 
 
-def _d1(call: Call) -> SideEffect | None:
-    sql = call.attr("sql")
-    if not isinstance(sql, str):
+def sql_statement(call: Call) -> tuple[str | None, tuple[Value, ...], str] | None:
+    """A SQL-running call's statement (when literal), the values bound to it, and the store it
+    runs on ("D1", "PostgreSQL", "MySQL", "the database"): D1, the PostgreSQL/MySQL drivers
+    (``sql.exec``) and the RDS Data API alike (``slsreview.vocabulary.sql``); None for others."""
+    where = sql_words.STATEMENT_CALLS.get(call.name)
+    if where is None:
         return None
-    binds = call.args[1:]
+    text_kwarg, values_kwarg, database = where
+    if text_kwarg is None:
+        text = call.attr("sql")
+        binds = call.args[1:]
+    else:
+        statement = call.kwarg(text_kwarg)
+        text = statement.literal if statement is not None else None
+        values = call.kwarg(values_kwarg) if values_kwarg is not None else None
+        binds = (values,) if values is not None else ()
+    database = database or call.attr("driver")
+    store = sql_words.DATABASES.get(database, sql_words.UNKNOWN_DATABASE) if isinstance(database, str) else sql_words.UNKNOWN_DATABASE
+    return (text if isinstance(text, str) else None), binds, store
+
+
+def _sql(call: Call) -> SideEffect | None:
+    found = sql_statement(call)
+    if found is None or found[0] is None:
+        return None  # a statement the analysis cannot read: no claim either way
+    sql, binds, store = found
     if _SQL_SCHEMA.search(sql):
         return None  # creating or dropping tables: a migration or a seed, not a per-event write
     if _SQL_COUNTER.search(sql):
-        return SideEffect(call, "update", "updates D1", "counter", "with an update that adds to what is stored", "adds it twice", _FIX_COUNTER)
+        why = "with an update that adds to what is stored"
+        return SideEffect(call, "update", f"updates {store}", "counter", why, "adds it twice", _FIX_COUNTER)
     if not _SQL_INSERT.search(sql):
         return None
     key = next((v for v in binds if _from_event(v) or _random(v)), binds[0] if binds else None)
     upsert = bool(_SQL_UPSERT.search(sql))
     fresh = next((f for f in (_random(v) for v in binds) if f is not None), None)
+    what = f"inserts into {store}"
     if fresh is not None and not upsert:
-        return SideEffect(call, "store", "inserts into D1", "fresh", _fresh_why(fresh), "inserts a second row", _FIX_SQL, key)
+        return SideEffect(call, "store", what, "fresh", _fresh_why(fresh), "inserts a second row", _FIX_SQL, key)
     known = all(_known(v) or not v.sources for v in binds)
     # a plain INSERT has no identity of its own (an autoincrement row); an upsert has its conflict key
-    return SideEffect(call, "store" if upsert else "delivery", "inserts into D1", _stable(known), fix=_FIX_SQL, key=key, downstream_key=upsert)
+    return SideEffect(call, "store" if upsert else "delivery", what, _stable(known), fix=_FIX_SQL, key=key, downstream_key=upsert)
 
 
 def repeated_side_effects(triggers: list[Trigger], facts: Facts) -> list[tuple[SideEffect, list[Trigger]]]:
@@ -441,10 +469,10 @@ def claim_of(call: Call) -> str | None:
         key = call.kwarg("Item") if name.endswith("PutItem") else call.kwarg("Key")
         if condition is not None and key is not None and _random(key) is None:
             return "a conditional write"
-    if name == "cf.d1.exec":
-        sql = call.attr("sql")
-        binds = call.args[1:]
-        if isinstance(sql, str) and _SQL_IGNORE.search(sql) and not any(_random(v) for v in binds):
+    statement = sql_statement(call)
+    if statement is not None:
+        sql, binds, _ = statement
+        if sql is not None and _SQL_IGNORE.search(sql) and not any(_random(v) for v in binds):
             return "an INSERT that ignores a known key"
     if name == "cf.do.idFromName" and call.args and _from_event(call.args[0]):
         return "a Durable Object named by the event"
@@ -458,9 +486,10 @@ def lookup_of(call: Call) -> str | None:
         return "a lookup of the event's id"
     if name == "cf.kv.get" and call.args and _event_id(call.args[0]):
         return "a KV lookup of the event's id"
-    if name == "cf.d1.exec":
-        sql = call.attr("sql")
-        if isinstance(sql, str) and _SQL_SELECT.search(sql) and any(_event_id(v) for v in call.args[1:]):
+    statement = sql_statement(call)
+    if statement is not None:
+        sql, binds, _ = statement
+        if sql is not None and _SQL_SELECT.search(sql) and any(_event_id(v) for v in binds):
             return "a lookup of the event's id"
     return None
 

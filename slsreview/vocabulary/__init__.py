@@ -20,6 +20,8 @@ Written by hand, because no package keeps them (each with the docs page or reaso
 - ``events``: the event's identity fields, record lists, header maps, idempotency headers, and the
   parameter names that make a function look like a handler;
 - ``http_clients``: HTTP verbs, clients and their default timeouts;
+- ``sql``: the PostgreSQL and MySQL drivers (psycopg, PyMySQL, pg, mysql2, postgres.js, Neon) and
+  where each SQL-running call keeps its statement;
 - ``workers``: Cloudflare Workers' entry-point classes and handler names, and every kind of binding
   (KV, R2, D1, Queues, Durable Objects, Hyperdrive, AI, Vectorize, service bindings, rate limiting,
   Workflows, Analytics Engine, email) with its methods, which of them write, and its docs page;

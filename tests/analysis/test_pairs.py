@@ -1898,6 +1898,150 @@ PAIRS += [
 ]
 
 
+# -- SQL drivers: psycopg/PyMySQL and pg/mysql2/postgres.js run one sql.exec, read as D1 is ------
+
+
+def _sql_effect(f: Facts, name: str = "sql.exec"):
+    from slsreview.analysis.side_effects import side_effects
+
+    (call,) = f.calls(name)
+    effects = [e for e in side_effects(f) if e.call == call]
+    return call, (effects[0] if effects else None)
+
+
+def _sql_insert_fresh(f: Facts) -> None:
+    call, effect = _sql_effect(f)
+    assert call.attr("driver") == "postgresql"
+    assert call.attr("sql") == "INSERT INTO orders (id, total) VALUES (%s, %s)"
+    assert any(kind == "random" for kind, _ in sources_of(call.args[1]))
+    assert effect is not None and (effect.action, effect.identity) == ("inserts into PostgreSQL", "fresh")
+
+
+def _sql_counter_mysql(f: Facts) -> None:
+    call, effect = _sql_effect(f)
+    assert call.attr("driver") == "mysql"
+    assert effect is not None and (effect.action, effect.identity) == ("updates MySQL", "counter")
+
+
+def _sql_claim_by_event(f: Facts) -> None:
+    from slsreview.analysis.side_effects import claim_of
+
+    call, effect = _sql_effect(f)
+    assert call.attr("sql") == "INSERT INTO processed (message_id) VALUES ($1) ON CONFLICT DO NOTHING"
+    assert ("event-id", "messageId") in sources_of(call.args[1])
+    assert effect is not None and effect.identity == "stable" and effect.keyed_by_event
+    assert claim_of(call) == "an INSERT that ignores a known key"
+
+
+def _sql_not_read(f: Facts) -> None:
+    calls = sorted(f.calls("sql.exec"), key=lambda c: c.loc.line)
+    assert [c.attr("sql") for c in calls] == [None, "CREATE TABLE IF NOT EXISTS t (id text)", "SELECT * FROM t WHERE id = $1"]
+    from slsreview.analysis.side_effects import lookup_of, side_effects
+
+    assert not [e for e in side_effects(f) if e.call.name == "sql.exec"]
+    assert lookup_of(calls[2]) == "a lookup of the event's id"
+
+
+def _rds_data_insert(f: Facts) -> None:
+    call, effect = _sql_effect(f, "aws.rds-data.ExecuteStatement")
+    assert effect is not None and (effect.action, effect.identity) == ("inserts into the database", "fresh")
+
+
+PAIRS += [
+    Pair(
+        "sql-driver-insert-with-a-fresh-key",
+        _sql_insert_fresh,
+        python=(
+            "import uuid\nimport psycopg2\nconn = psycopg2.connect('dbname=shop')\n"
+            "def handler(event, context):\n"
+            "    with conn.cursor() as cur:\n"
+            "        cur.execute('INSERT INTO orders (id, total) VALUES (%s, %s)', (str(uuid.uuid4()), event['total']))\n"
+        ),
+        javascript=(
+            'import { Pool } from "pg";\nconst pool = new Pool();\n'
+            "export const handler = async (event) => {\n"
+            "  const client = await pool.connect();\n"
+            "  await client.query('INSERT INTO orders (id, total) VALUES (%s, %s)', [crypto.randomUUID(), event.total]);\n"
+            "};\n"
+        ),
+    ),
+    Pair(
+        "sql-driver-counter-update",
+        _sql_counter_mysql,
+        python=(
+            "import pymysql\n"
+            "def handler(event, context):\n"
+            "    db = pymysql.connect(host='db')\n"
+            "    db.cursor().execute('UPDATE accounts SET balance = balance + %s WHERE id = %s', (event['amount'], event['id']))\n"
+        ),
+        javascript=(
+            'import mysql from "mysql2/promise";\n'
+            "export const handler = async (event) => {\n"
+            "  const db = await mysql.createConnection({ host: 'db' });\n"
+            "  await db.execute('UPDATE accounts SET balance = balance + ? WHERE id = ?', [event.amount, event.id]);\n"
+            "};\n"
+        ),
+    ),
+    Pair(
+        "sql-driver-claim-keyed-by-the-message-id",
+        _sql_claim_by_event,
+        python=(
+            "import psycopg\n"
+            "def handler(event, context):\n"
+            "    for record in event['Records']:\n"
+            "        with psycopg.connect('dbname=shop') as conn:\n"
+            "            conn.execute('INSERT INTO processed (message_id) VALUES ($1) ON CONFLICT DO NOTHING', (record['messageId'],))\n"
+        ),
+        javascript=(
+            'import postgres from "postgres";\nconst sql = postgres(process.env.DATABASE_URL);\n'
+            "export const handler = async (event) => {\n"
+            "  for (const record of event.Records) {\n"
+            "    await sql`INSERT INTO processed (message_id) VALUES (${record.messageId}) ON CONFLICT DO NOTHING`;\n"
+            "  }\n"
+            "};\n"
+        ),
+    ),
+    Pair(
+        "sql-driver-statements-that-are-not-writes",
+        _sql_not_read,
+        python=(
+            "import psycopg2\nfrom queries import build\nconn = psycopg2.connect('dbname=shop')\n"
+            "def handler(event, context):\n"
+            "    cur = conn.cursor()\n"
+            "    cur.execute(build(event), (event['id'],))\n"
+            "    cur.execute('CREATE TABLE IF NOT EXISTS t (id text)')\n"
+            "    cur.execute('SELECT * FROM t WHERE id = $1', (event['id'],))\n"
+        ),
+        javascript=(
+            'import pg from "pg";\nimport { build } from "./queries.js";\nconst client = new pg.Client();\n'
+            "export const handler = async (event) => {\n"
+            "  await client.query(build(event), [event.id]);\n"
+            "  await client.query({ text: 'CREATE TABLE IF NOT EXISTS t (id text)' });\n"
+            "  await client.query({ text: 'SELECT * FROM t WHERE id = $1', values: [event.id] });\n"
+            "};\n"
+        ),
+    ),
+    Pair(
+        "rds-data-insert-with-a-fresh-key",
+        _rds_data_insert,
+        python=(
+            "import uuid\nimport boto3\nrds = boto3.client('rds-data')\n"
+            "def handler(event, context):\n"
+            "    rds.execute_statement(resourceArn='arn', secretArn='arn', sql='INSERT INTO t (id) VALUES (:id)',\n"
+            "        parameters=[{'name': 'id', 'value': {'stringValue': str(uuid.uuid4())}}])\n"
+        ),
+        javascript=(
+            'import { RDSDataClient, ExecuteStatementCommand } from "@aws-sdk/client-rds-data";\n'
+            "const rds = new RDSDataClient({});\n"
+            "export const handler = async (event) => {\n"
+            "  await rds.send(new ExecuteStatementCommand({ resourceArn: 'arn', secretArn: 'arn', sql: 'INSERT INTO t (id) VALUES (:id)',\n"
+            "    parameters: [{ name: 'id', value: { stringValue: crypto.randomUUID() } }] }));\n"
+            "};\n"
+        ),
+    ),
+]
+
+
 CASES = [
     pytest.param(pair, language, source, id=f"{pair.name}-{language}")
     for pair in PAIRS

@@ -28,11 +28,12 @@ from slsreview.vocabulary import (
     payments,
     powertools,
     sources,
+    sql,
     workers,
 )
 from slsreview.vocabulary.spelling import Word
 
-HAND_WRITTEN = ["crypto", "dataflow", "events", "http_clients", "logs", "parsing", "payments", "powertools", "sources", "spelling", "workers"]
+HAND_WRITTEN = ["crypto", "dataflow", "events", "http_clients", "logs", "parsing", "payments", "powertools", "sources", "spelling", "sql", "workers"]
 MODULES = sorted(info.name for info in pkgutil.iter_modules(vocabulary.__path__))
 
 
@@ -79,6 +80,33 @@ def test_every_javascript_powertools_export_has_a_handler() -> None:
         r.javascript for r in sources.POWERTOOLS_SECRET_READS if isinstance(r.javascript, str)
     }
     assert named == set(js_wrappers.POWERTOOLS_CALLS)
+
+
+@pytest.mark.parametrize("qual", sorted(sql.PYTHON_CONNECT))
+def test_every_python_sql_driver_runs_sql_exec(qual: str) -> None:
+    module, _, name = qual.rpartition(".")
+    f = _facts("python", f"""
+        from {module} import {name}
+        def handler(event, context):
+            {name}("dsn").cursor().execute("SELECT 1")
+    """)
+    assert [(c.attr("driver"), c.attr("sql")) for c in f.calls(sql.SQL_EXEC)] == [(sql.PYTHON_CONNECT[qual], "SELECT 1")]
+
+
+@pytest.mark.parametrize("qual", sorted({**sql.JAVASCRIPT_CLIENTS, **sql.JAVASCRIPT_CONNECT, **sql.JAVASCRIPT_TAGGED}))
+def test_every_javascript_sql_driver_runs_sql_exec(qual: str) -> None:
+    module, _, rest = qual.partition(".")
+    imported = f'import m from "{module}";' if not rest else f'import * as m from "{module}";'
+    make = f"m{'.' + rest if rest else ''}"
+    if qual in sql.JAVASCRIPT_TAGGED:
+        run = f"const db = {make}('dsn'); await db`SELECT ${{event.id}}`;"
+        driver = sql.JAVASCRIPT_TAGGED[qual]
+    else:
+        new = "new " if qual in sql.JAVASCRIPT_CLIENTS else ""
+        run = f"const db = {new}{make}('dsn'); await db.query('SELECT $1', [event.id]);"
+        driver = {**sql.JAVASCRIPT_CLIENTS, **sql.JAVASCRIPT_CONNECT}[qual]
+    f = _facts("javascript", f"{imported}\nexport const handler = async (event) => {{ {run} }};\n")
+    assert [(c.attr("driver"), c.attr("sql")) for c in f.calls(sql.SQL_EXEC)] == [(driver, "SELECT $1")]
 
 
 # -- disagreements, pinned: each row that differs between the columns, run through both -------

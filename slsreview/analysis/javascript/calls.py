@@ -32,6 +32,11 @@ from slsreview.analysis.javascript.entries import Entries
 from slsreview.analysis.javascript.services import Services
 from slsreview.analysis.javascript.state import MAX_DEPTH, TOO_DEEP, trait
 from slsreview.analysis.javascript.tables import (
+    SQL_CLIENTS,
+    SQL_CONNECT,
+    SQL_CONNECTION_METHODS,
+    SQL_EXECUTE_METHODS,
+    SQL_TAGGED,
     ANY_SIGNALS,
     BINDING_METHODS,
     CHILD_LOGGER,
@@ -233,6 +238,8 @@ class Calls:
             return self.local_call(node, fv.fn, arguments, awaited)
         if fv.kind == "http":  # an axios instance called directly: http(config)
             return self.http_call(node, fv.data[0], None, arguments, awaited, fv)
+        if fv.kind == "sqltag" and arguments is not None and _kind_id(arguments) in self.kinds.template:
+            return self.sql_tagged(node, fv, text, arguments, awaited)
         return self.plain_call(node, text, None, arguments, awaited)
 
     def local_call(
@@ -415,6 +422,12 @@ class Calls:
             return self.binding_call(node, rv, prop, arguments, awaited, optional)
         if kind == "stmt":
             return self.d1_statement(node, rv, prop, arguments, awaited)
+        if kind == "sqldb":
+            if prop in SQL_EXECUTE_METHODS:
+                return self.sql_query(node, rv, prop, arguments, awaited)
+            if prop in SQL_CONNECTION_METHODS:  # await pool.connect(): a client of the same database
+                self.plain_call(node, self.callee_text(rv, obj, prop), None, arguments, awaited)
+                return rv
         if kind == "client":
             return self.aws_method(node, rv, prop, obj, arguments, awaited)
         if kind == "event":
@@ -534,6 +547,8 @@ class Calls:
             return Val("signal")
         if qual in STRIPE_CLIENTS:
             return Val("stripe", data=())
+        if qual in SQL_CLIENTS:  # new Pool(), new pg.Client(...)
+            return Val("sqldb", qual=qual.rsplit(".", 1)[-1].lower(), data=SQL_CLIENTS[qual])
         if qual in LOG_FACTORY_CLASSES or (
             is_powertools(qual, POWERTOOLS_LOGGER) and qual != POWERTOOLS_LOGGER
         ):  # any Logger the Powertools package exports: it moves between modules
@@ -737,6 +752,7 @@ def _call_table() -> dict[str, CallHandler]:
         **dict.fromkeys(LOG_FACTORY_FUNCTIONS, Calls.call_logger),
         **{f"{m}.{level}": Calls.call_console for m in LOG_MODULES for level in LOG_LEVELS},
         **dict.fromkeys(STRIPE_CLIENTS, Services.call_stripe),
+        **dict.fromkeys((*SQL_CONNECT, *SQL_TAGGED), Services.call_sql_connect),
         **dict.fromkeys(MIDDY, Wrappers.call_middy),
         **dict.fromkeys(RANDOM_SOURCES, Calls.call_source),
         **dict.fromkeys(TIME_SOURCES, Calls.call_source),

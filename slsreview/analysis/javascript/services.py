@@ -24,6 +24,9 @@ from slsreview.analysis.javascript.tables import (
     IDEMPOTENCY_KEY_OPTION,
     PAYMENT_CREATE,
     SECRET_READS,
+    SQL_CONNECT,
+    SQL_EXEC,
+    SQL_TAGGED,
     UNRESOLVED_COMMAND_SERVICES,
 )
 from slsreview.analysis.javascript.values import (
@@ -36,7 +39,7 @@ from slsreview.analysis.javascript.values import (
     to_seconds,
     without_roots,
 )
-from slsreview.vocabulary import aws
+from slsreview.vocabulary import aws, sql
 
 Node = ts.Node
 
@@ -78,6 +81,51 @@ class Services:
     ) -> Val:
         client, verb = HTTP_FUNCTIONS[qual]
         return self.http_call(node, client, verb, arguments, awaited, None, qual=qual)
+
+    def call_sql_connect(
+        self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool
+    ) -> Val:
+        """mysql.createPool(...), postgres(url), neon(url): a database client."""
+        args = self.args(arguments)
+        self.add_call(node, "", qual, args, awaited=awaited)
+        if qual in SQL_TAGGED:
+            return Val("sqltag", data=SQL_TAGGED[qual])
+        return Val("sqldb", data=SQL_CONNECT[qual])
+
+    def sql_query(self: Analyzer, node: Node, db: Val, prop: str, arguments: Node | None, awaited: bool) -> Val:
+        """``pool.query(text, values)``, ``client.query({ text, values })``,
+        ``connection.execute(sql, values)``: ``sql.exec`` with the statement first and the
+        values bound to it after it."""
+        args = self.args(arguments)
+        if args and args[0][1].kind == "obj" and args[0][1].props:
+            props = args[0][1].props
+            text = next((props[k] for k in sql.JAVASCRIPT_QUERY_TEXT if k in props), None)
+            if text is not None:
+                values = props.get(sql.JAVASCRIPT_QUERY_VALUES)
+                args = [text, *([values] if values is not None else []), *args[1:]]
+        statement = args[0][1] if args else EMPTY
+        text_value = statement.literal if statement.lit and isinstance(statement.literal, str) else None
+        attrs = (("driver", db.data), ("sql", text_value))
+        self.add_call(node, SQL_EXEC, f"{db.qual or 'db'}.{prop}", args, attrs=attrs, awaited=awaited)
+        return EMPTY
+
+    def sql_tagged(self: Analyzer, node: Node, db: Val, callee: str, template: Node, awaited: bool) -> Val:
+        """postgres.js' ``sql`INSERT ... ${value}` ``: the interpolations are the bound values,
+        and the statement is the template's text with ``$1``, ``$2``... in their place."""
+        text = self.text(template)[1:-1]
+        args: list[tuple[Node, Val]] = []
+        for child in ts.named_children(template):
+            if ts.kind(child) != "template_substitution":
+                continue
+            inner = next((c for c in ts.named_children(child) if ts.kind(c) != "comment"), None)
+            if inner is None:
+                continue
+            args.append((inner, self.visit(inner)))
+            text = text.replace(self.text(child), f"${len(args)}", 1)
+        statement = (template, Val(literal=text, lit=True))
+        attrs = (("driver", db.data), ("sql", text))
+        self.add_call(node, SQL_EXEC, callee, [statement, *args], attrs=attrs, awaited=awaited)
+        return EMPTY
 
     def call_http_instance(
         self: Analyzer, node: Node, qual: str, arguments: Node | None, awaited: bool

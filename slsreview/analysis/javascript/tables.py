@@ -31,6 +31,7 @@ from slsreview.vocabulary import (
     payments,
     powertools,
     sources,
+    sql,
     workers,
 )
 from slsreview.vocabulary.spelling import spellings
@@ -122,6 +123,14 @@ EVENT_GETTERS = workers.JAVASCRIPT_REQUEST_GETTERS
 
 # payments and wrappers
 STRIPE_CLIENTS = frozenset(payments.STRIPE_CLIENT.javascript)
+
+# SQL drivers (pg, mysql2, postgres.js, Neon): connections, pools and what runs a statement
+SQL_EXEC = sql.SQL_EXEC
+SQL_CLIENTS = sql.JAVASCRIPT_CLIENTS  # new Pool() -> "postgresql"
+SQL_CONNECT = sql.JAVASCRIPT_CONNECT  # mysql.createPool() -> "mysql"
+SQL_TAGGED = sql.JAVASCRIPT_TAGGED  # postgres() -> a tagged-template query function
+SQL_CONNECTION_METHODS = sql.JAVASCRIPT_CONNECTION_METHODS
+SQL_EXECUTE_METHODS = sql.JAVASCRIPT_EXECUTE_METHODS
 STRIPE_CREATE = payments.CREATE
 PAYMENT_CREATE = payments.PAYMENT_CREATE
 IDEMPOTENCY_KEY = payments.IDEMPOTENCY_KEY

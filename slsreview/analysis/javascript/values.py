@@ -72,6 +72,9 @@ class Val:
     signal   an AbortSignal; ``data`` is the literal timeout in seconds or None
     logger   ``data`` is the logger attr ("pino", "winston", "powertools"...)
     stripe   ``data`` is the resource path so far
+    sqldb    a PostgreSQL/MySQL client, pool or connection; ``data`` is the database
+    sqltag   a tagged-template query function (postgres.js ``sql``, Neon's ``neon()``); ``data``
+             is the database
     middy    a middy chain; ``fn`` is the wrapped handler, ``data`` is (where middy() is called,
              middlewares waiting for ``.handler(fn)``)
     mw       a middleware or decorator from Powertools; ``data`` is (wrapper name, args)

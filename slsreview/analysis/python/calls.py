@@ -58,6 +58,9 @@ from slsreview.analysis.python.tables import (
     PRESERVING_METHODS,
     RANDOM,
     RESPONSES,
+    SQL_CONNECT,
+    SQL_CONNECTION_METHODS,
+    SQL_EXECUTE_METHODS,
     STATE_ACCESSES,
     STRIPE_CLIENTS,
     TEMP_DIRS,
@@ -79,6 +82,7 @@ from slsreview.analysis.python.values import (
     Logger,
     Outcome,
     Response,
+    Sql,
     Stripe,
     Timeout,
     UrlRequest,
@@ -94,6 +98,7 @@ from slsreview.vocabulary import (
     payments,
     powertools,
     sources,
+    sql,
     workers,
 )
 
@@ -316,6 +321,8 @@ class Calls(State):
             return self._d1_method(site, obj)
         if isinstance(obj, Stripe):
             return self._payment(site, obj.resource) if method == "create" else ("", [], NOTHING)
+        if isinstance(obj, Sql):
+            return self._sql_method(site, obj)
         if isinstance(obj, Instance | Class) and method in obj.info.methods:
             return self._call_local(site, f"{obj.info.qualname}.{method}")
         if isinstance(obj, Response):
@@ -399,6 +406,8 @@ class Calls(State):
             return self._payment(site, tuple(qual.split(".")[1:-1]))
         if qual in STRIPE_CLIENTS:
             return "", [], Val(qual=qual, obj=Stripe(()))
+        if qual in SQL_CONNECT:  # psycopg2.connect(...), pymysql.connect(...)
+            return "", [], Val(qual=qual, obj=Sql(SQL_CONNECT[qual]))
         if qual in OPAQUE_BUILTINS:
             return "", [], NOTHING
         if qual in ITERATING_BUILTINS:
@@ -408,6 +417,18 @@ class Calls(State):
         if qual == "getattr" or qual == "hasattr":
             return self._getattr(site, qual)
         return None
+
+    def _sql_method(self: Analyzer, site: Site, db: Sql) -> Outcome:
+        """``conn.cursor()`` gives a cursor of the same database; ``cur.execute(sql, params)``
+        runs a statement: ``sql.exec`` with the statement and the values bound to it."""
+        method = site.method
+        if method in SQL_CONNECTION_METHODS:
+            return "", [], Val(qual=site.qual, obj=db)
+        if method in SQL_EXECUTE_METHODS:
+            first = site.arg(0, "query")
+            text = text_literal(*first) if first is not None else None
+            return sql.SQL_EXEC, [("driver", db.driver), ("sql", text)], NOTHING
+        return "", [], NOTHING
 
     def _log(self: Analyzer, site: Site, logger: str, method: str | None) -> Outcome:
         level = LOG_LEVELS.get(method) if method is not None else None

@@ -24,6 +24,7 @@ from slsreview.vocabulary import (
     payments,
     powertools,
     sources,
+    sql,
     workers,
 )
 from slsreview.vocabulary.spelling import spellings
@@ -70,6 +71,9 @@ POWERTOOLS_DECORATORS = powertools.python_decorators()
 POWERTOOLS_FUNCTIONS = powertools.python_functions()
 POWERTOOLS_CLASSES = powertools.python_classes()
 STRIPE_CLIENTS = frozenset(payments.STRIPE_CLIENT.python)
+SQL_CONNECT = sql.PYTHON_CONNECT  # psycopg2.connect -> "postgresql"
+SQL_CONNECTION_METHODS = sql.PYTHON_CONNECTION_METHODS  # conn.cursor()
+SQL_EXECUTE_METHODS = sql.PYTHON_EXECUTE_METHODS  # cur.execute(sql, params)
 # calls whose result is their input in another form, not something derived from it
 PRESERVING_FUNCTIONS = frozenset(spellings(dataflow.PRESERVING_FUNCTIONS, "python"))
 PRESERVING_METHODS = dataflow.preserving_methods("python")
@@ -131,4 +135,5 @@ LIBRARY_ROOTS = set(sys.stdlib_module_names) | {
     "js",
     "pyodide",
     "pydantic",
+    *{qual.split(".", 1)[0] for qual in sql.PYTHON_CONNECT},
 }

@@ -135,6 +135,11 @@ class Logger:
 
 
 @dataclass(frozen=True, slots=True)
+class Sql:  # a PostgreSQL/MySQL connection, pool or cursor (slsreview.vocabulary.sql)
+    driver: str
+
+
+@dataclass(frozen=True, slots=True)
 class Stripe:  # a StripeClient, or one of its resource services
     resource: tuple[str, ...]
 
