@@ -91,7 +91,7 @@ from typing import Any, Literal
 
 from slsreview.location import Location, fast_init
 
-FACTS_VERSION = 6  # bump when the shape of any fact changes: the cache keys on it
+FACTS_VERSION = 7  # bump when the shape of any fact changes: the cache keys on it
 
 
 def _compact_pickle(cls: Any) -> Any:

@@ -337,15 +337,18 @@ def sql_statement(call: Call) -> tuple[str | None, tuple[Value, ...], str] | Non
         values = call.kwarg(values_kwarg) if values_kwarg is not None else None
         binds = (values,) if values is not None else ()
     database = database or call.attr("driver")
-    store = sql_words.DATABASES.get(database, sql_words.UNKNOWN_DATABASE) if isinstance(database, str) else sql_words.UNKNOWN_DATABASE
+    store = sql_words.DATABASES.get(database, sql_words.UNKNOWN_DATABASE) if isinstance(database, str) else None
+    store = store or sql_words.UNKNOWN_DATABASE
     return (text if isinstance(text, str) else None), binds, store
 
 
 def _sql(call: Call) -> SideEffect | None:
     found = sql_statement(call)
-    if found is None or found[0] is None:
-        return None  # a statement the analysis cannot read: no claim either way
+    if found is None:
+        return None
     sql, binds, store = found
+    if sql is None:
+        return None  # a statement the analysis cannot read: no claim either way
     if _SQL_SCHEMA.search(sql):
         return None  # creating or dropping tables: a migration or a seed, not a per-event write
     if _SQL_COUNTER.search(sql):

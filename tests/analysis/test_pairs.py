@@ -1943,7 +1943,7 @@ def _sql_not_read(f: Facts) -> None:
 
 
 def _rds_data_insert(f: Facts) -> None:
-    call, effect = _sql_effect(f, "aws.rds-data.ExecuteStatement")
+    _, effect = _sql_effect(f, "aws.rds-data.ExecuteStatement")
     assert effect is not None and (effect.action, effect.identity) == ("inserts into the database", "fresh")
 
 

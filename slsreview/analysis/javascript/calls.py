@@ -32,11 +32,6 @@ from slsreview.analysis.javascript.entries import Entries
 from slsreview.analysis.javascript.services import Services
 from slsreview.analysis.javascript.state import MAX_DEPTH, TOO_DEEP, trait
 from slsreview.analysis.javascript.tables import (
-    SQL_CLIENTS,
-    SQL_CONNECT,
-    SQL_CONNECTION_METHODS,
-    SQL_EXECUTE_METHODS,
-    SQL_TAGGED,
     ANY_SIGNALS,
     BINDING_METHODS,
     CHILD_LOGGER,
@@ -73,6 +68,11 @@ from slsreview.analysis.javascript.tables import (
     RESPONSE_STATICS,
     ROUTE_METHODS,
     ROUTERS,
+    SQL_CLIENTS,
+    SQL_CONNECT,
+    SQL_CONNECTION_METHODS,
+    SQL_EXECUTE_METHODS,
+    SQL_TAGGED,
     STRIPE_CLIENTS,
     STRIPE_CREATE,
     TEMP_DIRS,
