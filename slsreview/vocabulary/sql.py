@@ -45,6 +45,9 @@ PYTHON_CONNECT = {
     "psycopg.AsyncConnection.connect": "postgresql",
     "psycopg_pool.ConnectionPool": "postgresql",
     "psycopg_pool.AsyncConnectionPool": "postgresql",
+    # Aurora DSQL's connectors: a psycopg connection that signs in with IAM
+    "aurora_dsql_psycopg2.connect": "postgresql",
+    "aurora_dsql_psycopg.connect": "postgresql",
     "pymysql.connect": "mysql",
     "pymysql.Connect": "mysql",
     "pymysql.connections.Connection": "mysql",
