@@ -12,6 +12,12 @@ ACCOUNT_WIDE = {
     "PowerUserAccess": "every action on every resource except managing IAM users, roles and Organizations",
     "IAMFullAccess": "every IAM action, so it can create a role with AdministratorAccess and use it",
 }
+# Read access to every service: every S3 object and DynamoDB item of the account among the rest.
+# (ViewOnlyAccess lists and describes resources without reading their data: not reported.)
+ACCOUNT_WIDE_READ = {
+    "ReadOnlyAccess": "read access to nearly every service on every resource of the account, "
+    "every S3 object and DynamoDB item included",
+}
 _HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
 
 
@@ -38,8 +44,8 @@ class BroadManagedPolicy(Rule):
     Reports an AWS managed policy that grants far more than a function needs, named in SAM
     `Policies` (by name or ARN, on functions and state machines) or in the `ManagedPolicyArns` of
     an `AWS::IAM::Role`, `User` or `Group`: `AdministratorAccess`, `PowerUserAccess` and
-    `IAMFullAccess`, and every service's `*FullAccess` policy (`AmazonS3FullAccess`,
-    `AmazonDynamoDBFullAccess`, `AWSLambda_FullAccess`, ...). ARNs are read in every form a
+    `IAMFullAccess`, every service's `*FullAccess` policy (`AmazonS3FullAccess`,
+    `AmazonDynamoDBFullAccess`, `AWSLambda_FullAccess`, ...), and `ReadOnlyAccess`. ARNs are read in every form a
     template writes them: `arn:aws:iam::aws:policy/...`, `!Sub arn:${AWS::Partition}:iam::aws:policy/...`
     and `!Join` of the pseudo parameter and literals.
 
@@ -52,12 +58,16 @@ class BroadManagedPolicy(Rule):
     on a function makes every bug, injected input or leaked session an administrator of the
     account; `PowerUserAccess` is the same minus IAM; `IAMFullAccess` is the same with one extra
     step (create an administrator role, assume it). `AmazonS3FullAccess` lets the function
-    delete or expose every bucket in the account, not just the one it writes.
+    delete or expose every bucket in the account, not just the one it writes. `ReadOnlyAccess`
+    sounds harmless and reads every object, item and log of the account: one injected input
+    away from exfiltrating all of it. (`ViewOnlyAccess`, which lists and describes resources
+    without reading their contents, is not reported.)
 
     ## Why this tier
     Blocking for `AdministratorAccess`, `PowerUserAccess` and `IAMFullAccess`: each hands over
     the whole account. Non-blocking for the other `*FullAccess` policies: every action of one
-    service on every resource is far too much, but the damage stays within that service.
+    service on every resource is far too much, but the damage stays within that service; and
+    for `ReadOnlyAccess`: it changes nothing, and an inventory or audit function may need it.
 
     ## Example
     ```yaml
@@ -91,7 +101,7 @@ class BroadManagedPolicy(Rule):
     category = "permissions"
     tier = "blocking"
     platforms = ("aws-lambda",)
-    title = "A role gets AdministratorAccess, PowerUserAccess, IAMFullAccess or a service's FullAccess policy"
+    title = "A role gets AdministratorAccess, PowerUserAccess, IAMFullAccess, ReadOnlyAccess or a service's FullAccess policy"
     fix = "Replace the managed policy with a SAM policy template or a statement naming the actions and resources the code uses."
     docs = (
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html",
@@ -158,6 +168,20 @@ class BroadManagedPolicy(Rule):
             ],
             name="role-arns-through-sub-and-join",
         ),
+        Example(
+            _sam_function("\n        - arn:aws:iam::aws:policy/ReadOnlyAccess\n"),
+            expect=[
+                Expect(
+                    "template.yaml",
+                    11,
+                    11,
+                    "OrdersFunction has the AWS managed policy ReadOnlyAccess: read access to nearly every "
+                    "service on every resource of the account, every S3 object and DynamoDB item included",
+                    tier="non-blocking",
+                ),
+            ],
+            name="account-wide-read",
+        ),
     ]
     good = [
         Example(
@@ -167,11 +191,12 @@ class BroadManagedPolicy(Rule):
                     "\n"
                     "        - AWSLambdaBasicExecutionRole\n"
                     "        - arn:aws:iam::123456789012:policy/AdministratorAccess\n"
+                    "        - arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\n"
                     "        - !Ref ExtraPolicyArn\n"
                     "        - DynamoDBCrudPolicy: {TableName: orders}\n"
                 )["template.yaml"]
             },
-            name="narrow-customer-managed-and-unknown-policies",
+            name="narrow-customer-managed-view-only-and-unknown-policies",
         ),
     ]
 
@@ -185,6 +210,8 @@ class BroadManagedPolicy(Rule):
             name = parsed[0]
             if name in ACCOUNT_WIDE:
                 what, tier = ACCOUNT_WIDE[name], "blocking"
+            elif name in ACCOUNT_WIDE_READ:
+                what, tier = ACCOUNT_WIDE_READ[name], "non-blocking"
             elif is_full_access(name):
                 what, tier = "every action of its service on every resource of the account", "non-blocking"
             else:
