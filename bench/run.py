@@ -13,7 +13,9 @@ Measures (wall clock, on this machine's cores), each row with its target beside 
   warm (nothing changed: the whole review is replayed), one JS handler changed and one Python
   handler changed (only that file is analysed again), the bare parse floor of the same files
   measured in-process, and peak memory. The floor, cold, warm and the changed runs take turns in
-  every round, so that each ratio compares measurements that saw the same load;
+  every round, so that each ratio compares measurements that saw the same load; and the
+  start-up floor of any re-review in a new process (Python, importing the engine and the rules'
+  modules, and libcst for a Python handler, before the review reads a file);
 - JS/TS analysis against the bare tree-sitter parse (``bench/bench_js_analysis.py``'s
   generated handlers, best of several turns);
 - linear growth: cold runs at 100, 200 and 400 functions.
@@ -44,6 +46,14 @@ from bench.synthetic import generate  # noqa: E402
 
 PYTHON = sys.executable
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# What a re-review in a new process pays before it reads anything: the interpreter, the engine,
+# every rule module (as the CLI imports them, through the dataclass code cache); libcst besides
+# when the changed file is Python.
+STARTUP = (
+    "from slsreview import codecache; codecache.install(); "
+    "import slsreview.cli, slsreview.engine, slsreview.analysis.javascript; "
+    "from slsreview.registry import load_rules; load_rules()"
+)
 PROBE = (
     "import resource, subprocess, sys, time; t = time.perf_counter(); "
     "r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL); "
@@ -231,6 +241,16 @@ def main() -> None:
         )
         rows.append(
             ("  one Python handler changed", f"{py_changed * 1000:.0f} ms ({py_changed / cold:.1%} of cold); spread {spread(py_s)} s", "<= 15% of cold")
+        )
+        startup, _ = timed([PYTHON, "-c", STARTUP], mono, runs)
+        startup_py, _ = timed([PYTHON, "-c", STARTUP + "; import libcst"], mono, runs)
+        rows.append(
+            (
+                "  start-up floor of a re-review",
+                f"{startup * 1000:.0f} ms JS, {startup_py * 1000:.0f} ms Python "
+                f"({startup / cold:.1%}, {startup_py / cold:.1%} of cold) before reading a file",
+                "",
+            )
         )
         rows.append(("  warm report identical to cold", "yes" if not stale else f"NO: {stale} of {rounds} rounds differ", "yes"))
         rows.append(("  peak memory", f"{max(peaks):.0f} MiB", "< 300 MiB"))
